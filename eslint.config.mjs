@@ -1,0 +1,72 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Workflow code runs in Temporal's deterministic sandbox and is replayed from history: no I/O, no
+ * Node modules, no wall clock or randomness except through the workflow APIs (sleep, uuid4, workflowInfo).
+ */
+const workflowSandboxRules = {
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: [
+        { group: ['node:*'], message: 'Node modules do not exist in the workflow sandbox; do I/O in an activity.' },
+        {
+          group: ['fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'events', 'stream', 'util', 'worker_threads', 'dns', 'zlib'],
+          message: 'Node modules do not exist in the workflow sandbox; do I/O in an activity.',
+        },
+        { group: ['pg', 'pg-*'], message: 'Database access belongs in activities.' },
+        {
+          group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'],
+          message: 'Workflow code may import only @temporalio/workflow and @temporalio/common.',
+        },
+        {
+          group: ['**/activities', '**/activities/*', '!**/activities/*.types'],
+          allowTypeImports: true,
+          message: 'Import activities by type only (`import type`) and call them through proxyActivities.',
+        },
+      ],
+    },
+  ],
+  'no-restricted-globals': [
+    'error',
+    { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' },
+    { name: 'setInterval', message: 'Use sleep() in a loop from @temporalio/workflow.' },
+    { name: 'process', message: 'The workflow sandbox has no process; pass configuration as workflow input.' },
+    { name: 'fetch', message: 'Network calls belong in activities.' },
+    { name: 'require', message: 'Use static imports of workflow-safe modules.' },
+  ],
+  'no-restricted-properties': [
+    'error',
+    { object: 'Date', property: 'now', message: 'Use workflowInfo() or the time an activity returns; wall-clock reads make intent unclear on replay.' },
+    { object: 'Math', property: 'random', message: 'Use uuid4() from @temporalio/workflow for ids.' },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', '.sagaflow/', 'coverage/', 'scratch/', 'jest.config.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.mjs', 'test/support/*.js'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  { files: ['workflows/**/*.ts', 'src/saga/**/*.ts'], rules: workflowSandboxRules },
+  {
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  { files: ['**/*.mjs', '**/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['test/support/*.js'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', process: 'readonly' } } },
+);

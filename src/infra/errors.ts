@@ -1,0 +1,4 @@
+/** A local service could not be found, started or reached. The message says which and what to do. */
+export class InfraError extends Error {
+  override name = 'InfraError';
+}

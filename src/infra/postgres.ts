@@ -1,0 +1,226 @@
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { InfraError } from './errors';
+import { isProcessAlive, preferredOrFreePort } from './ports';
+import { embeddedPostgresBinaries } from './postgresBinaries';
+import { spawnService } from './processes';
+
+export interface PostgresService {
+  /** Connection string of the application database. */
+  url: string;
+  /** True when this process started the server and will stop it. */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  /** Cluster directory; reused across runs (a second start finds the data, or the running server). */
+  dataDir: string;
+  /** Port tried first; any free port when it is taken. */
+  preferredPort?: number;
+  /** Application database created on first start. */
+  database?: string;
+  /**
+   * false trades crash safety for speed (fsync off): for throwaway test clusters only.
+   * Benchmarks and dev keep it true so their numbers and data mean something.
+   */
+  durable?: boolean;
+  log?: (line: string) => void;
+}
+
+const SUPERUSER = 'postgres';
+const PASSWORD = 'postgres';
+
+/** An external server when a URL is given (checked, never silently replaced), otherwise an embedded one. */
+export async function startPostgres(options: EmbeddedPostgresOptions & { databaseUrl?: string }): Promise<PostgresService> {
+  const external = options.databaseUrl;
+  if (external) {
+    await assertReachable(external, 'DATABASE_URL');
+    return { url: external, owned: false, stop: async () => undefined };
+  }
+  return startEmbeddedPostgres(options);
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<PostgresService> {
+  const database = options.database ?? 'sagaflow';
+  const dataDir = accessibleDataDir(options.dataDir, options.log);
+
+  const running = runningServer(dataDir);
+  if (running) {
+    const url = connectionString(running.port, database);
+    await assertReachable(connectionString(running.port, 'postgres'), `the PostgreSQL already running on ${dataDir} (pid ${running.pid})`);
+    await ensureDatabase(running.port, database);
+    options.log?.(`reusing PostgreSQL pid ${running.pid} on port ${running.port}`);
+    return { url, owned: false, stop: async () => undefined };
+  }
+
+  const binaries = embeddedPostgresBinaries();
+  const owner = serverUser();
+  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    options.log?.(`initialising a PostgreSQL cluster in ${dataDir}`);
+    initCluster(binaries.initdb, dataDir, owner);
+  }
+
+  const port = await preferredOrFreePort(options.preferredPort ?? 54329);
+  const settings = [
+    '-D', dataDir,
+    '-p', String(port),
+    '-c', 'listen_addresses=127.0.0.1',
+    // TCP only: a socket path under a deep checkout can exceed the 107-byte limit of sun_path.
+    '-c', 'unix_socket_directories=',
+    '-c', 'max_connections=300',
+    ...(options.durable === false ? ['-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off'] : []),
+  ];
+  const server = spawnService(binaries.postgres, settings, {
+    stopSignal: 'SIGINT', // "fast" shutdown: roll back open transactions, checkpoint, exit
+    ...(owner ? { uid: owner.uid, gid: owner.gid } : {}),
+    env: { ...process.env, LC_ALL: 'C' },
+  });
+  await new Promise<void>((resolve, reject) => {
+    const onExit = () =>
+      reject(new InfraError(`PostgreSQL exited while starting (data ${dataDir}, port ${port}):\n${server.recentOutput()}`));
+    server.child.once('exit', onExit);
+    const onData = (chunk: Buffer) => {
+      if (chunk.toString().includes('ready to accept connections')) {
+        server.child.off('exit', onExit);
+        server.child.stderr?.off('data', onData);
+        resolve();
+      }
+    };
+    server.child.stderr?.on('data', onData);
+  });
+  await ensureDatabase(port, database);
+  options.log?.(`PostgreSQL started on port ${port}`);
+  return { url: connectionString(port, database), owned: true, stop: () => server.stop() };
+}
+
+export function connectionString(port: number, database: string): string {
+  return `postgres://${SUPERUSER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+/** The same server, another database. */
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+/** The URL without its password, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '<unparseable connection string>';
+  }
+}
+
+export async function assertReachable(url: string, what: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+  } catch (error) {
+    throw new InfraError(`${what} (${redactUrl(url)}) did not answer: ${(error as Error).message}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function ensureDatabase(port: number, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: connectionString(port, 'postgres') });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [database]);
+    if (!rowCount) {
+      await client.query(`create database ${pg.escapeIdentifier(database)}`).catch((error: { code?: string }) => {
+        if (error.code !== '42P04') throw error; // created concurrently by another process: fine
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+function runningServer(dataDir: string): { pid: number; port: number } | undefined {
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  return Number.isInteger(pid) && pid > 0 && Number.isInteger(port) && isProcessAlive(pid) ? { pid, port } : undefined;
+}
+
+function initCluster(initdb: string, dataDir: string, owner: { uid: number; gid: number } | undefined): void {
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  fs.mkdirSync(dataDir, { mode: 0o700 });
+  if (owner) fs.chownSync(dataDir, owner.uid, owner.gid);
+  const passwordFile = path.join(os.tmpdir(), `sagaflow-pw-${crypto.randomUUID()}`);
+  fs.writeFileSync(passwordFile, `${PASSWORD}\n`, { mode: 0o644 });
+  try {
+    execFileSync(
+      initdb,
+      ['-D', dataDir, '-U', SUPERUSER, `--pwfile=${passwordFile}`, '--auth-host=scram-sha-256', '--auth-local=trust', '--encoding=UTF8', '--no-locale'],
+      { stdio: 'pipe', env: { ...process.env, LC_ALL: 'C' }, ...(owner ? { uid: owner.uid, gid: owner.gid } : {}) },
+    );
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw new InfraError(`initdb failed for ${dataDir}: ${stderr || (error as Error).message}`);
+  } finally {
+    fs.rmSync(passwordFile, { force: true });
+  }
+}
+
+/** PostgreSQL refuses to run as root; as root we run it as the `postgres` system user, creating it once. */
+function serverUser(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const lookup = () => {
+    try {
+      const uid = Number(execFileSync('id', ['-u', SUPERUSER]).toString().trim());
+      const gid = Number(execFileSync('id', ['-g', SUPERUSER]).toString().trim());
+      return { uid, gid };
+    } catch {
+      return undefined;
+    }
+  };
+  const found = lookup();
+  if (found) return found;
+  try {
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', SUPERUSER], { stdio: 'pipe' });
+  } catch (error) {
+    throw new InfraError(`running as root, PostgreSQL needs a '${SUPERUSER}' user and useradd failed: ${(error as Error).message}`);
+  }
+  const created = lookup();
+  if (!created) throw new InfraError(`created the '${SUPERUSER}' user but cannot look it up`);
+  return created;
+}
+
+/**
+ * As root the server runs as `postgres`, which must be able to reach its data directory. A checkout
+ * under a private home (e.g. /root) is not reachable; then the cluster lives under the system temp
+ * directory instead, keyed by the requested path so it is still reused across runs.
+ */
+function accessibleDataDir(requested: string, log?: (line: string) => void): string {
+  if (process.getuid?.() !== 0) return requested;
+  let dir = path.dirname(path.resolve(requested));
+  for (;;) {
+    if (fs.existsSync(dir) && (fs.statSync(dir).mode & 0o001) === 0) {
+      const key = crypto.createHash('sha256').update(path.resolve(requested)).digest('hex').slice(0, 12);
+      const fallback = path.join(os.tmpdir(), `sagaflow-postgres-${key}`);
+      log?.(`${dir} is not reachable by the postgres user; keeping the cluster in ${fallback}`);
+      return fallback;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return requested;
+    dir = parent;
+  }
+}

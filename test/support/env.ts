@@ -1,0 +1,14 @@
+/** How the global setup hands the shared services to the test files (jest workers inherit the environment). */
+export const TEST_ENV = {
+  postgresAdminUrl: 'SAGAFLOW_TEST_POSTGRES_URL',
+  templateDatabase: 'SAGAFLOW_TEST_TEMPLATE_DB',
+  temporalAddress: 'SAGAFLOW_TEST_TEMPORAL_ADDRESS',
+  temporalNamespace: 'SAGAFLOW_TEST_TEMPORAL_NAMESPACE',
+  workflowBundle: 'SAGAFLOW_TEST_WORKFLOW_BUNDLE',
+} as const;
+
+export function testEnv(key: keyof typeof TEST_ENV): string {
+  const value = process.env[TEST_ENV[key]];
+  if (!value) throw new Error(`${TEST_ENV[key]} is not set: run the tests through jest so test/support/globalSetup.ts starts the services`);
+  return value;
+}

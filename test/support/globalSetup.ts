@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import pg from 'pg';
+import { loadConfig } from '../../src/config/env';
+import { migrate } from '../../src/db/migrate';
+import { startLocalServices, type LocalServices } from '../../src/infra/localServices';
+import { stateDir } from '../../src/infra/paths';
+import { withDatabase } from '../../src/infra/postgres';
+import { allSearchAttributes } from '../../workflows/searchAttributes';
+import { TEST_ENV } from './env';
+
+const TEMPLATE_DB = 'sagaflow_test_template';
+
+declare global {
+  // Shared between global setup and teardown, which run in the same process.
+  var __sagaflowServices: LocalServices | undefined;
+}
+
+/**
+ * Starts PostgreSQL and Temporal once per run, migrates a template database that each test file
+ * clones (CREATE DATABASE … TEMPLATE is a file copy: milliseconds, not a migration run), and bundles
+ * the workflows once so every test Worker starts from the same code.
+ */
+export default async function globalSetup(): Promise<void> {
+  const log = (line: string) => process.stderr.write(`[test setup] ${line}\n`);
+  const started = Date.now();
+  const config = loadConfig();
+  const services = await startLocalServices({ profile: 'test', config, searchAttributes: allSearchAttributes, log });
+  globalThis.__sagaflowServices = services;
+
+  const adminUrl = withDatabase(services.postgres.url, 'postgres');
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists ${TEMPLATE_DB} with (force)`);
+    await admin.query(`create database ${TEMPLATE_DB}`);
+  } finally {
+    await admin.end();
+  }
+  await migrate(withDatabase(adminUrl, TEMPLATE_DB));
+
+  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  const bundlePath = path.join(stateDir('test'), 'workflow-bundle.js');
+  fs.mkdirSync(path.dirname(bundlePath), { recursive: true });
+  fs.writeFileSync(bundlePath, bundle.code);
+
+  process.env[TEST_ENV.postgresAdminUrl] = adminUrl;
+  process.env[TEST_ENV.templateDatabase] = TEMPLATE_DB;
+  process.env[TEST_ENV.temporalAddress] = services.temporal.address;
+  process.env[TEST_ENV.temporalNamespace] = services.temporal.namespace;
+  process.env[TEST_ENV.workflowBundle] = bundlePath;
+  log(`services ready in ${Date.now() - started} ms`);
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => process.stderr.write(`[bundle] ${message}\n`),
+  error: (message: string) => process.stderr.write(`[bundle] ${message}\n`),
+};

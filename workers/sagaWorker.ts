@@ -1,0 +1,51 @@
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import pg from 'pg';
+import { createActivities } from '../activities';
+import { loadConfig } from '../src/config/env';
+import { migrate } from '../src/db/migrate';
+
+export interface SagaWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  pool: pg.Pool;
+  /** A prebuilt bundle (tests bundle once per run); by default the workflows are bundled at start. */
+  workflowBundle?: WorkflowBundleOption;
+}
+
+/** The worker that runs every sagaflow workflow and activity on one task queue. */
+export function createSagaWorker({ connection, namespace, taskQueue, pool, workflowBundle }: SagaWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection,
+    namespace,
+    taskQueue,
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    activities: createActivities({ pool }),
+  });
+}
+
+/** Standalone entry point: connects to the configured services, migrates, and serves until SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!config.databaseUrl || !config.temporalAddress) {
+    throw new Error('a standalone saga worker needs DATABASE_URL and TEMPORAL_ADDRESS (`npm run dev` starts a local stack instead)');
+  }
+  await migrate(config.databaseUrl, console.log);
+  const pool = new pg.Pool({ connectionString: config.databaseUrl });
+  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  try {
+    const worker = await createSagaWorker({ connection, namespace: config.namespace, taskQueue: config.taskQueue, pool });
+    console.log(`saga worker polling task queue '${config.taskQueue}' on ${config.temporalAddress}`);
+    await worker.run(); // returns after SIGINT/SIGTERM, once in-flight tasks have finished
+  } finally {
+    await connection.close();
+    await pool.end();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(`saga worker: ${(error as Error).message}`);
+    process.exit(1);
+  });
+}

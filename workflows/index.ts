@@ -1,0 +1,2 @@
+// The worker's workflow bundle: every workflow type the saga worker serves is exported here.
+export { ping } from './ping';
