@@ -6,7 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { InfraError } from './errors';
 import { isProcessAlive, preferredOrFreePort } from './ports';
-import { embeddedPostgresBinaries } from './postgresBinaries';
+import { embeddedPostgresBinaries, reachableByOthers } from './postgresBinaries';
 import { spawnService } from './processes';
 
 export interface PostgresService {
@@ -58,8 +58,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     return { url, owned: false, stop: async () => undefined };
   }
 
-  const binaries = embeddedPostgresBinaries();
   const owner = serverUser();
+  const binaries = embeddedPostgresBinaries({ forOtherUser: owner !== undefined });
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     options.log?.(`initialising a PostgreSQL cluster in ${dataDir}`);
     initCluster(binaries.initdb, dataDir, owner);
@@ -206,21 +206,13 @@ function serverUser(): { uid: number; gid: number } | undefined {
 
 /**
  * As root the server runs as `postgres`, which must be able to reach its data directory. A checkout
- * under a private home (e.g. /root) is not reachable; then the cluster lives under the system temp
- * directory instead, keyed by the requested path so it is still reused across runs.
+ * under a private directory (e.g. /root, or a mode-700 temp dir) is not reachable; then the cluster
+ * lives under the system temp directory instead, keyed by the requested path so it is still reused.
  */
 function accessibleDataDir(requested: string, log?: (line: string) => void): string {
-  if (process.getuid?.() !== 0) return requested;
-  let dir = path.dirname(path.resolve(requested));
-  for (;;) {
-    if (fs.existsSync(dir) && (fs.statSync(dir).mode & 0o001) === 0) {
-      const key = crypto.createHash('sha256').update(path.resolve(requested)).digest('hex').slice(0, 12);
-      const fallback = path.join(os.tmpdir(), `sagaflow-postgres-${key}`);
-      log?.(`${dir} is not reachable by the postgres user; keeping the cluster in ${fallback}`);
-      return fallback;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) return requested;
-    dir = parent;
-  }
+  if (process.getuid?.() !== 0 || reachableByOthers(requested)) return requested;
+  const key = crypto.createHash('sha256').update(path.resolve(requested)).digest('hex').slice(0, 12);
+  const fallback = path.join(os.tmpdir(), `sagaflow-postgres-${key}`);
+  log?.(`${path.dirname(requested)} is not reachable by the postgres user; keeping the cluster in ${fallback}`);
+  return fallback;
 }
