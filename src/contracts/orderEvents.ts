@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { defineEvent } from '../eventstore/contracts';
+
+const id = z.string().min(1, { message: 'must not be empty' }).max(200, { message: 'must be at most 200 characters' });
+const cents = z.number().int({ message: 'must be a whole number of cents' }).nonnegative({ message: 'must not be negative' });
+const reason = z.string().min(1, { message: 'must not be empty' }).max(2000);
+
+export const OrderItem = z.object({
+  sku: id,
+  quantity: z.number().int({ message: 'must be a whole number' }).positive({ message: 'must be at least 1' }),
+});
+export type OrderItem = z.infer<typeof OrderItem>;
+
+const orderRef = { orderId: id };
+
+/**
+ * v1 stored the total in dollars as a decimal (a JSON number or a decimal string), which lost cents
+ * to binary floating point in some clients. Kept so that stored v1 rows stay readable.
+ */
+export const OrderPlacedV1 = defineEvent(
+  'OrderPlaced',
+  1,
+  z.object({
+    ...orderRef,
+    customerId: id,
+    items: z.array(OrderItem).min(1),
+    total: z.union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?$/, { message: 'must be a decimal amount like 19.99' })]),
+  }),
+);
+
+/** v2: the total in integer cents, and its currency. */
+export const OrderPlaced = defineEvent(
+  'OrderPlaced',
+  2,
+  z.object({
+    ...orderRef,
+    customerId: id,
+    items: z.array(OrderItem).min(1, { message: 'an order needs at least one item' }),
+    totalCents: cents,
+    currency: z.string().regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code like USD' }),
+  }),
+);
+
+export const InventoryReserved = defineEvent('InventoryReserved', 1, z.object({ ...orderRef, reservationId: id, items: z.array(OrderItem).min(1) }));
+export const InventoryReleased = defineEvent('InventoryReleased', 1, z.object({ ...orderRef, reservationId: id, reason }));
+export const PaymentAuthorized = defineEvent('PaymentAuthorized', 1, z.object({ ...orderRef, paymentId: id, amountCents: cents }));
+export const PaymentDeclined = defineEvent('PaymentDeclined', 1, z.object({ ...orderRef, reason }));
+export const PaymentVoided = defineEvent('PaymentVoided', 1, z.object({ ...orderRef, paymentId: id, reason }));
+export const PaymentCaptured = defineEvent('PaymentCaptured', 1, z.object({ ...orderRef, paymentId: id, amountCents: cents }));
+export const PaymentRefunded = defineEvent('PaymentRefunded', 1, z.object({ ...orderRef, paymentId: id, amountCents: cents, reason }));
+export const ShipmentCreated = defineEvent('ShipmentCreated', 1, z.object({ ...orderRef, shipmentId: id, carrier: id }));
+export const ShipmentCancelled = defineEvent('ShipmentCancelled', 1, z.object({ ...orderRef, shipmentId: id, reason }));
+export const OrderCompleted = defineEvent('OrderCompleted', 1, z.object({ ...orderRef }));
+export const OrderCancelled = defineEvent('OrderCancelled', 1, z.object({ ...orderRef, reason, failedStep: id.optional() }));
+/** A compensation that still failed after its retry budget: the saga waits for an operator. */
+export const CompensationFailed = defineEvent(
+  'CompensationFailed',
+  1,
+  z.object({ ...orderRef, step: id, error: z.string().max(4000), attempts: z.number().int().positive() }),
+);
+/** An operator resolved a failed compensation by hand. */
+export const CompensationResolved = defineEvent('CompensationResolved', 1, z.object({ ...orderRef, step: id, note: reason, resolvedBy: id }));
+
+export const orderContracts = [
+  OrderPlacedV1,
+  OrderPlaced,
+  InventoryReserved,
+  InventoryReleased,
+  PaymentAuthorized,
+  PaymentDeclined,
+  PaymentVoided,
+  PaymentCaptured,
+  PaymentRefunded,
+  ShipmentCreated,
+  ShipmentCancelled,
+  OrderCompleted,
+  OrderCancelled,
+  CompensationFailed,
+  CompensationResolved,
+];
+
+type DataOf<C> = C extends { schema: z.ZodType<infer D> } ? D : never;
+type Latest =
+  | typeof OrderPlaced
+  | typeof InventoryReserved
+  | typeof InventoryReleased
+  | typeof PaymentAuthorized
+  | typeof PaymentDeclined
+  | typeof PaymentVoided
+  | typeof PaymentCaptured
+  | typeof PaymentRefunded
+  | typeof ShipmentCreated
+  | typeof ShipmentCancelled
+  | typeof OrderCompleted
+  | typeof OrderCancelled
+  | typeof CompensationFailed
+  | typeof CompensationResolved;
+
+/** The order domain's events in their latest shapes, as a discriminated union on `type`. */
+export type OrderEvent = { [C in Latest as C['type']]: { type: C['type']; data: DataOf<C> } }[Latest['type']];
+export type OrderEventType = OrderEvent['type'];

@@ -1,0 +1,41 @@
+import type { ContractRegistry } from './contracts';
+import type { EventMetadata, StoredEvent } from './types';
+
+/** The columns every read selects, in the shape `toStoredEvent` maps. */
+export const EVENT_COLUMNS =
+  'global_position, transaction_id::text as transaction_id, event_id, stream_id, stream_type, version, event_type, schema_version, data, metadata, created_at, hash';
+
+export interface EventRow {
+  global_position: string;
+  transaction_id: string;
+  event_id: string;
+  stream_id: string;
+  stream_type: string;
+  version: string;
+  event_type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: EventMetadata;
+  created_at: Date;
+  hash: Buffer;
+}
+
+/** Maps a row to the event readers see: payload upcast to the latest contract version. */
+export function toStoredEvent(row: EventRow, contracts: ContractRegistry): StoredEvent {
+  const { schemaVersion, data } = contracts.upcast(row.event_type, row.schema_version, row.data);
+  return {
+    globalPosition: Number(row.global_position),
+    transactionId: row.transaction_id,
+    eventId: row.event_id,
+    streamId: row.stream_id,
+    streamType: row.stream_type,
+    version: Number(row.version),
+    type: row.event_type,
+    schemaVersion,
+    storedSchemaVersion: row.schema_version,
+    data,
+    metadata: row.metadata,
+    createdAt: row.created_at,
+    hash: row.hash.toString('hex'),
+  };
+}

@@ -1,0 +1,53 @@
+import type pg from 'pg';
+import { aggregateStream, type Aggregate, type AggregateOptions } from './aggregateStream';
+import { appendEvents, type AppendOptions, type AppendSettings } from './appendEvents';
+import type { ContractRegistry } from './contracts';
+import { importEvents, type ImportEvent, type ImportOptions } from './importEvents';
+import { readAll, type ReadAllOptions, type ReadAllPage } from './readAll';
+import { readStream, type ReadStreamOptions } from './readStream';
+import type { AppendResult, NewEvent, StoredEvent } from './types';
+import { verifyChain, type ChainReport } from './verifyChain';
+
+export interface EventStoreOptions {
+  contracts: ContractRegistry;
+  /** Largest accepted `data` payload in bytes of JSON (default 16 KiB). */
+  maxPayloadBytes?: number;
+  /** pg_notify on every append (default true). */
+  notify?: boolean;
+}
+
+export const DEFAULT_MAX_PAYLOAD_BYTES = 16 * 1024;
+
+export interface EventStore {
+  append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<ReadAllPage>;
+  aggregateStream<State>(
+    streamId: string,
+    evolve: (state: State, event: StoredEvent) => State,
+    initial: () => State,
+    options?: AggregateOptions<State>,
+  ): Promise<Aggregate<State>>;
+  importEvents(events: Iterable<ImportEvent>, options?: ImportOptions): Promise<{ imported: number }>;
+  verifyStream(streamId: string): Promise<ChainReport>;
+  verifyAll(): Promise<ChainReport>;
+}
+
+/** The PostgreSQL event store over a pool; the schema comes from the project's migrations. */
+export function createEventStore(pool: pg.Pool, options: EventStoreOptions): EventStore {
+  const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+  if (!Number.isSafeInteger(maxPayloadBytes) || maxPayloadBytes < 1) {
+    throw new Error(`maxPayloadBytes must be a whole number of bytes ≥ 1, got ${maxPayloadBytes}`);
+  }
+  const settings: AppendSettings = { contracts: options.contracts, maxPayloadBytes, notify: options.notify ?? true };
+  const { contracts } = options;
+  return {
+    append: (streamId, events, appendOptions) => appendEvents(pool, settings, streamId, events, appendOptions),
+    readStream: (streamId, readOptions) => readStream(pool, contracts, streamId, readOptions),
+    readAll: (readOptions) => readAll(pool, contracts, readOptions),
+    aggregateStream: (streamId, evolve, initial, aggregateOptions) => aggregateStream(pool, contracts, streamId, evolve, initial, aggregateOptions),
+    importEvents: (events, importOptions) => importEvents(pool, settings, events, importOptions),
+    verifyStream: (streamId) => verifyChain(pool, streamId),
+    verifyAll: () => verifyChain(pool),
+  };
+}

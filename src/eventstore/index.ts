@@ -1,0 +1,13 @@
+export { createEventStore, DEFAULT_MAX_PAYLOAD_BYTES, type EventStore, type EventStoreOptions } from './eventStore';
+export { appendEvents, type AppendOptions } from './appendEvents';
+export { readAll, type ReadAllOptions, type ReadAllPage } from './readAll';
+export { readStream, type ReadStreamOptions } from './readStream';
+export { aggregateStream, type Aggregate, type AggregateOptions } from './aggregateStream';
+export type { SnapshotPolicy } from './snapshots';
+export { verifyChain, type BrokenLink, type ChainReport } from './verifyChain';
+export { subscribeToAppends, type AppendSubscription } from './subscribeToAppends';
+export type { ImportEvent, ImportOptions } from './importEvents';
+export { ContractRegistry, defineEvent, defineUpcaster, type EventContract, type Upcaster } from './contracts';
+export * from './errors';
+export { InvalidStreamIdError, streamTypeOf } from './streamIds';
+export * from './types';
