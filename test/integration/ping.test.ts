@@ -1,20 +1,18 @@
 import { createSagaWorker } from '../../workers/sagaWorker';
 import { ping } from '../../workflows/ping';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { useTestDatabase } from '../support/database';
 import { connectTestTemporal, type TestTemporal } from '../support/temporal';
 
 describe('ping workflow on a real worker, Temporal dev server and PostgreSQL', () => {
-  let db: TestDatabase;
+  const db = useTestDatabase();
   let temporal: TestTemporal;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
     temporal = await connectTestTemporal();
   });
 
   afterAll(async () => {
     await temporal?.close();
-    await db?.drop();
   });
 
   it('records one row written by the activity and returns it as the workflow result', async () => {

@@ -35,3 +35,18 @@ async function adminQuery(adminUrl: string, sql: string): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * One fresh database for the calling test file: created before its first test, dropped after its
+ * last. The returned object is filled in by `beforeAll`, so use it inside tests and hooks only.
+ */
+export function useTestDatabase(): TestDatabase {
+  const holder = {} as TestDatabase;
+  beforeAll(async () => {
+    Object.assign(holder, await createTestDatabase());
+  });
+  afterAll(async () => {
+    await holder.drop?.();
+  });
+  return holder;
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SnapshotPolicy, StoredEvent } from '../../../src/eventstore';
-import { createTestDatabase, type TestDatabase } from '../../support/database';
+import { useTestDatabase } from '../../support/database';
 import { inventoryReserved, orderCompleted, orderPlaced, testEventStore } from '../../support/eventStore';
 
 interface OrderState {
@@ -14,11 +14,7 @@ const evolve = (state: OrderState, event: StoredEvent): OrderState => {
 };
 
 describe('aggregateStream', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(() => db?.drop());
+  const db = useTestDatabase();
 
   it('folds the whole stream, or the state as of a version or a moment in time', async () => {
     const store = testEventStore(db);

@@ -6,15 +6,11 @@ import {
   InvalidStreamIdError,
   type NewEvent,
 } from '../../../src/eventstore';
-import { createTestDatabase, type TestDatabase } from '../../support/database';
+import { useTestDatabase } from '../../support/database';
 import { countEvents, inventoryReserved, orderCompleted, orderPlaced, testEventStore } from '../../support/eventStore';
 
 describe('append', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(() => db?.drop());
+  const db = useTestDatabase();
 
   const newStream = () => {
     const orderId = randomUUID();

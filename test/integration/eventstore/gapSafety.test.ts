@@ -2,15 +2,11 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { contracts } from '../../../src/contracts';
 import { appendEvents, DEFAULT_MAX_PAYLOAD_BYTES, START, type Checkpoint, type StoredEvent } from '../../../src/eventstore';
-import { createTestDatabase, type TestDatabase } from '../../support/database';
+import { useTestDatabase } from '../../support/database';
 import { orderPlaced, testEventStore } from '../../support/eventStore';
 
 describe('gap-safe global reads', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(() => db?.drop());
+  const db = useTestDatabase();
 
   const settings = { contracts, maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES, notify: false };
 

@@ -2,19 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { contracts } from '../../../src/contracts';
 import { appendEvents, DEFAULT_MAX_PAYLOAD_BYTES } from '../../../src/eventstore';
-import { createTestDatabase, type TestDatabase } from '../../support/database';
+import { useTestDatabase } from '../../support/database';
 import { orderPlaced, testEventStore } from '../../support/eventStore';
 
 describe('immutability of the log', () => {
-  let db: TestDatabase;
+  const db = useTestDatabase();
   let streamId: string;
   beforeAll(async () => {
-    db = await createTestDatabase();
     const orderId = randomUUID();
     streamId = `Order-${orderId}`;
     await testEventStore(db).append(streamId, [orderPlaced(orderId)], { expectedVersion: 'no_stream' });
   });
-  afterAll(() => db?.drop());
 
   it.each([
     ['UPDATE', `update events set data = '{}'`],

@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { subscribeToAppends } from '../../../src/eventstore';
-import { createTestDatabase, type TestDatabase } from '../../support/database';
+import { useTestDatabase } from '../../support/database';
 import { orderPlaced, testEventStore } from '../../support/eventStore';
 
 describe('append notifications', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(() => db?.drop());
+  const db = useTestDatabase();
 
   it('wakes a subscriber on commit with the stream id, and stays silent when notify is off', async () => {
     const received: string[] = [];

@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { compareCheckpoints, START, type Checkpoint, type StoredEvent } from '../../../src/eventstore';
-import { createTestDatabase, type TestDatabase } from '../../support/database';
+import { useTestDatabase } from '../../support/database';
 import { inventoryReserved, orderCompleted, orderPlaced, testEventStore } from '../../support/eventStore';
 
 describe('reads', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(() => db?.drop());
+  const db = useTestDatabase();
 
   it('reads a version range of a stream, and an unknown stream as empty', async () => {
     const store = testEventStore(db);

@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { compareCheckpoints, type NewEvent } from '../../../src/eventstore';
-import { createTestDatabase, type TestDatabase } from '../../support/database';
+import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
 
 describe('append/read round trips (property-based)', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(() => db?.drop());
+  const db = useTestDatabase();
 
   // Awkward but valid payloads: unicode, quotes, backslashes, big and tiny numbers.
   const reason = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 });
