@@ -1,0 +1,123 @@
+/**
+ * `npm run bench:eventstore`: sagaflow's event store against Emmett's PostgreSQL store and the raw
+ * SQL ceiling, on identical payloads, in one run against one PostgreSQL server. The report goes to
+ * stdout (and bench/RESULTS.md with --write-results); progress goes to stderr.
+ */
+import { loadConfig } from '../src/config/env';
+import { stateDir } from '../src/infra/paths';
+import { redactUrl, startPostgres } from '../src/infra/postgres';
+import { handleShutdown } from '../src/infra/shutdown';
+import { parseArgs, USAGE, UsageError } from './lib/args';
+import { checkpointer, createFreshDatabase, dropDatabase } from './lib/databases';
+import { describeEnvironment } from './lib/environment';
+import { payloadSizes } from './lib/payloads';
+import { stockPool } from './lib/pools';
+import { writeResults } from './lib/results';
+import { ROWS } from './lib/rows';
+import { emmettSubject } from './lib/subjects/emmett';
+import { rawSubject } from './lib/subjects/raw';
+import { sagaflowSubject } from './lib/subjects/sagaflow';
+import type { Subject, SubjectName } from './lib/subjects/subject';
+import { renderReport, type RowResult } from './lib/table';
+
+const SUBJECTS: Record<SubjectName, Subject> = { sagaflow: sagaflowSubject, emmett: emmettSubject, raw: rawSubject };
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const shutdown = handleShutdown(log);
+// After Ctrl-C the calls in flight fail as their database goes away; that is not worth a stack trace.
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => (interrupted = true));
+
+async function main(argv: readonly string[]): Promise<void> {
+  const args = parseArgs(argv);
+  if (args === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const config = loadConfig();
+  const postgres = await startPostgres({
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    dataDir: stateDir('bench', 'postgres'),
+    preferredPort: 54339,
+    durable: true,
+    log,
+  });
+  shutdown.add(() => postgres.stop());
+  log(`PostgreSQL at ${redactUrl(postgres.url)}${postgres.owned ? '' : ' (not started by this run; left running)'}`);
+
+  const admin = stockPool(postgres.url, 2);
+  shutdown.add(() => admin.end());
+  const environment = await describeEnvironment(admin, argv);
+  const settle = checkpointer(admin, log);
+
+  const subjects = args.subjects.map((name) => SUBJECTS[name]);
+  const urls = new Map<SubjectName, string>();
+  for (const subject of subjects) {
+    const database = `bench_eventstore_${subject.name}`;
+    const url = await createFreshDatabase(admin, postgres.url, database);
+    shutdown.add(() => dropDatabase(admin, database));
+    log(`${subject.name}: creating its schema in ${database}`);
+    await subject.prepare(url);
+    urls.set(subject.name, url);
+  }
+
+  const results: RowResult[] = [];
+  const notes: string[] = [];
+  let written = 0;
+  const sizes = { data: 0, metadata: 0, events: 0 };
+  for (const [index, spec] of ROWS.entries()) {
+    const row = spec.plan(args.scale);
+    const rowSizes = payloadSizes(row.measuredEvents);
+    sizes.data += rowSizes.data * row.measuredEvents.length;
+    sizes.metadata += rowSizes.metadata * row.measuredEvents.length;
+    sizes.events += row.measuredEvents.length;
+    const result: RowResult = { label: row.label, bySubject: {} };
+    for (const subject of subjects) {
+      const session = await subject.open(urls.get(subject.name)!, row.concurrency + 1);
+      try {
+        const m = await row.run(session, settle);
+        result.bySubject[subject.name] = m;
+        log(
+          `[${index + 1}/${ROWS.length}] ${row.label} — ${subject.name}: ${Math.round(m.eventsPerSecond)} events/s, ` +
+            `p50 ${m.p50Ms.toFixed(2)} ms, p99 ${m.p99Ms.toFixed(2)} ms (${m.calls} calls, ${m.seconds.toFixed(1)} s)`,
+        );
+      } finally {
+        await session.close();
+      }
+    }
+    results.push(result);
+    written += row.eventsWritten;
+    if (row.readsWholeLog) {
+      // Every store must hand back exactly what the rows wrote.
+      for (const subject of subjects) {
+        const read = result.bySubject[subject.name]?.events;
+        if (read === undefined || read === written) continue;
+        const caveat = subject.readCountCaveat ? ` (${subject.readCountCaveat})` : '';
+        notes.push(`${subject.name} read ${read.toLocaleString('en-US')} events; the rows wrote ${written.toLocaleString('en-US')}${caveat}`);
+      }
+    }
+  }
+
+  const n = Math.max(sizes.events, 1);
+  const block = renderReport({
+    environment,
+    subjects: args.subjects,
+    payload: { data: Math.round(sizes.data / n), metadata: Math.round(sizes.metadata / n) },
+    rows: results,
+    notes,
+  });
+  await new Promise<void>((resolve, reject) => process.stdout.write(`${block}\n`, (error) => (error ? reject(error) : resolve())));
+  if (args.writeResults) {
+    writeResults(block);
+    log('written to bench/RESULTS.md');
+  }
+}
+
+main(process.argv.slice(2)).then(
+  () => shutdown.exit(0),
+  (error: unknown) => {
+    if (interrupted) return;
+    log(error instanceof UsageError ? `${error.message}\n\n${USAGE}` : `benchmark failed: ${(error as Error).stack ?? String(error)}`);
+    shutdown.exit(error instanceof UsageError ? 2 : 1);
+  },
+);

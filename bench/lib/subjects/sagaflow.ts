@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { migrate } from '../../../src/db/migrate';
+import { ContractRegistry, createEventStore, defineEvent, type Checkpoint } from '../../../src/eventstore';
+import { EVENT_TYPE } from '../payloads';
+import { stockPool } from '../pools';
+import type { Subject, SubjectSession } from './subject';
+
+/** The benchmark's one event type, validated like any domain event (the validation is part of what is measured). */
+const benchContracts = new ContractRegistry([
+  defineEvent(
+    EVENT_TYPE,
+    1,
+    z.object({
+      orderId: z.string(),
+      customerId: z.string(),
+      lines: z.array(z.object({ sku: z.string(), qty: z.number().int().positive(), priceCents: z.number().int().nonnegative() })),
+      currency: z.string().length(3),
+      totalCents: z.number().int().nonnegative(),
+      shippingAddress: z.string(),
+    }),
+  ),
+]);
+
+/** Our store, through its public API, on a pool with node-postgres' stock row parsers. */
+export function sagaflowSubjectWith(options: { notify: boolean }): Subject {
+  return {
+    name: 'sagaflow',
+    async prepare(databaseUrl) {
+      await migrate(databaseUrl);
+    },
+    async open(databaseUrl, poolSize): Promise<SubjectSession> {
+      const pool = stockPool(databaseUrl, poolSize);
+      const store = createEventStore(pool, { contracts: benchContracts, notify: options.notify });
+      return {
+        async append(streamId, events, expectedVersion) {
+          await store.append(streamId, [...events], { expectedVersion: expectedVersion === 0 ? 'no_stream' : expectedVersion });
+        },
+        // One stream, one batch: the same unit of work as Emmett's one appendToStream per stream.
+        async importStream(streamId, events) {
+          await store.importEvents(
+            events.map((event) => ({ streamId, ...event })),
+            { batchSize: events.length },
+          );
+        },
+        allReader(pageSize) {
+          let after: Checkpoint | undefined;
+          return async () => {
+            const page = await store.readAll(after === undefined ? { limit: pageSize } : { after, limit: pageSize });
+            after = page.checkpoint;
+            return page.events.length;
+          };
+        },
+        close: () => pool.end(),
+      };
+    },
+  };
+}
+
+export const sagaflowSubject = sagaflowSubjectWith({ notify: true });

@@ -1,0 +1,67 @@
+import type { Environment } from './environment';
+import type { Measurement } from './measure';
+import type { SubjectName } from './subjects/subject';
+
+export const RESULTS_HEADING = '## Event store (`npm run bench:eventstore`)';
+
+export interface RowResult {
+  label: string;
+  bySubject: Partial<Record<SubjectName, Measurement>>;
+}
+
+export interface Report {
+  environment: Environment;
+  subjects: readonly SubjectName[];
+  payload: { data: number; metadata: number };
+  rows: readonly RowResult[];
+  notes: readonly string[];
+}
+
+const thousands = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+function ms(value: number): string {
+  return value < 10 ? value.toFixed(2) : value.toFixed(1);
+}
+
+/** sagaflow against a peer reads best as a multiple, against the ceiling as a share of it. */
+const RATIOS = [
+  { over: 'emmett', format: (ratio: number) => `${ratio.toFixed(2)}x` },
+  { over: 'raw', format: (ratio: number) => `${Math.round(ratio * 100)}%` },
+] as const satisfies ReadonlyArray<{ over: SubjectName; format: (ratio: number) => string }>;
+
+export function renderTable(subjects: readonly SubjectName[], rows: readonly RowResult[]): string {
+  const ratios = subjects.includes('sagaflow') ? RATIOS.filter((r) => subjects.includes(r.over)) : [];
+  const header = ['row', ...subjects.flatMap((s) => [`${s} events/s`, `${s} p50 / p99 ms`]), ...ratios.map((r) => `sagaflow / ${r.over}`)];
+  const align = ['---', ...header.slice(1).map(() => '---:')];
+  const lines = rows.map((row) => {
+    const cells = subjects.flatMap((s) => {
+      const m = row.bySubject[s];
+      return m ? [thousands.format(m.eventsPerSecond), `${ms(m.p50Ms)} / ${ms(m.p99Ms)}`] : ['–', '–'];
+    });
+    const ours = row.bySubject.sagaflow;
+    const ratioCells = ratios.map((r) => {
+      const theirs = row.bySubject[r.over];
+      return ours && theirs ? r.format(ours.eventsPerSecond / theirs.eventsPerSecond) : '–';
+    });
+    return [row.label, ...cells, ...ratioCells];
+  });
+  return [header, align, ...lines].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+export function renderReport(report: Report): string {
+  const { environment: env } = report;
+  return [
+    RESULTS_HEADING,
+    '',
+    `- date: ${env.date}`,
+    `- machine: ${env.machine}; Node ${env.node}`,
+    `- ${env.postgres}: ${env.postgresSettings}`,
+    `- command: \`${env.command}\``,
+    `- payload: data ${report.payload.data} B, metadata ${report.payload.metadata} B of JSON per event on average (byte-identical for every subject)`,
+    '- each subject writes to its own fresh database on that server; rows run the subjects in turn; events/s over the measured calls after a warm-up, p50 / p99 per call (a call is one append, one imported stream or one page)',
+    '',
+    renderTable(report.subjects, report.rows),
+    ...(report.notes.length > 0 ? ['', ...report.notes.map((note) => `- ${note}`)] : []),
+    '',
+  ].join('\n');
+}
