@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import type { AppendNotifier } from './appendNotifier';
 import type { ContractRegistry } from './contracts';
 import { ConcurrencyError, EventStoreError, EventValidationError, IdempotencyConflictError } from './errors';
 import { streamTypeOf } from './streamIds';
-import { APPEND_FUNCTION, EVENT_ID_CONSTRAINT, STREAM_VERSION_CONSTRAINT } from './tables';
+import { APPEND_CHANNEL, APPEND_FUNCTION, EVENT_ID_CONSTRAINT, EVENTS_TABLE, STREAM_VERSION_CONSTRAINT } from './tables';
 import type { AppendResult, EventMetadata, ExpectedVersion, NewEvent } from './types';
 
 export interface AppendOptions {
@@ -14,23 +15,85 @@ export interface AppendSettings {
   contracts: ContractRegistry;
   /** Largest accepted `data` payload, in bytes of JSON. */
   maxPayloadBytes: number;
-  /** Raise pg_notify on commit so subscribers wake without polling. */
-  notify: boolean;
+  /**
+   * How subscribers are woken: through this notifier right after commit when appending through a
+   * pool; when appending on a client (possibly inside the caller's transaction) by pg_notify in the
+   * appending statement, delivered when the caller commits. Undefined: no wake-up.
+   */
+  notifier: AppendNotifier | undefined;
 }
 
-/** The row the append function returns; expected outcomes are a result code, not an exception. */
+type Db = pg.Pool | pg.PoolClient;
+
+/** What both append statements return. An insert that did not happen leaves `positions` null. */
 interface AppendSqlResult {
-  result: 'appended' | 'duplicate' | 'id_conflict' | 'version_mismatch' | 'stale_transaction';
-  stream_version: string;
+  previous_version: string;
+  version_ok: boolean;
+  order_ok: boolean;
+  transaction_id: string;
   positions: string[] | null;
-  transaction_id: string | null;
-  conflicting_event_id: string | null;
 }
 
-const APPEND_SQL = `select * from ${APPEND_FUNCTION}($1, $2, $3, $4, $5::jsonb, $6)`;
+/**
+ * One event, one statement: the same checks and hash as the batch function, without a function call.
+ * Parameters: $1 stream, $2 stream type, $3 expected mode, $4 expected version, $5 event id, $6 type,
+ * $7 schema version, $8 data, $9 metadata, $10 notify.
+ */
+const APPEND_ONE_SQL = `
+with previous as (
+  select e.version, e.hash, e.transaction_id from ${EVENTS_TABLE} e
+   where $3::text <> 'no_stream' and not ($3::text = 'exact' and $4::bigint = 0)
+     and e.stream_id = $1 and ($3::text <> 'exact' or e.version = $4::bigint)
+   order by e.version desc limit 1
+), checked as (
+  select coalesce(p.version, 0)::bigint as previous_version, p.hash as previous_hash,
+         case $3::text when 'exact' then coalesce(p.version, 0) = $4::bigint
+                       when 'stream_exists' then p.version is not null else true end as version_ok,
+         p.transaction_id is null or p.transaction_id < pg_current_xact_id() as order_ok,
+         pg_current_xact_id() as transaction_id, now() as created_at
+    from (select 1) as one left join previous p on true
+), inserted as (
+  insert into ${EVENTS_TABLE} (event_id, stream_id, stream_type, version, event_type, schema_version, data, metadata, created_at, transaction_id, hash)
+  select $5::uuid, $1, $2, c.previous_version + 1, $6, $7::int, $8::jsonb, $9::jsonb, c.created_at, c.transaction_id,
+         sagaflow_event_hash(c.previous_hash, $5::uuid, $1, c.previous_version + 1, $6, $7::int, $8::jsonb, $9::jsonb, c.created_at)
+    from checked c where c.version_ok and c.order_ok
+  returning global_position
+), notified as (
+  select pg_notify('${APPEND_CHANNEL}', $1) from checked c where $10::boolean and c.version_ok and c.order_ok
+)
+select c.previous_version, c.version_ok, c.order_ok, c.transaction_id::text as transaction_id,
+       (select array_agg(global_position) from inserted) as positions, (select count(*) from notified) as notified
+  from checked c`;
+
+const APPEND_BATCH_SQL = `select previous_version, version_ok, order_ok, transaction_id::text as transaction_id, positions
+  from ${APPEND_FUNCTION}($1, $2, $3, $4, $5::uuid[], $6::text[], $7::int[], $8::jsonb[], $9::jsonb[], $10)`;
+
+/**
+ * Looks up the events of a rejected append by id: are they all already stored, identically (a retry:
+ * success), partly or differently (a conflict), or not at all (a concurrency conflict)? Also returns
+ * the stream's current version for the error.
+ */
+const EXPLAIN_REJECTION_SQL = `
+select w.o, e.event_id is not null as stored,
+       coalesce(e.stream_id = $1 and e.event_type = w.event_type and e.schema_version = w.schema_version
+                and e.data = w.data and e.metadata = w.metadata, false) as identical,
+       e.global_position, e.version, e.transaction_id::text as transaction_id,
+       (select coalesce(max(version), 0) from ${EVENTS_TABLE} where stream_id = $1) as current_version
+  from unnest($2::uuid[], $3::text[], $4::int[], $5::jsonb[], $6::jsonb[]) with ordinality as w(event_id, event_type, schema_version, data, metadata, o)
+  left join ${EVENTS_TABLE} e on e.event_id = w.event_id
+ order by w.o`;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** A writer racing a longer transaction gets `stale_transaction`; a fresh attempt resolves it. */
-const STALE_RETRIES = 5;
+/** A writer racing a longer transaction is refused (order_ok false); a fresh attempt resolves it. */
+const OUT_OF_ORDER_RETRIES = 5;
+
+interface PreparedEvents {
+  ids: string[];
+  types: string[];
+  schemaVersions: number[];
+  data: string[];
+  metadata: string[];
+}
 
 /**
  * Appends events to one stream in one transaction and one round trip. Every payload is validated
@@ -38,7 +101,7 @@ const STALE_RETRIES = 5;
  * returns the original positions and writes nothing.
  */
 export async function appendEvents(
-  db: pg.Pool | pg.PoolClient,
+  db: Db,
   settings: AppendSettings,
   streamId: string,
   events: NewEvent[],
@@ -47,68 +110,114 @@ export async function appendEvents(
   const streamType = streamTypeOf(streamId);
   assertExpectedVersion(expectedVersion);
   if (events.length === 0) throw new EventStoreError(`append to ${streamId}: events must not be empty`);
-  const rows = events.map((event, index) => toRow(settings, event, index));
+  const prepared = prepare(settings, events);
   const [mode, version] = typeof expectedVersion === 'number' ? ['exact', expectedVersion] : [expectedVersion, null];
-  const params = [streamId, streamType, mode, version, JSON.stringify(rows), settings.notify];
+  const single = events.length === 1;
+  const onClient = 'release' in db;
+  const notifyInStatement = onClient && settings.notifier !== undefined;
+  const query = {
+    name: single ? 'sagaflow_append_one' : 'sagaflow_append_batch',
+    text: single ? APPEND_ONE_SQL : APPEND_BATCH_SQL,
+    values: single
+      ? [streamId, streamType, mode, version, prepared.ids[0], prepared.types[0], prepared.schemaVersions[0], prepared.data[0], prepared.metadata[0], notifyInStatement]
+      : [streamId, streamType, mode, version, prepared.ids, prepared.types, prepared.schemaVersions, prepared.data, prepared.metadata, notifyInStatement],
+  };
 
   for (let attempt = 0; ; attempt++) {
     let row: AppendSqlResult;
     try {
-      row = (await db.query<AppendSqlResult>(APPEND_SQL, params)).rows[0]!;
+      row = (await db.query<AppendSqlResult>(query)).rows[0]!;
     } catch (error) {
-      const pgError = error as { code?: string; constraint?: string };
-      if (pgError.code === '23505' && pgError.constraint === STREAM_VERSION_CONSTRAINT) {
-        // Another writer took the version between our read and our insert.
-        throw new ConcurrencyError(streamId, expectedVersion, await currentVersion(db, streamId));
-      }
-      if (pgError.code === '23505' && pgError.constraint === EVENT_ID_CONSTRAINT && attempt === 0 && !('release' in db)) {
-        continue; // the same events were being appended concurrently (a retry racing its original): look again
+      const { code, constraint } = error as { code?: string; constraint?: string };
+      if (code === '23505' && (constraint === STREAM_VERSION_CONSTRAINT || constraint === EVENT_ID_CONSTRAINT)) {
+        // A concurrent writer took the version, or these ids exist already: find out which.
+        return explainRejection(db, streamId, prepared, expectedVersion);
       }
       throw error;
     }
-    switch (row.result) {
-      case 'appended':
-      case 'duplicate': {
-        const positions = row.positions!.map(Number);
-        const transactionId = row.transaction_id!;
-        return {
-          streamVersion: Number(row.stream_version),
-          positions,
-          transactionId,
-          checkpoint: { transactionId, globalPosition: positions[positions.length - 1]! },
-          duplicate: row.result === 'duplicate',
-        };
-      }
-      case 'id_conflict':
-        throw new IdempotencyConflictError(streamId, row.conflicting_event_id!);
-      case 'version_mismatch':
-        throw new ConcurrencyError(streamId, expectedVersion, Number(row.stream_version));
-      case 'stale_transaction':
-        if (attempt < STALE_RETRIES && !('release' in db)) continue;
-        throw new ConcurrencyError(streamId, expectedVersion, Number(row.stream_version));
+    if (row.positions) {
+      if (!onClient) settings.notifier?.notify(streamId);
+      const positions = row.positions.map(Number);
+      return {
+        streamVersion: Number(row.previous_version) + events.length,
+        positions,
+        transactionId: row.transaction_id,
+        checkpoint: { transactionId: row.transaction_id, globalPosition: positions[positions.length - 1]! },
+        duplicate: false,
+      };
+    }
+    if (!row.version_ok) return explainRejection(db, streamId, prepared, expectedVersion);
+    // order_ok is false: only a fresh transaction can help, which a pool gives us and a client in a transaction cannot.
+    if (attempt >= OUT_OF_ORDER_RETRIES || onClient) {
+      throw new ConcurrencyError(streamId, expectedVersion, Number(row.previous_version));
     }
   }
 }
 
-function toRow(settings: AppendSettings, event: NewEvent, index: number) {
-  const eventId = event.eventId ?? randomUUID();
-  if (!UUID.test(eventId)) {
-    throw new EventValidationError(index, String(event.type), [{ field: 'eventId', rule: 'must be a UUID' }], eventId);
+async function explainRejection(db: Db, streamId: string, events: PreparedEvents, expectedVersion: ExpectedVersion): Promise<AppendResult> {
+  let rows: Array<{
+    stored: boolean;
+    identical: boolean;
+    global_position: string | null;
+    version: string | null;
+    transaction_id: string | null;
+    current_version: string;
+  }>;
+  try {
+    ({ rows } = await db.query({
+      name: 'sagaflow_explain_rejection',
+      text: EXPLAIN_REJECTION_SQL,
+      values: [streamId, events.ids, events.types, events.schemaVersions, events.data, events.metadata],
+    }));
+  } catch (error) {
+    // Inside a caller's transaction that the failed insert aborted, nothing more can be read.
+    if ((error as { code?: string }).code === '25P02') throw new ConcurrencyError(streamId, expectedVersion, undefined);
+    throw error;
   }
-  if (typeof event.type !== 'string' || event.type.length === 0) {
-    throw new EventValidationError(index, String(event.type), [{ field: 'type', rule: 'must be a non-empty string' }], eventId);
+  if (rows.every((r) => r.identical)) {
+    const positions = rows.map((r) => Number(r.global_position));
+    const transactionId = rows[rows.length - 1]!.transaction_id!;
+    return {
+      streamVersion: Math.max(...rows.map((r) => Number(r.version))),
+      positions,
+      transactionId,
+      checkpoint: { transactionId, globalPosition: positions[positions.length - 1]! },
+      duplicate: true,
+    };
   }
-  const { schemaVersion, data } = settings.contracts.validate(event.type, event.data, index, eventId);
-  const bytes = Buffer.byteLength(JSON.stringify(data) ?? '', 'utf8');
-  if (bytes > settings.maxPayloadBytes) {
-    throw new EventValidationError(
-      index,
-      event.type,
-      [{ field: 'data', rule: `is ${bytes} bytes of JSON, over the limit of ${settings.maxPayloadBytes} bytes` }],
-      eventId,
-    );
-  }
-  return { event_id: eventId, event_type: event.type, schema_version: schemaVersion, data, metadata: checkMetadata(event.metadata, index, event.type, eventId) };
+  const clash = rows.find((r) => r.stored && !r.identical) ?? (rows.some((r) => r.stored) ? rows.find((r) => !r.stored) : undefined);
+  if (clash) throw new IdempotencyConflictError(streamId, events.ids[rows.indexOf(clash)]!);
+  throw new ConcurrencyError(streamId, expectedVersion, Number(rows[0]!.current_version));
+}
+
+function prepare(settings: AppendSettings, events: NewEvent[]): PreparedEvents {
+  const prepared: PreparedEvents = { ids: [], types: [], schemaVersions: [], data: [], metadata: [] };
+  events.forEach((event, index) => {
+    const eventId = event.eventId ?? randomUUID();
+    if (!UUID.test(eventId)) {
+      throw new EventValidationError(index, String(event.type), [{ field: 'eventId', rule: 'must be a UUID' }], eventId);
+    }
+    if (typeof event.type !== 'string' || event.type.length === 0) {
+      throw new EventValidationError(index, String(event.type), [{ field: 'type', rule: 'must be a non-empty string' }], eventId);
+    }
+    const { schemaVersion, data } = settings.contracts.validate(event.type, event.data, index, eventId);
+    const json = JSON.stringify(data);
+    const bytes = Buffer.byteLength(json, 'utf8');
+    if (bytes > settings.maxPayloadBytes) {
+      throw new EventValidationError(
+        index,
+        event.type,
+        [{ field: 'data', rule: `is ${bytes} bytes of JSON, over the limit of ${settings.maxPayloadBytes} bytes` }],
+        eventId,
+      );
+    }
+    prepared.ids.push(eventId);
+    prepared.types.push(event.type);
+    prepared.schemaVersions.push(schemaVersion);
+    prepared.data.push(json);
+    prepared.metadata.push(JSON.stringify(checkMetadata(event.metadata, index, event.type, eventId)));
+  });
+  return prepared;
 }
 
 function checkMetadata(metadata: EventMetadata | undefined, index: number, type: string, eventId: string): EventMetadata {
@@ -126,16 +235,8 @@ function checkMetadata(metadata: EventMetadata | undefined, index: number, type:
 }
 
 function assertExpectedVersion(expected: ExpectedVersion): void {
-  if (typeof expected === 'number') {
-    if (!Number.isSafeInteger(expected) || expected < 0) {
-      throw new EventStoreError(`expectedVersion must be a whole number ≥ 0, 'no_stream', 'stream_exists' or 'any'; got ${expected}`);
-    }
-  } else if (!['no_stream', 'stream_exists', 'any'].includes(expected)) {
+  const valid = typeof expected === 'number' ? Number.isSafeInteger(expected) && expected >= 0 : ['no_stream', 'stream_exists', 'any'].includes(expected);
+  if (!valid) {
     throw new EventStoreError(`expectedVersion must be a whole number ≥ 0, 'no_stream', 'stream_exists' or 'any'; got ${JSON.stringify(expected)}`);
   }
-}
-
-async function currentVersion(db: pg.Pool | pg.PoolClient, streamId: string): Promise<number> {
-  const { rows } = await db.query<{ version: string | null }>('select max(version) as version from events where stream_id = $1', [streamId]);
-  return Number(rows[0]?.version ?? 0);
 }

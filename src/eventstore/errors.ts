@@ -11,9 +11,14 @@ export class ConcurrencyError extends EventStoreError {
   constructor(
     readonly streamId: string,
     readonly expected: ExpectedVersion,
-    readonly actual: number,
+    /** The stream's version when the append was refused; undefined when it could not be read (the caller's transaction was aborted). */
+    readonly actual: number | undefined,
   ) {
-    super(`stream ${streamId} is at version ${actual}, expected ${describeExpected(expected)}`);
+    super(
+      actual === undefined
+        ? `stream ${streamId}: another writer appended first, expected ${describeExpected(expected)}`
+        : `stream ${streamId} is at version ${actual}, expected ${describeExpected(expected)}`,
+    );
   }
 }
 

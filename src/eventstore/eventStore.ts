@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { aggregateStream, type Aggregate, type AggregateOptions } from './aggregateStream';
 import { appendEvents, type AppendOptions, type AppendSettings } from './appendEvents';
+import { AppendNotifier } from './appendNotifier';
 import type { ContractRegistry } from './contracts';
 import { importEvents, type ImportEvent, type ImportOptions } from './importEvents';
 import { readAll, type ReadAllOptions, type ReadAllPage } from './readAll';
@@ -12,7 +13,7 @@ export interface EventStoreOptions {
   contracts: ContractRegistry;
   /** Largest accepted `data` payload in bytes of JSON (default 16 KiB). */
   maxPayloadBytes?: number;
-  /** pg_notify on every append (default true). */
+  /** Wake subscribers (pg_notify on the `sagaflow_events` channel) after every append (default true). */
   notify?: boolean;
 }
 
@@ -39,7 +40,11 @@ export function createEventStore(pool: pg.Pool, options: EventStoreOptions): Eve
   if (!Number.isSafeInteger(maxPayloadBytes) || maxPayloadBytes < 1) {
     throw new Error(`maxPayloadBytes must be a whole number of bytes ≥ 1, got ${maxPayloadBytes}`);
   }
-  const settings: AppendSettings = { contracts: options.contracts, maxPayloadBytes, notify: options.notify ?? true };
+  const settings: AppendSettings = {
+    contracts: options.contracts,
+    maxPayloadBytes,
+    notifier: options.notify === false ? undefined : new AppendNotifier(pool),
+  };
   const { contracts } = options;
   return {
     append: (streamId, events, appendOptions) => appendEvents(pool, settings, streamId, events, appendOptions),

@@ -1,5 +1,6 @@
 export { createEventStore, DEFAULT_MAX_PAYLOAD_BYTES, type EventStore, type EventStoreOptions } from './eventStore';
-export { appendEvents, type AppendOptions } from './appendEvents';
+export { appendEvents, type AppendOptions, type AppendSettings } from './appendEvents';
+export { AppendNotifier } from './appendNotifier';
 export { readAll, type ReadAllOptions, type ReadAllPage } from './readAll';
 export { readStream, type ReadStreamOptions } from './readStream';
 export { aggregateStream, type Aggregate, type AggregateOptions } from './aggregateStream';

@@ -31,11 +31,13 @@ export async function readAll(
   if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`readAll: limit must be a whole number ≥ 1, got ${limit}`);
   const typeFilter = eventTypes && eventTypes.length > 0;
   const { rows } = await db.query<EventRow>(
-    `select ${EVENT_COLUMNS} from events
-      where (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
-        and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-        ${typeFilter ? 'and event_type = any($4::text[])' : ''}
-      order by transaction_id, global_position
+    // Qualified names: the output column transaction_id is text, and ordering by it would sort
+    // instead of walking the (transaction_id, global_position) index.
+    `select ${EVENT_COLUMNS} from events e
+      where (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+        and e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ${typeFilter ? 'and e.event_type = any($4::text[])' : ''}
+      order by e.transaction_id, e.global_position
       limit $3`,
     typeFilter ? [after.transactionId, after.globalPosition, limit, eventTypes] : [after.transactionId, after.globalPosition, limit],
   );

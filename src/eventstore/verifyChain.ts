@@ -34,7 +34,7 @@ export async function verifyChain(db: pg.Pool | pg.PoolClient, streamId?: string
        select stream_id, version, global_position, transaction_id, hash,
               lag(hash) over w as previous_hash,
               lag(version) over w as previous_version,
-              sagaflow_event_hash(lag(hash) over w, global_position, event_id, stream_id, version,
+              sagaflow_event_hash(lag(hash) over w, event_id, stream_id, version,
                                   event_type, schema_version, data, metadata, created_at) as recomputed
          from events
         where $1::text is null or stream_id = $1

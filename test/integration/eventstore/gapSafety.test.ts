@@ -8,7 +8,7 @@ import { orderPlaced, testEventStore } from '../../support/eventStore';
 describe('gap-safe global reads', () => {
   const db = useTestDatabase();
 
-  const settings = { contracts, maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES, notify: false };
+  const settings = { contracts, maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES, notifier: undefined };
 
   async function readEverything(after: Checkpoint): Promise<{ events: StoredEvent[]; checkpoint: Checkpoint }> {
     const store = testEventStore(db);

@@ -52,7 +52,7 @@ describe('hash chain', () => {
     const [streamId] = await seed();
     await asSuperuser(
       `update events set data = jsonb_set(data, '{reservationId}', '"forged"'),
-              hash = sagaflow_event_hash((select hash from events where stream_id = $1 and version = 1), global_position, event_id, stream_id,
+              hash = sagaflow_event_hash((select hash from events where stream_id = $1 and version = 1), event_id, stream_id,
                                          version, event_type, schema_version, jsonb_set(data, '{reservationId}', '"forged"'), metadata, created_at)
         where stream_id = $1 and version = 2`,
       [streamId],

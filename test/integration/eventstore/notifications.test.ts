@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { subscribeToAppends } from '../../../src/eventstore';
+import { contracts } from '../../../src/contracts';
+import { appendEvents, AppendNotifier, DEFAULT_MAX_PAYLOAD_BYTES, subscribeToAppends } from '../../../src/eventstore';
 import { useTestDatabase } from '../../support/database';
 import { orderPlaced, testEventStore } from '../../support/eventStore';
 
@@ -18,6 +19,28 @@ describe('append notifications', () => {
       await waitFor(() => received.length > 0);
       expect(received).toEqual([`Order-${loud}`]);
     } finally {
+      await subscription.close();
+    }
+  });
+
+  it("inside the caller's transaction, notifies on its commit and not before", async () => {
+    const received: string[] = [];
+    const subscription = await subscribeToAppends(db.url, (streamId) => received.push(streamId));
+    const client = await db.pool.connect();
+    try {
+      const orderId = randomUUID();
+      await client.query('begin');
+      const settings = { contracts, maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES, notifier: new AppendNotifier(db.pool) };
+      await appendEvents(client, settings, `Order-${orderId}`, [orderPlaced(orderId)], { expectedVersion: 'no_stream' });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(received).toEqual([]);
+
+      await client.query('commit');
+
+      await waitFor(() => received.length > 0);
+      expect(received).toEqual([`Order-${orderId}`]);
+    } finally {
+      client.release();
       await subscription.close();
     }
   });

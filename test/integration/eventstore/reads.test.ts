@@ -23,9 +23,13 @@ describe('reads', () => {
     const streamId = `Order-${orderId}`;
     // A row as the v1 writer stored it: total in dollars, as a decimal.
     const v1 = { orderId, customerId: 'cust-7', items: [{ sku: 'mug', quantity: 3 }], total: 1.005 };
-    await db.pool.query(`select * from sagaflow_append_events($1, 'Order', 'no_stream', null, $2::jsonb, false)`, [
+    await db.pool.query(`select * from sagaflow_append_events($1, 'Order', 'no_stream', null, $2, $3, $4, $5, $6, false)`, [
       streamId,
-      JSON.stringify([{ event_id: randomUUID(), event_type: 'OrderPlaced', schema_version: 1, data: v1, metadata: {} }]),
+      [randomUUID()],
+      ['OrderPlaced'],
+      [1],
+      [JSON.stringify(v1)],
+      ['{}'],
     ]);
 
     const [event] = await store.readStream(streamId);
