@@ -35,7 +35,7 @@ export async function importEvents(
   const quiet = { ...settings, notifier: undefined };
   const lanes: Array<Promise<void>> = Array.from({ length: concurrency }, () => Promise.resolve());
   let imported = 0;
-  let failure: unknown;
+  let failure: Error | undefined;
 
   const dispatch = async (streamId: string, batch: NewEvent[]) => {
     const lane = laneOf(streamId, concurrency);
@@ -48,7 +48,7 @@ export async function importEvents(
         onProgress?.(imported);
       },
       (error: unknown) => {
-        failure ??= error;
+        failure ??= error instanceof Error ? error : new Error(String(error));
       },
     );
   };
