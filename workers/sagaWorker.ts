@@ -34,7 +34,13 @@ async function main(): Promise<void> {
   const pool = new pg.Pool({ connectionString: config.databaseUrl });
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   try {
-    const worker = await createSagaWorker({ connection, namespace: config.namespace, taskQueue: config.taskQueue, pool });
+    const worker = await createSagaWorker({
+      connection,
+      namespace: config.namespace,
+      taskQueue: config.taskQueue,
+      pool,
+      ...(config.workflowBundlePath ? { workflowBundle: { codePath: config.workflowBundlePath } } : {}),
+    });
     console.log(`saga worker polling task queue '${config.taskQueue}' on ${config.temporalAddress}`);
     await worker.run(); // returns after SIGINT/SIGTERM, once in-flight tasks have finished
   } finally {

@@ -18,6 +18,7 @@ const envSchema = z.object({
   TEMPORAL_ADDRESS: hostPort.optional(),
   TEMPORAL_NAMESPACE: z.string().min(1, { message: 'must not be empty' }).default('default'),
   SAGAFLOW_TASK_QUEUE: z.string().min(1, { message: 'must not be empty' }).default('sagaflow'),
+  SAGAFLOW_WORKFLOW_BUNDLE: z.string().min(1).optional(),
 });
 
 export type SagaflowConfig = {
@@ -27,6 +28,8 @@ export type SagaflowConfig = {
   temporalAddress?: string;
   namespace: string;
   taskQueue: string;
+  /** A prebuilt workflow bundle (bundleWorkflowCode output) the saga worker loads instead of bundling at start. */
+  workflowBundlePath?: string;
 };
 
 export class ConfigError extends Error {
@@ -41,16 +44,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SagaflowConfig
     TEMPORAL_ADDRESS: blankToUndefined(env.TEMPORAL_ADDRESS),
     TEMPORAL_NAMESPACE: blankToUndefined(env.TEMPORAL_NAMESPACE),
     SAGAFLOW_TASK_QUEUE: blankToUndefined(env.SAGAFLOW_TASK_QUEUE),
+    SAGAFLOW_WORKFLOW_BUNDLE: blankToUndefined(env.SAGAFLOW_WORKFLOW_BUNDLE),
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
-  const { DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, SAGAFLOW_TASK_QUEUE } = parsed.data;
+  const { DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, SAGAFLOW_TASK_QUEUE, SAGAFLOW_WORKFLOW_BUNDLE } = parsed.data;
   return {
     ...(DATABASE_URL ? { databaseUrl: DATABASE_URL } : {}),
     ...(TEMPORAL_ADDRESS ? { temporalAddress: TEMPORAL_ADDRESS } : {}),
     namespace: TEMPORAL_NAMESPACE,
     taskQueue: SAGAFLOW_TASK_QUEUE,
+    ...(SAGAFLOW_WORKFLOW_BUNDLE ? { workflowBundlePath: SAGAFLOW_WORKFLOW_BUNDLE } : {}),
   };
 }

@@ -1,0 +1,95 @@
+/**
+ * The external services an order saga talks to. sagaflow ships simulated ones on PostgreSQL tables
+ * (src/adapters/simulated*); a deployment replaces them with adapters for its real inventory,
+ * payment and shipping providers. Every call carries an idempotency key: a repeated call with the
+ * same key returns the first call's result and has no further effect.
+ */
+
+export interface OrderLine {
+  sku: string;
+  quantity: number;
+}
+
+export type Operation =
+  | 'reserveInventory'
+  | 'releaseInventory'
+  | 'authorizePayment'
+  | 'voidPayment'
+  | 'capturePayment'
+  | 'refundPayment'
+  | 'createShipment'
+  | 'cancelShipment';
+
+/**
+ * Faults a simulated service injects for one order, so demos and tests can exercise every path.
+ * Carried in the order's input; adapters for real services ignore it.
+ */
+export interface FaultPlan {
+  /** The operation fails with a retryable outage this many times (per idempotency key), then succeeds; 'always' never succeeds. */
+  fail?: Partial<Record<Operation, number | 'always'>>;
+  /** The operation hangs (longer than any activity timeout) on its first attempt, then behaves. */
+  hang?: Operation[];
+  /** authorizePayment declines: a business rejection, never retried. */
+  declinePayment?: boolean;
+}
+
+export interface CallContext {
+  idempotencyKey: string;
+  faults?: FaultPlan;
+}
+
+/** Transport options of a call: the activity's cancellation signal ends a call it no longer waits for. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface InventoryService {
+  /** Reserves stock for the lines; throws BusinessRejection('out_of_stock') when there is not enough. */
+  reserve(call: CallContext & { orderId: string; items: OrderLine[] }, options?: CallOptions): Promise<{ reservationId: string }>;
+  /** Returns the reserved stock; releasing an unknown or already released reservation is a no-op. */
+  release(call: CallContext & { orderId: string; reservationId: string }, options?: CallOptions): Promise<void>;
+  /** The reservation made by the reserve call with this key, if it succeeded: for a compensation whose action's reply was lost. */
+  findReservation(idempotencyKey: string): Promise<string | undefined>;
+}
+
+export interface PaymentService {
+  /** Holds the amount on the customer's card; throws BusinessRejection('payment_declined') when declined. */
+  authorize(call: CallContext & { orderId: string; customerId: string; amountCents: number; currency: string }, options?: CallOptions): Promise<{ paymentId: string }>;
+  /** Releases an authorization that was not captured; a no-op when there is none. */
+  void(call: CallContext & { paymentId: string }, options?: CallOptions): Promise<void>;
+  /** Takes the authorized amount. */
+  capture(call: CallContext & { paymentId: string; amountCents: number }, options?: CallOptions): Promise<void>;
+  /** Gives captured money back. */
+  refund(call: CallContext & { paymentId: string; amountCents: number }, options?: CallOptions): Promise<void>;
+  /** The payment authorized by the call with this key, if it succeeded. */
+  findPayment(idempotencyKey: string): Promise<string | undefined>;
+  /** Whether the capture call with this key succeeded. */
+  findCapture(idempotencyKey: string): Promise<boolean>;
+}
+
+export interface ShippingService {
+  createShipment(call: CallContext & { orderId: string; items: OrderLine[] }, options?: CallOptions): Promise<{ shipmentId: string; carrier: string }>;
+  /** Cancels a shipment; a no-op when it does not exist or is already cancelled. */
+  cancelShipment(call: CallContext & { shipmentId: string }, options?: CallOptions): Promise<void>;
+  /** The shipment created by the call with this key, if it succeeded. */
+  findShipment(idempotencyKey: string): Promise<string | undefined>;
+}
+
+/**
+ * A service said no for a business reason (declined card, no stock). Retrying cannot help: the
+ * saga compensates instead. Anything else thrown by an adapter is treated as an outage and retried.
+ */
+export class BusinessRejection extends Error {
+  override name = 'BusinessRejection';
+  constructor(
+    readonly reason: 'payment_declined' | 'out_of_stock' | 'invalid_request',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A simulated outage (connection refused, 503); retryable. */
+export class ServiceUnavailableError extends Error {
+  override name = 'ServiceUnavailableError';
+}

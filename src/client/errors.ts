@@ -1,0 +1,14 @@
+/** Input that app code passed to the client does not satisfy the contract; nothing was started. */
+export class InvalidInputError extends Error {
+  override name = 'InvalidInputError';
+  constructor(
+    readonly what: string,
+    readonly issues: Array<{ field: string; rule: string }>,
+  ) {
+    super(`invalid ${what}: ${issues.map((i) => `${i.field}: ${i.rule}`).join('; ')}`);
+  }
+}
+
+export function issuesOf(error: { issues: Array<{ path: PropertyKey[]; message: string }> }): Array<{ field: string; rule: string }> {
+  return error.issues.map((issue) => ({ field: issue.path.length ? issue.path.map(String).join('.') : '(input)', rule: issue.message }));
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+const id = z
+  .string()
+  .min(1, { message: 'must not be empty' })
+  .max(100, { message: 'must be at most 100 characters' })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/, { message: 'may contain only letters, digits and . _ : @ -' });
+
+const operation = z.enum([
+  'reserveInventory',
+  'releaseInventory',
+  'authorizePayment',
+  'voidPayment',
+  'capturePayment',
+  'refundPayment',
+  'createShipment',
+  'cancelShipment',
+]);
+
+/** Faults the simulated services inject for this order (demos and tests); real adapters ignore them. */
+export const FaultPlanSchema = z
+  .object({
+    fail: z.partialRecord(operation, z.union([z.number().int().min(1, { message: 'must be at least 1' }), z.literal('always')])).optional(),
+    hang: z.array(operation).optional(),
+    declinePayment: z.boolean().optional(),
+    /** Short timeouts and retry budgets (2 s, a few attempts), so demos and tests reach every outcome in seconds. */
+    fastRetries: z.boolean().optional(),
+    /**
+     * The worker process running this operation's activity kills itself (SIGKILL) right after the
+     * external call succeeded and before its event is recorded or its result reported, on the first
+     * attempt: the crash the idempotency keys and event ids exist for. Only for workers you can lose.
+     */
+    crashWorkerAfter: operation.optional(),
+  })
+  .strict();
+
+/** What app code passes to start an order saga. */
+export const PlaceOrderInputSchema = z
+  .object({
+    orderId: id,
+    customerId: id,
+    items: z
+      .array(
+        z
+          .object({
+            sku: id,
+            quantity: z.number().int({ message: 'must be a whole number' }).min(1, { message: 'must be at least 1' }).max(10_000),
+            unitPriceCents: z.number().int({ message: 'must be a whole number of cents' }).min(0, { message: 'must not be negative' }),
+          })
+          .strict(),
+      )
+      .min(1, { message: 'an order needs at least one item' })
+      .max(100, { message: 'at most 100 items per order' }),
+    currency: z.string().regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code like USD' }),
+    simulate: FaultPlanSchema.optional(),
+  })
+  .strict();
+
+export type PlaceOrderInput = z.infer<typeof PlaceOrderInputSchema>;
+export type FaultPlanInput = z.infer<typeof FaultPlanSchema>;
+
+export function orderTotalCents(input: Pick<PlaceOrderInput, 'items'>): number {
+  return input.items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0);
+}

@@ -1,0 +1,195 @@
+import { CancellationScope, condition, isCancellation, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { BUSINESS_REJECTION, failureTypeOf, messageOf } from './failures';
+import { resolveCompensationSignal, retryCompensationSignal, sagaStateQuery } from './handlers';
+import { SagaStatusKey } from './searchAttributes';
+import type { Resolution, SagaFailure, SagaOutcome, SagaResult, SagaState, SagaStatus, StepState } from './types';
+
+export interface StepDefinition<T> {
+  /** One line for the Web UI, e.g. "Reserve 3 items". */
+  summary?: string;
+  /** The action: an idempotent activity call. */
+  run: () => Promise<T>;
+  /**
+   * Undoes the action; idempotent too. Registered before the action runs, because an action whose
+   * reply was lost (a timeout, a crashed worker) may still have happened. Receives the action's
+   * result when it is known.
+   */
+  compensate?: (result: T | undefined) => Promise<void>;
+}
+
+export interface NamedStep<T> extends StepDefinition<T> {
+  name: string;
+}
+
+export interface SagaOptions {
+  sagaType: string;
+  /** Failure types that prove the action had no effect, so its compensation is skipped. */
+  noEffectFailureTypes?: string[];
+  /** Called when a compensation is out of retries, before the run waits for an operator (e.g. to record an event). */
+  onCompensationFailed?: (step: string, error: string) => Promise<void>;
+  /** Called after an operator resolved a failed compensation by hand. */
+  onCompensationResolved?: (resolution: Resolution) => Promise<void>;
+  /** Called once compensation is over, whatever its outcome, still shielded from cancellation. */
+  afterCompensation?: (outcome: SagaOutcome, failure: SagaFailure | undefined) => Promise<void>;
+}
+
+type OperatorAction = { kind: 'retry' } | { kind: 'resolve'; note: string; resolvedBy: string };
+
+/**
+ * A saga inside one workflow run: steps with compensations, undone last-in-first-out on failure or
+ * cancellation, in a scope cancellation cannot interrupt. Its state is served by the `sagaState`
+ * query, its status kept in the SagaStatus search attribute and its step table in the run's
+ * current details, so the Web UI shows where it stands. A compensation still failing after its
+ * activity's retry budget parks the run in COMPENSATION_FAILED until an operator signals
+ * `retryCompensation` or `resolveCompensation`.
+ *
+ * Construct it at the start of the workflow function (it registers the query and signal handlers).
+ */
+export class Saga {
+  private readonly steps: StepState[] = [];
+  private readonly compensations: Array<{ state: StepState; compensate: () => Promise<void> }> = [];
+  private readonly resolutions: Resolution[] = [];
+  private readonly noEffect: Set<string>;
+  private status: SagaStatus = 'RUNNING';
+  private publishedStatus: SagaStatus | undefined;
+  private failure: SagaFailure | undefined;
+  private operatorAction: OperatorAction | undefined;
+
+  constructor(private readonly options: SagaOptions) {
+    this.noEffect = new Set(options.noEffectFailureTypes ?? [BUSINESS_REJECTION]);
+    setHandler(sagaStateQuery, () => this.state());
+    // Signals count only while a compensation is parked; one sent at any other time is ignored, so
+    // a stale signal cannot resolve a failure that happens later.
+    setHandler(retryCompensationSignal, () => {
+      if (this.status === 'COMPENSATION_FAILED') this.operatorAction = { kind: 'retry' };
+    });
+    setHandler(resolveCompensationSignal, ({ note, resolvedBy }) => {
+      if (this.status === 'COMPENSATION_FAILED' && note?.trim() && resolvedBy?.trim()) {
+        this.operatorAction = { kind: 'resolve', note: note.trim(), resolvedBy: resolvedBy.trim() };
+      }
+    });
+    this.publish();
+  }
+
+  state(): SagaState {
+    return {
+      sagaType: this.options.sagaType,
+      status: this.status,
+      steps: this.steps.map((s) => ({ ...s })),
+      ...(this.failure ? { failure: { ...this.failure } } : {}),
+      resolutions: [...this.resolutions],
+    };
+  }
+
+  async step<T>(name: string, definition: StepDefinition<T>): Promise<T> {
+    const state: StepState = { name, status: 'running', ...(definition.summary ? { summary: definition.summary } : {}) };
+    this.steps.push(state);
+    let result: T | undefined;
+    const compensation = definition.compensate;
+    const entry = compensation ? { state, compensate: () => compensation(result) } : undefined;
+    if (entry) this.compensations.push(entry);
+    this.publish();
+    try {
+      result = await definition.run();
+      state.status = 'done';
+      return result;
+    } catch (error) {
+      state.status = 'failed';
+      state.error = messageOf(error);
+      const type = failureTypeOf(error);
+      if (entry && type !== undefined && this.noEffect.has(type)) {
+        this.compensations.splice(this.compensations.indexOf(entry), 1);
+      }
+      this.failure ??= { step: name, message: state.error, ...(type ? { type } : {}) };
+      throw error;
+    } finally {
+      this.publish();
+    }
+  }
+
+  /** Runs steps concurrently; if any fails, waits for all to settle, then fails with the first failure. */
+  async parallel<T extends readonly unknown[]>(steps: { [K in keyof T]: NamedStep<T[K]> }): Promise<T> {
+    const settled = await Promise.allSettled(steps.map((s: NamedStep<unknown>) => this.step(s.name, s)));
+    const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (rejected) throw rejected.reason;
+    return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+  }
+
+  /**
+   * Runs the saga's body. On success: COMPLETED with the body's value. On failure: compensates and
+   * returns COMPENSATED (or COMPENSATION_FAILED after an operator resolution). On cancellation:
+   * compensates, then rethrows the cancellation so the run ends as cancelled.
+   */
+  async run<R>(body: () => Promise<R>): Promise<SagaResult<R>> {
+    try {
+      const value = await body();
+      this.setStatus('COMPLETED');
+      return { outcome: 'COMPLETED', value, steps: this.state().steps, resolutions: [] };
+    } catch (error) {
+      if (isCancellation(error)) {
+        this.failure = { ...(this.failure?.step ? { step: this.failure.step } : {}), message: 'the run was cancelled', type: 'Cancelled' };
+      } else {
+        const type = failureTypeOf(error);
+        this.failure ??= { message: messageOf(error), ...(type ? { type } : {}) };
+      }
+      const outcome = await CancellationScope.nonCancellable(async () => {
+        const result = await this.compensate();
+        await this.options.afterCompensation?.(result, this.failure);
+        return result;
+      });
+      if (isCancellation(error)) throw error;
+      return { outcome, ...(this.failure ? { failure: this.failure } : {}), steps: this.state().steps, resolutions: [...this.resolutions] };
+    }
+  }
+
+  private async compensate(): Promise<SagaOutcome> {
+    this.setStatus('COMPENSATING');
+    for (const entry of [...this.compensations].reverse()) {
+      for (;;) {
+        entry.state.status = 'compensating';
+        this.publish();
+        try {
+          await entry.compensate();
+          entry.state.status = 'compensated';
+          this.publish();
+          break;
+        } catch (error) {
+          entry.state.status = 'compensation_failed';
+          entry.state.error = messageOf(error);
+          this.setStatus('COMPENSATION_FAILED');
+          await this.options.onCompensationFailed?.(entry.state.name, entry.state.error);
+          await condition(() => this.operatorAction !== undefined);
+          const action = this.operatorAction!;
+          this.operatorAction = undefined;
+          if (action.kind === 'resolve') {
+            const resolution = { step: entry.state.name, note: action.note, resolvedBy: action.resolvedBy };
+            this.resolutions.push(resolution);
+            entry.state.status = 'resolved';
+            await this.options.onCompensationResolved?.(resolution);
+            this.setStatus('COMPENSATING');
+            break;
+          }
+          this.setStatus('COMPENSATING');
+        }
+      }
+    }
+    const resolved = this.resolutions.length > 0;
+    this.setStatus(resolved ? 'RESOLVED' : 'COMPENSATED');
+    return resolved ? 'COMPENSATION_FAILED' : 'COMPENSATED';
+  }
+
+  private setStatus(status: SagaStatus): void {
+    this.status = status;
+    this.publish();
+  }
+
+  /** Mirrors the state where people look: the SagaStatus search attribute and the run's current details. */
+  private publish(): void {
+    if (this.publishedStatus !== this.status) {
+      upsertSearchAttributes([{ key: SagaStatusKey, value: this.status }]);
+      this.publishedStatus = this.status;
+    }
+    const rows = this.steps.map((s) => `| ${s.summary ?? s.name} | ${s.status}${s.error ? ` — ${s.error.replace(/\|/g, '/').slice(0, 120)}` : ''} |`);
+    setCurrentDetails([`**${this.options.sagaType}**: ${this.status}`, '', '| step | status |', '| --- | --- |', ...rows].join('\n'));
+  }
+}

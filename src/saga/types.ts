@@ -1,0 +1,62 @@
+/** Where a saga run stands; also the value of its SagaStatus search attribute. */
+export type SagaStatus =
+  | 'RUNNING'
+  | 'COMPENSATING'
+  | 'COMPLETED'
+  | 'COMPENSATED'
+  /** A compensation is out of retries: the run waits for an operator to retry or resolve it. */
+  | 'COMPENSATION_FAILED'
+  /** An operator resolved a failed compensation by hand and the run finished. */
+  | 'RESOLVED';
+
+export type SagaOutcome = 'COMPLETED' | 'COMPENSATED' | 'COMPENSATION_FAILED';
+
+export type StepStatus =
+  | 'running'
+  | 'done'
+  /** The action failed and had no effect to undo (a business rejection). */
+  | 'failed'
+  | 'compensating'
+  | 'compensated'
+  | 'compensation_failed'
+  /** Its compensation failed and an operator took care of it by hand. */
+  | 'resolved';
+
+export interface StepState {
+  name: string;
+  summary?: string;
+  status: StepStatus;
+  /** The last error of the action or of its compensation. */
+  error?: string;
+}
+
+export interface SagaFailure {
+  step?: string;
+  message: string;
+  /** The failure type, e.g. BusinessRejection, or 'Cancelled' when the run was cancelled. */
+  type?: string;
+}
+
+export interface Resolution {
+  step: string;
+  note: string;
+  resolvedBy: string;
+}
+
+/** What the `sagaState` query returns. */
+export interface SagaState {
+  sagaType: string;
+  status: SagaStatus;
+  steps: StepState[];
+  failure?: SagaFailure;
+  resolutions: Resolution[];
+}
+
+export interface SagaResult<T> {
+  outcome: SagaOutcome;
+  /** The body's result when the outcome is COMPLETED. */
+  value?: T;
+  failure?: SagaFailure;
+  steps: StepState[];
+  resolutions: Resolution[];
+}

@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowFailedError } from '@temporalio/client';
+import { InvalidInputError } from '../../../src/client';
+import type { PlaceOrderInput } from '../../../src/contracts';
+import { SagaStatusKey } from '../../../src/saga';
+import { useTestDatabase } from '../../support/database';
+import { testEventStore } from '../../support/eventStore';
+import { useSagaWorker } from '../../support/sagaWorker';
+
+describe('OrderFulfillment saga on a real worker, Temporal dev server and PostgreSQL', () => {
+  const db = useTestDatabase();
+  const rig = useSagaWorker(db);
+
+  const order = (simulate?: PlaceOrderInput['simulate']): PlaceOrderInput => ({
+    orderId: randomUUID(),
+    customerId: 'cust-42',
+    items: [
+      { sku: 'mug', quantity: 2, unitPriceCents: 1250 },
+      { sku: 'beans', quantity: 1, unitPriceCents: 1800 },
+    ],
+    currency: 'USD',
+    simulate: { fastRetries: true, ...simulate },
+  });
+
+  const eventTypes = async (orderId: string) => (await testEventStore(db).readStream(`Order-${orderId}`)).map((e) => e.type);
+  const sagaStatusOf = async (orderId: string) => {
+    const description = await rig.temporal.client.workflow.getHandle(`order-${orderId}`).describe();
+    return description.typedSearchAttributes.get(SagaStatusKey);
+  };
+
+  it('completes the happy path, recording every step in the order stream', async () => {
+    const input = order();
+    await rig.orders.startOrder(input);
+
+    const result = await rig.orders.awaitOrderResult(input.orderId);
+
+    expect(result.outcome).toBe('COMPLETED');
+    expect(result.steps.map((s) => [s.name, s.status])).toEqual([
+      ['reserveInventory', 'done'],
+      ['authorizePayment', 'done'],
+      ['createShipment', 'done'],
+      ['capturePayment', 'done'],
+    ]);
+    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'PaymentAuthorized', 'ShipmentCreated', 'PaymentCaptured', 'OrderCompleted']);
+    expect(await sagaStatusOf(input.orderId)).toBe('COMPLETED');
+    const events = await testEventStore(db).readStream(`Order-${input.orderId}`);
+    expect(events.every((e) => e.metadata.correlationId === `order-${input.orderId}`)).toBe(true);
+    expect(events.slice(1).map((e) => e.metadata.causationId)).toEqual(events.slice(0, -1).map((e) => e.eventId));
+    expect(events[0]!.data).toMatchObject({ totalCents: 4300, currency: 'USD' });
+  });
+
+  it.each([
+    ['reserveInventory', ['OrderPlaced', 'OrderCancelled']],
+    ['authorizePayment', ['OrderPlaced', 'InventoryReserved', 'InventoryReleased', 'OrderCancelled']],
+    ['createShipment', ['OrderPlaced', 'InventoryReserved', 'PaymentAuthorized', 'PaymentVoided', 'InventoryReleased', 'OrderCancelled']],
+    [
+      'capturePayment',
+      ['OrderPlaced', 'InventoryReserved', 'PaymentAuthorized', 'ShipmentCreated', 'ShipmentCancelled', 'PaymentVoided', 'InventoryReleased', 'OrderCancelled'],
+    ],
+  ] as const)('compensates exactly the steps before a failing %s, last first', async (step, expected) => {
+    const input = order({ fail: { [step]: 'always' } });
+    await rig.orders.startOrder(input);
+
+    const result = await rig.orders.awaitOrderResult(input.orderId);
+
+    expect(result.outcome).toBe('COMPENSATED');
+    expect(result.failure).toMatchObject({ step });
+    expect(await eventTypes(input.orderId)).toEqual(expected);
+    expect(await sagaStatusOf(input.orderId)).toBe('COMPENSATED');
+  });
+
+  it('treats a declined payment as a business rejection: no retries, nothing to void, stock released', async () => {
+    const input = order({ declinePayment: true });
+    await rig.orders.startOrder(input);
+
+    const result = await rig.orders.awaitOrderResult(input.orderId);
+
+    expect(result).toMatchObject({ outcome: 'COMPENSATED', failure: { step: 'authorizePayment', type: 'BusinessRejection' } });
+    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'PaymentDeclined', 'InventoryReleased', 'OrderCancelled']);
+  });
+
+  it('rides out a step that fails twice and then succeeds, writing each event once', async () => {
+    const input = order({ fail: { authorizePayment: 2 } });
+    await rig.orders.startOrder(input);
+
+    expect((await rig.orders.awaitOrderResult(input.orderId)).outcome).toBe('COMPLETED');
+    expect((await eventTypes(input.orderId)).filter((t) => t === 'PaymentAuthorized')).toHaveLength(1);
+  });
+
+  it('retries a step that hangs past its timeout, and the late attempt writes nothing twice', async () => {
+    const input = order({ hang: ['createShipment'] });
+    await rig.orders.startOrder(input);
+
+    expect((await rig.orders.awaitOrderResult(input.orderId)).outcome).toBe('COMPLETED');
+    expect((await eventTypes(input.orderId)).filter((t) => t === 'ShipmentCreated')).toHaveLength(1);
+  });
+
+  it('retries a compensation that fails twice until it succeeds', async () => {
+    const input = order({ fail: { createShipment: 'always', voidPayment: 2 } });
+    await rig.orders.startOrder(input);
+
+    const result = await rig.orders.awaitOrderResult(input.orderId);
+
+    expect(result.outcome).toBe('COMPENSATED');
+    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'PaymentAuthorized', 'PaymentVoided', 'InventoryReleased', 'OrderCancelled']);
+  });
+
+  it('parks a compensation that keeps failing in COMPENSATION_FAILED, findable, until an operator resolves it', async () => {
+    const input = order({ fail: { createShipment: 'always', voidPayment: 'always' } });
+    await rig.orders.startOrder(input);
+
+    await waitFor(async () => (await rig.orders.getOrderState(input.orderId)).status === 'COMPENSATION_FAILED');
+    await waitFor(async () => (await rig.orders.listOrders({ status: 'COMPENSATION_FAILED' })).some((r) => r.orderId === input.orderId));
+    const parked = await rig.orders.getOrderState(input.orderId);
+    expect(parked.steps.find((s) => s.name === 'authorizePayment')).toMatchObject({ status: 'compensation_failed' });
+
+    await rig.orders.resolveCompensation(input.orderId, { note: 'voided by hand in the PSP console', resolvedBy: 'ops@example.com' });
+    const result = await rig.orders.awaitOrderResult(input.orderId);
+
+    expect(result.outcome).toBe('COMPENSATION_FAILED');
+    expect(result.resolutions).toEqual([{ step: 'authorizePayment', note: 'voided by hand in the PSP console', resolvedBy: 'ops@example.com' }]);
+    expect(await eventTypes(input.orderId)).toEqual([
+      'OrderPlaced',
+      'InventoryReserved',
+      'PaymentAuthorized',
+      'CompensationFailed',
+      'CompensationResolved',
+      'InventoryReleased',
+      'OrderCancelled',
+    ]);
+    expect(await sagaStatusOf(input.orderId)).toBe('RESOLVED');
+  });
+
+  it('runs a parked compensation again on the retry signal, with a fresh retry budget', async () => {
+    // Three attempts per budget: the first budget fails (attempts 1-3), the retried one succeeds at attempt 5.
+    const input = order({ fail: { createShipment: 'always', voidPayment: 4 } });
+    await rig.orders.startOrder(input);
+    await waitFor(async () => (await rig.orders.getOrderState(input.orderId)).status === 'COMPENSATION_FAILED');
+
+    await rig.orders.retryCompensation(input.orderId);
+
+    expect((await rig.orders.awaitOrderResult(input.orderId)).outcome).toBe('COMPENSATED');
+    expect(await eventTypes(input.orderId)).toEqual([
+      'OrderPlaced',
+      'InventoryReserved',
+      'PaymentAuthorized',
+      'CompensationFailed',
+      'PaymentVoided',
+      'InventoryReleased',
+      'OrderCancelled',
+    ]);
+  });
+
+  it('compensates when cancelled mid-saga and ends as cancelled', async () => {
+    const input = order({ hang: ['createShipment'] });
+    await rig.orders.startOrder(input);
+    await waitFor(async () => (await rig.orders.getOrderState(input.orderId)).steps.some((s) => s.name === 'createShipment'));
+
+    await rig.orders.cancelOrder(input.orderId);
+
+    await expect(rig.orders.awaitOrderResult(input.orderId)).rejects.toThrow(WorkflowFailedError);
+    const types = await eventTypes(input.orderId);
+    expect(types.slice(-3)).toEqual(['PaymentVoided', 'InventoryReleased', 'OrderCancelled']);
+    expect(await sagaStatusOf(input.orderId)).toBe('COMPENSATED');
+    expect((await rig.orders.getOrderState(input.orderId)).failure).toMatchObject({ type: 'Cancelled' });
+  });
+
+  it('returns the existing run when the same order is started twice', async () => {
+    const input = order();
+    const first = await rig.orders.startOrder(input);
+    const second = await rig.orders.startOrder(input);
+    await rig.orders.awaitOrderResult(input.orderId);
+    const third = await rig.orders.startOrder(input);
+
+    expect(first.started).toBe(true);
+    expect(second).toEqual({ ...first, started: false });
+    expect(third).toEqual({ ...first, started: false });
+    expect((await eventTypes(input.orderId)).filter((t) => t === 'OrderPlaced')).toHaveLength(1);
+  });
+
+  it('refuses invalid input listing every issue, and starts nothing', async () => {
+    const orderId = randomUUID();
+    const attempt = rig.orders.startOrder({ orderId, customerId: '', items: [{ sku: 'mug', quantity: 0, unitPriceCents: -1 }], currency: 'usd' });
+
+    await expect(attempt).rejects.toThrow(InvalidInputError);
+    await expect(attempt).rejects.toThrow(
+      /customerId: must not be empty.*items\.0\.quantity: must be at least 1.*items\.0\.unitPriceCents: must not be negative.*currency: must be an ISO 4217 code/,
+    );
+    await expect(rig.temporal.client.workflow.getHandle(`order-${orderId}`).describe()).rejects.toThrow(/not found/i);
+  });
+
+  it('brings 100 concurrent sagas with mixed faults to a terminal outcome, with exact event counts', async () => {
+    const plans: Array<[PlaceOrderInput['simulate'], string, number]> = [
+      [{}, 'COMPLETED', 6],
+      [{ declinePayment: true }, 'COMPENSATED', 5],
+      [{ fail: { createShipment: 'always' } }, 'COMPENSATED', 6],
+      [{ fail: { capturePayment: 1 } }, 'COMPLETED', 6],
+      [{ fail: { reserveInventory: 'always' } }, 'COMPENSATED', 2],
+    ];
+    const orders = Array.from({ length: 100 }, (_, i) => ({ input: order(plans[i % plans.length]![0]), plan: plans[i % plans.length]! }));
+
+    await Promise.all(orders.map(({ input }) => rig.orders.startOrder(input)));
+    const results = await Promise.all(orders.map(({ input }) => rig.orders.awaitOrderResult(input.orderId)));
+
+    results.forEach((result, i) => expect(result.outcome).toBe(orders[i]!.plan[1]));
+    const counts = await Promise.all(orders.map(async ({ input }) => (await eventTypes(input.orderId)).length));
+    expect(counts).toEqual(orders.map(({ plan }) => plan[2]));
+  }, 180_000);
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // the run may not be queryable yet
+    }
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

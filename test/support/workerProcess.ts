@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { testEnv } from './env';
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** Resolves with the exit code or signal. */
+  exited: Promise<number | NodeJS.Signals | null>;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+const root = path.resolve(__dirname, '..', '..');
+
+/**
+ * The standalone saga worker (workers/sagaWorker.ts) as a real child process, for tests that kill
+ * it: an in-process worker cannot be SIGKILLed without killing the test.
+ */
+export async function spawnSagaWorker({ databaseUrl, taskQueue }: { databaseUrl: string; taskQueue: string }): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'workers', 'sagaWorker.ts')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: testEnv('temporalAddress'),
+      TEMPORAL_NAMESPACE: testEnv('temporalNamespace'),
+      SAGAFLOW_TASK_QUEUE: taskQueue,
+      SAGAFLOW_WORKFLOW_BUNDLE: testEnv('workflowBundle'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = once(child, 'exit').then(([code, signal]) => (signal as NodeJS.Signals | null) ?? (code as number | null));
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('saga worker polling')) resolve();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exited.then((how) => reject(new Error(`saga worker exited (${how}) before it was ready:\n${output}`)));
+  });
+  await ready;
+  return {
+    child,
+    exited,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import { ApplicationFailure, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { OrderActivities } from '../activities/orderActivities';
+import type { PlaceOrderInput } from '../src/contracts/orderCommands';
+import { BUSINESS_REJECTION, compensationRetry, fastRetry, Saga, stepRetry, WorkflowEventStream, type EventSlot, type SagaResult } from '../src/saga';
+import { CustomerId, OrderId } from './searchAttributes';
+
+const normal = {
+  actions: proxyActivities<OrderActivities>({ startToCloseTimeout: '10 seconds', retry: stepRetry }),
+  compensations: proxyActivities<OrderActivities>({ startToCloseTimeout: '10 seconds', retry: compensationRetry }),
+};
+const fast = {
+  actions: proxyActivities<OrderActivities>({ startToCloseTimeout: '2 seconds', retry: fastRetry }),
+  compensations: proxyActivities<OrderActivities>({ startToCloseTimeout: '2 seconds', retry: fastRetry }),
+};
+
+export interface OrderFulfillmentResult extends SagaResult<{ paymentId: string; shipmentId: string }> {
+  orderId: string;
+}
+
+/** The workflow id of an order's saga: one run per order, found again from the business key. */
+export function orderWorkflowId(orderId: string): string {
+  return `order-${orderId}`;
+}
+
+/**
+ * An order: reserve inventory → authorize payment → create shipment → capture payment → complete.
+ * A failure (or a cancellation) undoes the steps that happened, last first: refund, cancel the
+ * shipment, void the payment, release the stock. Every step records its event in the order's stream.
+ */
+export async function orderFulfillment(input: PlaceOrderInput): Promise<OrderFulfillmentResult> {
+  const { workflowId } = workflowInfo();
+  const { orderId, customerId, items, currency, simulate: faults } = input;
+  const { actions, compensations } = faults?.fastRetries ? fast : normal;
+  const compensationAttempts = (faults?.fastRetries ? fastRetry : compensationRetry).maximumAttempts ?? 1;
+  const lines = items.map(({ sku, quantity }) => ({ sku, quantity }));
+  const totalCents = items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0);
+  const itemCount = lines.reduce((sum, line) => sum + line.quantity, 0);
+  upsertSearchAttributes([
+    { key: OrderId, value: orderId },
+    { key: CustomerId, value: customerId },
+  ]);
+
+  const stream = new WorkflowEventStream(`Order-${orderId}`);
+  const key = (step: string) => `${workflowId}:${step}`;
+  const withSlot = async <R extends { appended?: { streamVersion: number } }>(call: (slot: EventSlot) => Promise<R>): Promise<R> => {
+    const slot = stream.nextSlot();
+    const result = await call(slot);
+    if (result.appended) stream.appended(slot, result.appended.streamVersion);
+    return result;
+  };
+  const recordEvent = (type: Parameters<OrderActivities['recordOrderEvent']>[1], data: unknown) =>
+    withSlot(async (slot) => ({ appended: await compensations.recordOrderEvent(slot, type, data) }));
+  const undo = (step: string, actionStep: string) => ({ orderId, idempotencyKey: key(step), actionKey: key(actionStep), ...(faults ? { faults } : {}) });
+
+  const saga = new Saga({
+    sagaType: 'OrderFulfillment',
+    onCompensationFailed: async (step, error) => {
+      await recordEvent('CompensationFailed', { orderId, step, error: error.slice(0, 4000), attempts: compensationAttempts });
+    },
+    onCompensationResolved: async ({ step, note, resolvedBy }) => {
+      await recordEvent('CompensationResolved', { orderId, step, note, resolvedBy });
+    },
+    afterCompensation: async (_outcome, failure) => {
+      await recordEvent('OrderCancelled', { orderId, reason: (failure?.message ?? 'failed').slice(0, 2000), ...(failure?.step ? { failedStep: failure.step } : {}) });
+    },
+  });
+
+  const result = await saga.run(async () => {
+    await recordEvent('OrderPlaced', { orderId, customerId, items: lines, totalCents, currency });
+
+    const reservation = await saga.step('reserveInventory', {
+      summary: `Reserve ${itemCount} item${itemCount === 1 ? '' : 's'}`,
+      run: async () => {
+        const reserved = await withSlot((slot) =>
+          actions.reserveInventory({ slot, orderId, items: lines, idempotencyKey: key('reserveInventory'), ...(faults ? { faults } : {}) }),
+        );
+        if (reserved.outcome === 'out_of_stock') throw ApplicationFailure.nonRetryable(reserved.reason, BUSINESS_REJECTION);
+        return reserved.reservationId;
+      },
+      compensate: (reservationId) =>
+        withSlot((slot) => compensations.releaseInventory({ slot, ...undo('releaseInventory', 'reserveInventory'), ...(reservationId ? { reservationId } : {}) })).then(() => undefined),
+    });
+
+    const paymentId = await saga.step('authorizePayment', {
+      summary: `Authorize ${formatMoney(totalCents, currency)}`,
+      run: async () => {
+        const authorized = await withSlot((slot) =>
+          actions.authorizePayment({ slot, orderId, customerId, amountCents: totalCents, currency, idempotencyKey: key('authorizePayment'), ...(faults ? { faults } : {}) }),
+        );
+        if (authorized.outcome === 'declined') throw ApplicationFailure.nonRetryable(`payment declined: ${authorized.reason}`, BUSINESS_REJECTION);
+        return authorized.paymentId;
+      },
+      compensate: (id) => withSlot((slot) => compensations.voidPayment({ slot, ...undo('voidPayment', 'authorizePayment'), ...(id ? { paymentId: id } : {}) })).then(() => undefined),
+    });
+
+    const shipmentId = await saga.step('createShipment', {
+      summary: `Ship ${itemCount} item${itemCount === 1 ? '' : 's'}`,
+      run: async () =>
+        (await withSlot((slot) => actions.createShipment({ slot, orderId, items: lines, idempotencyKey: key('createShipment'), ...(faults ? { faults } : {}) }))).shipmentId,
+      compensate: (id) => withSlot((slot) => compensations.cancelShipment({ slot, ...undo('cancelShipment', 'createShipment'), ...(id ? { shipmentId: id } : {}) })).then(() => undefined),
+    });
+
+    let captured = false;
+    await saga.step('capturePayment', {
+      summary: `Capture ${formatMoney(totalCents, currency)}`,
+      run: async () => {
+        await withSlot((slot) => actions.capturePayment({ slot, orderId, paymentId, amountCents: totalCents, idempotencyKey: key('capturePayment'), ...(faults ? { faults } : {}) }));
+        captured = true;
+      },
+      compensate: () =>
+        withSlot((slot) => compensations.refundPayment({ slot, ...undo('refundPayment', 'capturePayment'), paymentId, amountCents: totalCents, captured })).then(() => undefined),
+    });
+
+    await recordEvent('OrderCompleted', { orderId });
+    void reservation;
+    return { paymentId, shipmentId };
+  });
+  return { orderId, ...result };
+}
+
+function formatMoney(cents: number, currency: string): string {
+  return `${(cents / 100).toFixed(2)} ${currency}`;
+}
