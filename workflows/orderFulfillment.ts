@@ -9,8 +9,8 @@ const normal = {
   compensations: proxyActivities<OrderActivities>({ startToCloseTimeout: '10 seconds', retry: compensationRetry }),
 };
 const fast = {
-  actions: proxyActivities<OrderActivities>({ startToCloseTimeout: '2 seconds', retry: fastRetry }),
-  compensations: proxyActivities<OrderActivities>({ startToCloseTimeout: '2 seconds', retry: fastRetry }),
+  actions: proxyActivities<OrderActivities>({ startToCloseTimeout: '5 seconds', retry: fastRetry }),
+  compensations: proxyActivities<OrderActivities>({ startToCloseTimeout: '5 seconds', retry: fastRetry }),
 };
 
 export interface OrderFulfillmentResult extends SagaResult<{ paymentId: string; shipmentId: string }> {

@@ -71,7 +71,7 @@ export class CallLedger {
       }
       if (call.first_result) return { kind: 'outcome', outcome: call.first_result };
       // The first attempt hangs before any fail count applies, so both faults on one operation combine.
-      if (call.attempts === 1 && faults?.hang?.includes(operation)) { await sleep(this.hangMs, undefined, { signal }); return { kind: 'hang' }; }
+      if (call.attempts === 1 && faults?.hang?.includes(operation)) return { kind: 'hang' };
       const fail = faults?.fail?.[operation];
       if (fail === 'always' || (typeof fail === 'number' && call.attempts <= fail)) return { kind: 'outage', attempt: call.attempts };
 

@@ -23,7 +23,7 @@ export const FaultPlanSchema = z
     fail: z.partialRecord(operation, z.union([z.number().int().min(1, { message: 'must be at least 1' }), z.literal('always')])).optional(),
     hang: z.array(operation).optional(),
     declinePayment: z.boolean().optional(),
-    /** Short timeouts and retry budgets (2 s, a few attempts), so demos and tests reach every outcome in seconds. */
+    /** Short timeouts and retry budgets (5 s, 3 attempts), so demos and tests reach every outcome in seconds. */
     fastRetries: z.boolean().optional(),
     /**
      * The worker process running this operation's activity kills itself (SIGKILL) right after the
