@@ -5,6 +5,7 @@ import { useTestDatabase } from '../support/database';
 import { testEventStore } from '../support/eventStore';
 import { connectTestTemporal, type TestTemporal } from '../support/temporal';
 import { spawnSagaWorker, type WorkerProcess } from '../support/workerProcess';
+import { waitFor } from '../support/waitFor';
 
 describe('saga worker crashes (a real worker process, SIGKILLed)', () => {
   const db = useTestDatabase();
@@ -66,16 +67,3 @@ describe('saga worker crashes (a real worker process, SIGKILLed)', () => {
     expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'PaymentAuthorized', 'ShipmentCreated', 'PaymentCaptured', 'OrderCompleted']);
   }, 60_000);
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not queryable yet: no worker has picked up the first task
-    }
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -6,6 +6,7 @@ import { SagaStatusKey } from '../../../src/saga';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
 import { useSagaWorker } from '../../support/sagaWorker';
+import { waitFor } from '../../support/waitFor';
 
 describe('OrderFulfillment saga on a real worker, Temporal dev server and PostgreSQL', () => {
   const db = useTestDatabase();
@@ -207,16 +208,3 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
     expect(counts).toEqual(orders.map(({ plan }) => plan[2]));
   }, 180_000);
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // the run may not be queryable yet
-    }
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
