@@ -68,7 +68,7 @@ export async function orderFulfillment(input: PlaceOrderInput): Promise<OrderFul
   const result = await saga.run(async () => {
     await recordEvent('OrderPlaced', { orderId, customerId, items: lines, totalCents, currency });
 
-    const reservation = await saga.step('reserveInventory', {
+    await saga.step('reserveInventory', {
       summary: `Reserve ${itemCount} item${itemCount === 1 ? '' : 's'}`,
       run: async () => {
         const reserved = await withSlot((slot) =>
@@ -112,7 +112,6 @@ export async function orderFulfillment(input: PlaceOrderInput): Promise<OrderFul
     });
 
     await recordEvent('OrderCompleted', { orderId });
-    void reservation;
     return { paymentId, shipmentId };
   });
   return { orderId, ...result };

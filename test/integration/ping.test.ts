@@ -1,33 +1,18 @@
-import { createSagaWorker } from '../../workers/sagaWorker';
 import { ping } from '../../workflows/ping';
 import { useTestDatabase } from '../support/database';
-import { connectTestTemporal, type TestTemporal } from '../support/temporal';
+import { useSagaWorker } from '../support/sagaWorker';
 
 describe('ping workflow on a real worker, Temporal dev server and PostgreSQL', () => {
   const db = useTestDatabase();
-  let temporal: TestTemporal;
+  const rig = useSagaWorker(db);
 
-  beforeAll(async () => {
-    temporal = await connectTestTemporal();
-  });
-
-  afterAll(async () => {
-    await temporal?.close();
-  });
+  const run = (workflowId: string, message: string) =>
+    rig.temporal.client.workflow.execute(ping, { taskQueue: rig.temporal.taskQueue, workflowId, args: [message] });
 
   it('records one row written by the activity and returns it as the workflow result', async () => {
-    const worker = await createSagaWorker({
-      connection: temporal.workerConnection,
-      namespace: temporal.namespace,
-      taskQueue: temporal.taskQueue,
-      pool: db.pool,
-      workflowBundle: temporal.workflowBundle,
-    });
-    const workflowId = `ping-${temporal.taskQueue}`;
+    const workflowId = `ping-${rig.temporal.taskQueue}`;
 
-    const result = await worker.runUntil(
-      temporal.client.workflow.execute(ping, { taskQueue: temporal.taskQueue, workflowId, args: ['hello from the smoke test'] }),
-    );
+    const result = await run(workflowId, 'hello from the smoke test');
 
     const { rows } = await db.pool.query<{ ping_id: string; message: string; workflow_id: string; recorded_at: Date }>(
       'select ping_id, message, workflow_id, recorded_at from sagaflow_pings',
@@ -38,18 +23,10 @@ describe('ping workflow on a real worker, Temporal dev server and PostgreSQL', (
   });
 
   it('records a repeated ping once and returns the first record (the activity is idempotent)', async () => {
-    const worker = await createSagaWorker({
-      connection: temporal.workerConnection,
-      namespace: temporal.namespace,
-      taskQueue: temporal.taskQueue,
-      pool: db.pool,
-      workflowBundle: temporal.workflowBundle,
-    });
-    const workflowId = `ping-twice-${temporal.taskQueue}`;
-    const run = (message: string) =>
-      temporal.client.workflow.execute(ping, { taskQueue: temporal.taskQueue, workflowId, args: [message] });
+    const workflowId = `ping-twice-${rig.temporal.taskQueue}`;
 
-    const [first, second] = await worker.runUntil(async () => [await run('first'), await run('second')] as const);
+    const first = await run(workflowId, 'first');
+    const second = await run(workflowId, 'second');
 
     expect(second).toEqual(first);
     expect(first.message).toBe('first');
