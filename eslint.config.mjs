@@ -58,7 +58,7 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
     },
   },
-  { files: ['workflows/**/*.ts', 'src/saga/**/*.ts'], rules: workflowSandboxRules },
+  { files: ['workflows/**/*.ts', 'src/saga/**/*.ts', 'bench/saga/bareWorkflow.ts', 'test/fixtures/workflows/**/*.ts'], rules: workflowSandboxRules },
   {
     files: ['test/**/*.ts'],
     rules: {

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import path from 'node:path';
 import type pg from 'pg';
 
 export interface Environment {
@@ -33,6 +34,7 @@ export async function describeEnvironment(admin: pg.Pool, argv: readonly string[
 /** As the user typed it, when run through npm; otherwise the node invocation. */
 function commandLine(argv: readonly string[]): string {
   const args = argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`)).join(' ');
-  if (process.env.npm_lifecycle_event === 'bench:eventstore') return `npm run bench:eventstore${args ? ` -- ${args}` : ''}`;
-  return `node --import tsx bench/eventstore.ts${args ? ` ${args}` : ''}`;
+  const script = process.env.npm_lifecycle_event;
+  if (script?.startsWith('bench:')) return `npm run ${script}${args ? ` -- ${args}` : ''}`;
+  return `node --import tsx ${path.relative(process.cwd(), process.argv[1] ?? 'bench')}${args ? ` ${args}` : ''}`;
 }

@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { RESULTS_HEADING } from './table';
 
-/** Puts the block in RESULTS.md, in place of the previous run's block when there is one. */
+/**
+ * Puts the block in RESULTS.md, in place of the previous block under the same heading (the
+ * block's first line) when there is one; each benchmark owns its heading.
+ */
 export function writeResults(block: string, file = path.join(__dirname, '..', 'RESULTS.md')): void {
+  const heading = block.split('\n', 1)[0]!.trim();
   const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmark results\n';
   const lines = current.split('\n');
-  const start = lines.findIndex((line) => line.trim() === RESULTS_HEADING);
+  const start = lines.findIndex((line) => line.trim() === heading);
   let next: string;
   if (start === -1) {
     next = `${current.trimEnd()}\n\n${block.trimEnd()}\n`;

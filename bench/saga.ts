@@ -1,0 +1,143 @@
+/**
+ * `npm run bench:saga`: sagas per second and end-to-end latency of the order saga on the local
+ * Temporal dev server and PostgreSQL, beside the ceiling measured in the same run: the same external
+ * calls driven by a bare workflow with no event appends and no saga toolkit. The report goes to
+ * stdout (and bench/RESULTS.md with --write-results); progress goes to stderr.
+ */
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import pg from 'pg';
+import { createActivities } from '../activities';
+import { createSimulatedServices } from '../src/adapters';
+import { createOrderClient } from '../src/client';
+import { loadConfig } from '../src/config/env';
+import { migrate } from '../src/db/migrate';
+import { startLocalServices } from '../src/infra/localServices';
+import { redactUrl } from '../src/infra/postgres';
+import { handleShutdown } from '../src/infra/shutdown';
+import { allSearchAttributes } from '../workflows/searchAttributes';
+import { UsageError } from './lib/args';
+import { createFreshDatabase, dropDatabase } from './lib/databases';
+import { describeEnvironment } from './lib/environment';
+import { runCalls, type Measurement } from './lib/measure';
+import { writeResults } from './lib/results';
+import { parseSagaBenchArgs, USAGE } from './saga/args';
+import { createBareActivities } from './saga/bareActivities';
+import { makeOrders, MIXES, type BenchOrder } from './saga/load';
+import { combine, renderSagaReport, type MixResult, type SagaSubject } from './saga/report';
+
+const DATABASE = 'bench_saga';
+// The worker logs every state change at INFO, and every injected failure at WARN.
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const shutdown = handleShutdown(log);
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => (interrupted = true));
+
+async function main(argv: readonly string[]): Promise<void> {
+  const args = parseSagaBenchArgs(argv);
+  if (args === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const config = loadConfig();
+  const services = await startLocalServices({ profile: 'bench', config, searchAttributes: allSearchAttributes, log });
+  shutdown.add(() => services.stop());
+  log(`PostgreSQL at ${redactUrl(services.postgres.url)}, Temporal at ${services.temporal.address}`);
+
+  const admin = new pg.Pool({ connectionString: services.postgres.url, max: 2 });
+  shutdown.add(() => admin.end());
+  const environment = await describeEnvironment(admin, argv);
+  const url = await createFreshDatabase(admin, services.postgres.url, DATABASE);
+  shutdown.add(() => dropDatabase(admin, DATABASE));
+  await migrate(url);
+
+  const pool = new pg.Pool({ connectionString: url, max: Math.max(10, args.concurrency) });
+  shutdown.add(() => pool.end());
+  const taskQueue = `bench-saga-${randomUUID()}`;
+  const workerConnection = await NativeConnection.connect({ address: services.temporal.address });
+  shutdown.add(() => workerConnection.close());
+  log('bundling the workflows');
+  const worker = await Worker.create({
+    connection: workerConnection,
+    namespace: services.temporal.namespace,
+    taskQueue,
+    workflowsPath: require.resolve('./saga/workflows'),
+    activities: { ...createActivities({ pool }), ...createBareActivities(createSimulatedServices(pool)) },
+  });
+  const running = worker.run();
+  shutdown.add(async () => {
+    worker.shutdown();
+    await running;
+  });
+
+  const connection = await Connection.connect({ address: services.temporal.address });
+  shutdown.add(() => connection.close());
+  const client = new Client({ connection, namespace: services.temporal.namespace });
+  const orders = createOrderClient({ client, taskQueue });
+
+  const subjects: Record<SagaSubject, (order: BenchOrder) => Promise<number>> = {
+    async sagaflow({ input, expected }) {
+      await orders.startOrder(input);
+      const { outcome } = await orders.awaitOrderResult(input.orderId);
+      if (outcome !== expected) throw new Error(`order ${input.orderId} ended ${outcome}, expected ${expected}`);
+      return 1;
+    },
+    async bare({ input, expected }) {
+      const handle = await client.workflow.start('bareOrderFulfillment', { taskQueue, workflowId: `bare-order-${input.orderId}`, args: [input] });
+      const { outcome } = (await handle.result()) as { outcome: string };
+      if (outcome !== expected) throw new Error(`bare order ${input.orderId} ended ${outcome}, expected ${expected}`);
+      return 1;
+    },
+  };
+  const measure = (subject: SagaSubject, items: BenchOrder[]): Promise<Measurement> =>
+    runCalls(Array.from({ length: args.concurrency }, () => subjects[subject]), items);
+
+  log(`warming up: ${args.concurrency * 2} sagas per subject`);
+  for (const subject of ['sagaflow', 'bare'] as const) await measure(subject, makeOrders('30% compensate', args.concurrency * 2));
+
+  const results: MixResult[] = [];
+  for (const mix of MIXES) {
+    const result: MixResult = { mix, rounds: { sagaflow: [], bare: [] } };
+    for (let round = 0; round < args.rounds; round++) {
+      // Alternate who goes first: the second subject meets the first one's leftovers (history
+      // cleanup in the dev server, autovacuum) and neither should always be the one.
+      const order: SagaSubject[] = round % 2 === 0 ? ['sagaflow', 'bare'] : ['bare', 'sagaflow'];
+      for (const subject of order) {
+        const measurement = await measure(subject, makeOrders(mix, args.sagas));
+        result.rounds[subject].push(measurement);
+        log(`${mix}, round ${round + 1}/${args.rounds}, ${subject}: ${measurement.eventsPerSecond.toFixed(1)} sagas/s, p50 ${Math.round(measurement.p50Ms)} ms, p99 ${Math.round(measurement.p99Ms)} ms`);
+      }
+    }
+    results.push(result);
+  }
+
+  const notes = results.map(({ mix, rounds }) => {
+    const ratio = combine(rounds.sagaflow).sagasPerSecond / combine(rounds.bare).sagasPerSecond;
+    return `${mix}: sagaflow runs at ${Math.round(ratio * 100)}% of the bare workflow's throughput (target: at least 85%)`;
+  });
+  const report = renderSagaReport({
+    environment,
+    temporal: `Temporal dev server ${services.temporal.address}${services.temporal.owned ? ' (SQLite file, journal_mode=wal, synchronous=normal)' : ' (external)'}`,
+    sagas: args.sagas,
+    concurrency: args.concurrency,
+    rounds: args.rounds,
+    results,
+    notes,
+  });
+  process.stdout.write(`\n${report}\n`);
+  if (args.writeResults) {
+    writeResults(report);
+    log('written to bench/RESULTS.md');
+  }
+}
+
+main(process.argv.slice(2)).then(
+  () => shutdown.exit(0),
+  (error: unknown) => {
+    if (interrupted) return;
+    log(error instanceof UsageError ? `${error.message}\n\n${USAGE}` : `benchmark failed: ${(error as Error).stack ?? String(error)}`);
+    shutdown.exit(error instanceof UsageError ? 2 : 1);
+  },
+);
