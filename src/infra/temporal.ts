@@ -41,6 +41,20 @@ interface PidFile {
   namespace: string;
 }
 
+/**
+ * The dev server a local stack (`npm run dev`) is running from this state directory, if any; for
+ * tools that talk to it without owning it.
+ */
+export function runningDevServer(stateDir: string): { address: string; namespace: string; uiUrl?: string } | undefined {
+  try {
+    const record = JSON.parse(fs.readFileSync(path.join(stateDir, 'temporal.json'), 'utf8')) as PidFile;
+    if (!isProcessAlive(record.pid)) return undefined;
+    return { address: `127.0.0.1:${record.port}`, namespace: record.namespace, ...(record.uiPort ? { uiUrl: `http://127.0.0.1:${record.uiPort}` } : {}) };
+  } catch {
+    return undefined;
+  }
+}
+
 /** An external server when an address is given (checked; never silently replaced by a local one), otherwise a dev server. */
 export async function startTemporal(options: DevServerOptions & { address?: string }): Promise<TemporalService> {
   const namespace = options.namespace ?? 'default';
