@@ -10,6 +10,12 @@ export interface ExportSelection {
   limit?: number;
 }
 
+/** Where a run's history goes, relative to the output directory. */
+export type HistoryLayout = (run: { workflowId: string; workflowType: string }) => string;
+
+/** `<workflow-type>/<workflow-id>.json`: what the replay suite and `sagaflow histories export` use. */
+export const byWorkflowType: HistoryLayout = ({ workflowId, workflowType }) => `${workflowType}/${historyFileName(workflowId)}`;
+
 export interface ExportedHistory {
   workflowId: string;
   workflowType: string;
@@ -25,13 +31,13 @@ export async function exportHistories(
   client: Client,
   outDir: string,
   selection: ExportSelection,
-  onExported: (exported: ExportedHistory) => void = () => undefined,
+  { layout = byWorkflowType, onExported = () => undefined }: { layout?: HistoryLayout; onExported?: (exported: ExportedHistory) => void } = {},
 ): Promise<ExportedHistory[]> {
   const runs = await selectRuns(client, selection);
   const exported: ExportedHistory[] = [];
   for (const run of runs) {
     const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
-    const path = writeHistoryFile(outDir, `${run.workflowType}/${historyFileName(run.workflowId)}`, history);
+    const path = writeHistoryFile(outDir, layout(run), history);
     const entry = { workflowId: run.workflowId, workflowType: run.workflowType, path, events: history.events?.length ?? 0 };
     exported.push(entry);
     onExported(entry);

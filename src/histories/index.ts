@@ -1,2 +1,2 @@
-export { exportHistories, type ExportedHistory, type ExportSelection } from './exportHistories';
+export { byWorkflowType, exportHistories, type ExportedHistory, type ExportSelection, type HistoryLayout } from './exportHistories';
 export { historyFileName, readHistoryFiles, writeHistoryFile, type HistoryFile } from './historyFiles';

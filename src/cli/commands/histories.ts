@@ -34,8 +34,10 @@ Examples:
           temporal.client,
           path.resolve(options.out),
           workflowIds.length > 0 ? { workflowIds } : { query: options.query!, limit: options.limit },
-          (entry) => {
-            if (!options.json) process.stderr.write(`exported ${entry.workflowId} (${entry.events} events) → ${path.relative(process.cwd(), entry.path)}\n`);
+          {
+            onExported: (entry) => {
+              if (!options.json) process.stderr.write(`exported ${entry.workflowId} (${entry.events} events) → ${path.relative(process.cwd(), entry.path)}\n`);
+            },
           },
         );
         if (options.json) process.stdout.write(`${JSON.stringify(exported, null, 2)}\n`);

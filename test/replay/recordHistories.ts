@@ -1,0 +1,87 @@
+/**
+ * `npm run histories:record -- --set <name>`: runs every saga scenario (each outcome of each
+ * workflow) against a real worker, Temporal dev server and PostgreSQL, and writes each run's
+ * history to test/histories/<workflow-type>/<set>/<workflow-id>.json for the replay suite.
+ * Record a new set after each change to a workflow; keep the old sets, they are what still-running
+ * workflows look like.
+ */
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { Command, InvalidArgumentError } from 'commander';
+import pg from 'pg';
+import { createOrderClient } from '../../src/client';
+import { loadConfig } from '../../src/config/env';
+import { migrate } from '../../src/db/migrate';
+import { exportHistories, historyFileName } from '../../src/histories';
+import { startLocalServices } from '../../src/infra/localServices';
+import { repoRoot } from '../../src/infra/paths';
+import { withDatabase } from '../../src/infra/postgres';
+import { handleShutdown } from '../../src/infra/shutdown';
+import { createSagaWorker } from '../../workers/sagaWorker';
+import { allSearchAttributes } from '../../workflows/searchAttributes';
+import { orderScenarios } from './scenarios/orderScenarios';
+import type { Scenario } from './scenarios/scenario';
+
+const HISTORIES = path.join(repoRoot, 'test', 'histories');
+const DATABASE = 'sagaflow_record_histories';
+const log = (line: string) => process.stderr.write(`${line}\n`);
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+
+async function record(set: string, only: string | undefined): Promise<void> {
+  const shutdown = handleShutdown(log);
+  try {
+    const scenarios: Scenario[] = orderScenarios.filter((s) => !only || s.name === only);
+    if (scenarios.length === 0) throw new InvalidArgumentError(`no scenario named ${only}; there are: ${orderScenarios.map((s) => s.name).join(', ')}`);
+    const services = await startLocalServices({ profile: 'test', config: loadConfig(), searchAttributes: allSearchAttributes, log });
+    shutdown.add(() => services.stop());
+
+    const admin = new pg.Pool({ connectionString: withDatabase(services.postgres.url, 'postgres'), max: 1 });
+    shutdown.add(() => admin.end());
+    await admin.query(`drop database if exists ${DATABASE} with (force)`);
+    await admin.query(`create database ${DATABASE}`);
+    shutdown.add(async () => void (await admin.query(`drop database if exists ${DATABASE} with (force)`)));
+    const url = withDatabase(services.postgres.url, DATABASE);
+    await migrate(url);
+    const pool = new pg.Pool({ connectionString: url });
+    shutdown.add(() => pool.end());
+
+    const taskQueue = `histories-${randomUUID()}`;
+    const workerConnection = await NativeConnection.connect({ address: services.temporal.address });
+    shutdown.add(() => workerConnection.close());
+    log('bundling the workflows');
+    const worker = await createSagaWorker({ connection: workerConnection, namespace: services.temporal.namespace, taskQueue, pool });
+    const running = worker.run();
+    shutdown.add(async () => {
+      worker.shutdown();
+      await running;
+    });
+    const connection = await Connection.connect({ address: services.temporal.address });
+    shutdown.add(() => connection.close());
+    const client = new Client({ connection, namespace: services.temporal.namespace });
+    const clients = { client, orders: createOrderClient({ client, taskQueue }) };
+
+    for (const [index, scenario] of scenarios.entries()) {
+      log(`[${index + 1}/${scenarios.length}] ${scenario.name}`);
+      const workflowId = await scenario.run(clients, `${set}-${scenario.name}`);
+      const [written] = await exportHistories(client, HISTORIES, { workflowIds: [workflowId] }, { layout: (run) => `${run.workflowType}/${set}/${historyFileName(run.workflowId)}` });
+      log(`    ${written!.events} events → ${path.relative(repoRoot, written!.path)}`);
+    }
+    shutdown.exit(0);
+  } catch (error) {
+    log(`histories:record failed: ${error instanceof InvalidArgumentError ? error.message : ((error as Error).stack ?? String(error))}`);
+    shutdown.exit(1);
+  }
+}
+
+const program = new Command('histories:record')
+  .description('Record a history of every saga scenario into test/histories/<workflow-type>/<set>/')
+  .requiredOption('-s, --set <name>', 'the recording set, e.g. baseline or fraud-check', (value: string) => {
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(value)) throw new InvalidArgumentError('must be lower-case letters, digits and dashes');
+    return value;
+  })
+  .option('--only <scenario>', 'record just this scenario')
+  .action((options: { set: string; only?: string }) => record(options.set, options.only));
+
+void program.parseAsync();
