@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { createSimulatedServices } from '../src/adapters';
-import type { InventoryService, PaymentService, ShippingService } from '../src/adapters/types';
+import type { FraudScreeningService, InventoryService, PaymentService, ShippingService } from '../src/adapters/types';
 import { contracts } from '../src/contracts';
 import { createEventStore } from '../src/eventstore';
 import { createOrderActivities } from './orderActivities';
@@ -9,7 +9,7 @@ import { createPingActivities } from './ping';
 export interface ActivityDeps {
   pool: Pool;
   /** The external services; by default the simulated ones on the same database. */
-  services?: { inventory: InventoryService; payments: PaymentService; shipping: ShippingService };
+  services?: { inventory: InventoryService; fraud: FraudScreeningService; payments: PaymentService; shipping: ShippingService };
 }
 
 /** Every activity the saga worker registers, built over shared dependencies (the pool, the adapters). */

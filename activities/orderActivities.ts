@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { BusinessRejection, type FaultPlan, type InventoryService, type Operation, type OrderLine, type PaymentService, type ShippingService } from '../src/adapters/types';
+import { BusinessRejection, type FaultPlan, type FraudScreeningService, type InventoryService, type Operation, type OrderLine, type PaymentService, type ShippingService } from '../src/adapters/types';
 import type { OrderEventType } from '../src/contracts';
 import { ConcurrencyError, EventStoreError, type EventStore } from '../src/eventstore';
 import type { EventSlot } from '../src/saga/eventStream';
@@ -7,6 +7,7 @@ import type { EventSlot } from '../src/saga/eventStream';
 export interface OrderActivityDeps {
   store: EventStore;
   inventory: InventoryService;
+  fraud: FraudScreeningService;
   payments: PaymentService;
   shipping: ShippingService;
 }
@@ -17,6 +18,9 @@ export interface Appended {
   globalPosition: number;
   transactionId: string;
 }
+
+/** Orders scoring this or more are refused. */
+export const FRAUD_REJECT_SCORE = 80;
 
 /** Simulated-service faults, plus the worker crash the activities themselves can inject. */
 type Faults = FaultPlan & { crashWorkerAfter?: Operation };
@@ -51,7 +55,7 @@ interface Undo extends Call {
  * Business rejections come back as values (the workflow decides what they mean); a stream conflict
  * or an invalid event is a non-retryable failure; anything else is thrown and retried.
  */
-export function createOrderActivities({ store, inventory, payments, shipping }: OrderActivityDeps) {
+export function createOrderActivities({ store, inventory, fraud, payments, shipping }: OrderActivityDeps) {
   async function record(slot: EventSlot, type: OrderEventType, data: unknown): Promise<Appended> {
     try {
       const result = await store.append(slot.streamId, [{ eventId: slot.eventId, type, data, metadata: slot.metadata }], {
@@ -91,6 +95,15 @@ export function createOrderActivities({ store, inventory, payments, shipping }: 
       if (!reservationId) return {}; // the reservation never happened: nothing to undo, nothing to record
       await inventory.release({ ...input, reservationId }, cancellable());
       return { appended: await record(input.slot, 'InventoryReleased', { orderId: input.orderId, reservationId, reason: 'order compensated' }) };
+    },
+
+    /** Scores the order and records the verdict either way; a rejection is a value, like a declined card. */
+    async screenOrder(
+      input: Call & { slot: EventSlot; orderId: string; customerId: string; amountCents: number },
+    ): Promise<{ decision: 'accepted' | 'rejected'; score: number; appended: Appended }> {
+      const { score, reasons } = await fraud.screen(input, cancellable());
+      const decision = score >= FRAUD_REJECT_SCORE ? 'rejected' : 'accepted';
+      return { decision, score, appended: await record(input.slot, 'FraudScreened', { orderId: input.orderId, score, decision, reasons }) };
     },
 
     async authorizePayment(

@@ -1,21 +1,24 @@
 import type pg from 'pg';
 import type { SimulationOptions } from './simulatedCalls';
+import { SimulatedFraudScreening } from './simulatedFraudScreening';
 import { SimulatedInventory } from './simulatedInventory';
 import { SimulatedPayments } from './simulatedPayments';
 import { SimulatedShipping } from './simulatedShipping';
 
 export * from './types';
 export { DEFAULT_HANG_MS, type SimulationOptions } from './simulatedCalls';
+export { LARGE_ORDER_CENTS, SimulatedFraudScreening } from './simulatedFraudScreening';
 export { SimulatedInventory, UNSEEDED_STOCK } from './simulatedInventory';
 export { SimulatedPayments } from './simulatedPayments';
 export { SimulatedShipping, SIMULATED_CARRIER } from './simulatedShipping';
 
 export type SimulatedServices = ReturnType<typeof createSimulatedServices>;
 
-/** The simulated inventory, payment and shipping services on the sim_* tables of this pool's database. */
+/** The simulated inventory, fraud screening, payment and shipping services on the sim_* tables of this pool's database. */
 export function createSimulatedServices(pool: pg.Pool, options: SimulationOptions = {}) {
   return {
     inventory: new SimulatedInventory(pool, options),
+    fraud: new SimulatedFraudScreening(pool, options),
     payments: new SimulatedPayments(pool, options),
     shipping: new SimulatedShipping(pool, options),
   };

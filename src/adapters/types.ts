@@ -18,7 +18,8 @@ export type Operation =
   | 'capturePayment'
   | 'refundPayment'
   | 'createShipment'
-  | 'cancelShipment';
+  | 'cancelShipment'
+  | 'screenOrder';
 
 /**
  * Faults a simulated service injects for one order, so demos and tests can exercise every path.
@@ -31,6 +32,8 @@ export interface FaultPlan {
   hang?: Operation[];
   /** authorizePayment declines: a business rejection, never retried. */
   declinePayment?: boolean;
+  /** screenOrder finds the customer on its watch list: a high fraud score. */
+  flagFraud?: boolean;
 }
 
 export interface CallContext {
@@ -65,6 +68,17 @@ export interface PaymentService {
   findPayment(idempotencyKey: string): Promise<string | undefined>;
   /** Whether the capture call with this key succeeded. */
   findCapture(idempotencyKey: string): Promise<boolean>;
+}
+
+/** How risky an order looks: a score from 0 (clean) to 100, and what raised it. */
+export interface FraudAssessment {
+  score: number;
+  reasons: string[];
+}
+
+export interface FraudScreeningService {
+  /** Scores the order; it has no effect to undo. */
+  screen(call: CallContext & { orderId: string; customerId: string; amountCents: number }, options?: CallOptions): Promise<FraudAssessment>;
 }
 
 export interface ShippingService {

@@ -15,6 +15,7 @@ const operation = z.enum([
   'refundPayment',
   'createShipment',
   'cancelShipment',
+  'screenOrder',
 ]);
 
 /** Faults the simulated services inject for this order (demos and tests); real adapters ignore them. */
@@ -23,6 +24,8 @@ export const FaultPlanSchema = z
     fail: z.partialRecord(operation, z.union([z.number().int().min(1, { message: 'must be at least 1' }), z.literal('always')])).optional(),
     hang: z.array(operation).optional(),
     declinePayment: z.boolean().optional(),
+    /** The fraud screening scores the order high enough to reject it: a business rejection. */
+    flagFraud: z.boolean().optional(),
     /** Short timeouts and retry budgets (5 s, 3 attempts), so demos and tests reach every outcome in seconds. */
     fastRetries: z.boolean().optional(),
     /**

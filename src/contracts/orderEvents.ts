@@ -43,6 +43,11 @@ export const OrderPlaced = defineEvent(
 
 export const InventoryReserved = defineEvent('InventoryReserved', 1, z.object({ ...orderRef, reservationId: id, items: z.array(OrderItem).min(1) }));
 export const InventoryReleased = defineEvent('InventoryReleased', 1, z.object({ ...orderRef, reservationId: id, reason }));
+export const FraudScreened = defineEvent(
+  'FraudScreened',
+  1,
+  z.object({ ...orderRef, score: z.number().int().min(0).max(100), decision: z.enum(['accepted', 'rejected']), reasons: z.array(reason) }),
+);
 export const PaymentAuthorized = defineEvent('PaymentAuthorized', 1, z.object({ ...orderRef, paymentId: id, amountCents: cents }));
 export const PaymentDeclined = defineEvent('PaymentDeclined', 1, z.object({ ...orderRef, reason }));
 export const PaymentVoided = defineEvent('PaymentVoided', 1, z.object({ ...orderRef, paymentId: id, reason }));
@@ -66,6 +71,7 @@ export const orderContracts = [
   OrderPlaced,
   InventoryReserved,
   InventoryReleased,
+  FraudScreened,
   PaymentAuthorized,
   PaymentDeclined,
   PaymentVoided,
@@ -84,6 +90,7 @@ type Latest =
   | typeof OrderPlaced
   | typeof InventoryReserved
   | typeof InventoryReleased
+  | typeof FraudScreened
   | typeof PaymentAuthorized
   | typeof PaymentDeclined
   | typeof PaymentVoided

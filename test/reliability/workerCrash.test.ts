@@ -45,7 +45,7 @@ describe('saga worker crashes (a real worker process, SIGKILLed)', () => {
     const result = await orders.awaitOrderResult(input.orderId);
 
     expect(result.outcome).toBe('COMPLETED');
-    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'PaymentAuthorized', 'ShipmentCreated', 'PaymentCaptured', 'OrderCompleted']);
+    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentAuthorized', 'ShipmentCreated', 'PaymentCaptured', 'OrderCompleted']);
     const { rows } = await db.pool.query<{ n: number }>(`select count(*)::int as n from sim_payments where order_id = $1`, [input.orderId]);
     expect(rows[0]!.n).toBe(1);
   }, 60_000);
@@ -64,6 +64,6 @@ describe('saga worker crashes (a real worker process, SIGKILLed)', () => {
     const result = await orders.awaitOrderResult(input.orderId);
 
     expect(result.outcome).toBe('COMPLETED');
-    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'PaymentAuthorized', 'ShipmentCreated', 'PaymentCaptured', 'OrderCompleted']);
+    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentAuthorized', 'ShipmentCreated', 'PaymentCaptured', 'OrderCompleted']);
   }, 60_000);
 });

@@ -38,11 +38,12 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
     expect(result.outcome).toBe('COMPLETED');
     expect(result.steps.map((s) => [s.name, s.status])).toEqual([
       ['reserveInventory', 'done'],
+      ['screenOrder', 'done'],
       ['authorizePayment', 'done'],
       ['createShipment', 'done'],
       ['capturePayment', 'done'],
     ]);
-    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'PaymentAuthorized', 'ShipmentCreated', 'PaymentCaptured', 'OrderCompleted']);
+    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentAuthorized', 'ShipmentCreated', 'PaymentCaptured', 'OrderCompleted']);
     expect(await sagaStatusOf(input.orderId)).toBe('COMPLETED');
     const events = await testEventStore(db).readStream(`Order-${input.orderId}`);
     expect(events.every((e) => e.metadata.correlationId === `order-${input.orderId}`)).toBe(true);
@@ -52,11 +53,11 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
 
   it.each([
     ['reserveInventory', ['OrderPlaced', 'OrderCancelled']],
-    ['authorizePayment', ['OrderPlaced', 'InventoryReserved', 'InventoryReleased', 'OrderCancelled']],
-    ['createShipment', ['OrderPlaced', 'InventoryReserved', 'PaymentAuthorized', 'PaymentVoided', 'InventoryReleased', 'OrderCancelled']],
+    ['authorizePayment', ['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'InventoryReleased', 'OrderCancelled']],
+    ['createShipment', ['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentAuthorized', 'PaymentVoided', 'InventoryReleased', 'OrderCancelled']],
     [
       'capturePayment',
-      ['OrderPlaced', 'InventoryReserved', 'PaymentAuthorized', 'ShipmentCreated', 'ShipmentCancelled', 'PaymentVoided', 'InventoryReleased', 'OrderCancelled'],
+      ['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentAuthorized', 'ShipmentCreated', 'ShipmentCancelled', 'PaymentVoided', 'InventoryReleased', 'OrderCancelled'],
     ],
   ] as const)('compensates exactly the steps before a failing %s, last first', async (step, expected) => {
     const input = order({ fail: { [step]: 'always' } });
@@ -77,7 +78,21 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
     const result = await rig.orders.awaitOrderResult(input.orderId);
 
     expect(result).toMatchObject({ outcome: 'COMPENSATED', failure: { step: 'authorizePayment', type: 'BusinessRejection' } });
-    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'PaymentDeclined', 'InventoryReleased', 'OrderCancelled']);
+    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentDeclined', 'InventoryReleased', 'OrderCancelled']);
+  });
+
+  it('refuses an order the fraud screening flags: no payment taken, stock released, the verdict recorded', async () => {
+    const input = order({ flagFraud: true });
+    await rig.orders.startOrder(input);
+
+    const result = await rig.orders.awaitOrderResult(input.orderId);
+
+    expect(result).toMatchObject({ outcome: 'COMPENSATED', failure: { step: 'screenOrder', type: 'BusinessRejection' } });
+    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'InventoryReleased', 'OrderCancelled']);
+    const screened = (await testEventStore(db).readStream(`Order-${input.orderId}`)).find((e) => e.type === 'FraudScreened');
+    expect(screened?.data).toMatchObject({ decision: 'rejected', score: 95 });
+    const payments = await db.pool.query(`select count(*)::int as n from sim_payments where order_id = $1`, [input.orderId]);
+    expect(payments.rows[0].n).toBe(0);
   });
 
   it('rides out a step that fails twice and then succeeds, writing each event once', async () => {
@@ -103,7 +118,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
     const result = await rig.orders.awaitOrderResult(input.orderId);
 
     expect(result.outcome).toBe('COMPENSATED');
-    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'PaymentAuthorized', 'PaymentVoided', 'InventoryReleased', 'OrderCancelled']);
+    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentAuthorized', 'PaymentVoided', 'InventoryReleased', 'OrderCancelled']);
   });
 
   it('parks a compensation that keeps failing in COMPENSATION_FAILED, findable, until an operator resolves it', async () => {
@@ -123,6 +138,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
     expect(await eventTypes(input.orderId)).toEqual([
       'OrderPlaced',
       'InventoryReserved',
+      'FraudScreened',
       'PaymentAuthorized',
       'CompensationFailed',
       'CompensationResolved',
@@ -144,6 +160,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
     expect(await eventTypes(input.orderId)).toEqual([
       'OrderPlaced',
       'InventoryReserved',
+      'FraudScreened',
       'PaymentAuthorized',
       'CompensationFailed',
       'PaymentVoided',
@@ -192,11 +209,12 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
 
   it('brings 100 concurrent sagas with mixed faults to a terminal outcome, with exact event counts', async () => {
     const plans: Array<[PlaceOrderInput['simulate'], string, number]> = [
-      [{}, 'COMPLETED', 6],
-      [{ declinePayment: true }, 'COMPENSATED', 5],
-      [{ fail: { createShipment: 'always' } }, 'COMPENSATED', 6],
-      [{ fail: { capturePayment: 1 } }, 'COMPLETED', 6],
+      [{}, 'COMPLETED', 7],
+      [{ declinePayment: true }, 'COMPENSATED', 6],
+      [{ fail: { createShipment: 'always' } }, 'COMPENSATED', 7],
+      [{ fail: { capturePayment: 1 } }, 'COMPLETED', 7],
       [{ fail: { reserveInventory: 'always' } }, 'COMPENSATED', 2],
+      [{ flagFraud: true }, 'COMPENSATED', 5],
     ];
     const orders = Array.from({ length: 100 }, (_, i) => ({ input: order(plans[i % plans.length]![0]), plan: plans[i % plans.length]! }));
 

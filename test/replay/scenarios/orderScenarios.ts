@@ -22,13 +22,14 @@ async function finish({ orders }: ScenarioClients, input: PlaceOrderInput): Prom
 
 const STEPS = ['reserveInventory', 'authorizePayment', 'createShipment', 'capturePayment'] as const;
 
-/** Every outcome of the order saga: completed, compensated after a failure at each step, declined, cancelled, parked then resolved or retried. */
+/** Every outcome of the order saga: completed, compensated after a failure at each step, declined, refused as fraud, cancelled, parked then resolved or retried. */
 export const orderScenarios: Scenario[] = [
   { name: 'completed', run: (clients, key) => finish(clients, order(key)) },
   ...STEPS.map(
     (step): Scenario => ({ name: `compensated-at-${step}`, run: (clients, key) => finish(clients, order(key, { fail: { [step]: 'always' } })) }),
   ),
   { name: 'payment-declined', run: (clients, key) => finish(clients, order(key, { declinePayment: true })) },
+  { name: 'fraud-rejected', run: (clients, key) => finish(clients, order(key, { flagFraud: true })) },
   {
     name: 'cancelled',
     async run({ orders }, key) {
