@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { SimulatedBank } from './simulatedBank';
 import type { SimulationOptions } from './simulatedCalls';
 import { SimulatedInventory } from './simulatedInventory';
 import { SimulatedPayments } from './simulatedPayments';
@@ -9,14 +10,16 @@ export { DEFAULT_HANG_MS, type SimulationOptions } from './simulatedCalls';
 export { SimulatedInventory, UNSEEDED_STOCK } from './simulatedInventory';
 export { SimulatedPayments } from './simulatedPayments';
 export { SimulatedShipping, SIMULATED_CARRIER } from './simulatedShipping';
+export { SimulatedBank, type MoneySupply } from './simulatedBank';
 
 export type SimulatedServices = ReturnType<typeof createSimulatedServices>;
 
-/** The simulated inventory, payment and shipping services on the sim_* tables of this pool's database. */
+/** The simulated inventory, payment, shipping and bank services on the sim_* tables of this pool's database. */
 export function createSimulatedServices(pool: pg.Pool, options: SimulationOptions = {}) {
   return {
     inventory: new SimulatedInventory(pool, options),
     payments: new SimulatedPayments(pool, options),
     shipping: new SimulatedShipping(pool, options),
+    bank: new SimulatedBank(pool, options),
   };
 }
