@@ -1,17 +1,11 @@
-import { ApplicationFailure, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { OrderActivities } from '../activities/orderActivities';
 import type { PlaceOrderInput } from '../src/contracts/orderCommands';
-import { BUSINESS_REJECTION, compensationRetry, fastRetry, Saga, stepRetry, WorkflowEventStream, type EventSlot, type SagaResult } from '../src/saga';
+import { formatMoney } from '../src/contracts/money';
+import { BUSINESS_REJECTION, proxySagaActivities, Saga, WorkflowEventStream, type SagaResult } from '../src/saga';
 import { CustomerId, OrderId } from './searchAttributes';
 
-const normal = {
-  actions: proxyActivities<OrderActivities>({ startToCloseTimeout: '10 seconds', retry: stepRetry }),
-  compensations: proxyActivities<OrderActivities>({ startToCloseTimeout: '10 seconds', retry: compensationRetry }),
-};
-const fast = {
-  actions: proxyActivities<OrderActivities>({ startToCloseTimeout: '5 seconds', retry: fastRetry }),
-  compensations: proxyActivities<OrderActivities>({ startToCloseTimeout: '5 seconds', retry: fastRetry }),
-};
+const { normal, fast } = proxySagaActivities<OrderActivities>();
 
 export interface OrderFulfillmentResult extends SagaResult<{ paymentId: string; shipmentId: string }> {
   orderId: string;
@@ -30,8 +24,7 @@ export function orderWorkflowId(orderId: string): string {
 export async function orderFulfillment(input: PlaceOrderInput): Promise<OrderFulfillmentResult> {
   const { workflowId } = workflowInfo();
   const { orderId, customerId, items, currency, simulate: faults } = input;
-  const { actions, compensations } = faults?.fastRetries ? fast : normal;
-  const compensationAttempts = (faults?.fastRetries ? fastRetry : compensationRetry).maximumAttempts ?? 1;
+  const { actions, compensations, compensationAttempts } = faults?.fastRetries ? fast : normal;
   const lines = items.map(({ sku, quantity }) => ({ sku, quantity }));
   const totalCents = items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0);
   const itemCount = lines.reduce((sum, line) => sum + line.quantity, 0);
@@ -42,12 +35,7 @@ export async function orderFulfillment(input: PlaceOrderInput): Promise<OrderFul
 
   const stream = new WorkflowEventStream(`Order-${orderId}`);
   const key = (step: string) => `${workflowId}:${step}`;
-  const withSlot = async <R extends { appended?: { streamVersion: number } }>(call: (slot: EventSlot) => Promise<R>): Promise<R> => {
-    const slot = stream.nextSlot();
-    const result = await call(slot);
-    if (result.appended) stream.appended(slot, result.appended.streamVersion);
-    return result;
-  };
+  const withSlot: WorkflowEventStream['write'] = (call) => stream.write(call);
   const recordEvent = (type: Parameters<OrderActivities['recordOrderEvent']>[1], data: unknown) =>
     withSlot(async (slot) => ({ appended: await compensations.recordOrderEvent(slot, type, data) }));
   const undo = (step: string, actionStep: string) => ({ orderId, idempotencyKey: key(step), actionKey: key(actionStep), ...(faults ? { faults } : {}) });
@@ -115,8 +103,4 @@ export async function orderFulfillment(input: PlaceOrderInput): Promise<OrderFul
     return { paymentId, shipmentId };
   });
   return { orderId, ...result };
-}
-
-function formatMoney(cents: number, currency: string): string {
-  return `${(cents / 100).toFixed(2)} ${currency}`;
 }
