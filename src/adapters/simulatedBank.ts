@@ -53,7 +53,7 @@ export class SimulatedBank implements BankService {
         if (account.balance < amountCents) {
           throw new BusinessRejection(
             'insufficient_funds',
-            `account ${accountId} has ${account.balance} ${currency} cents, transfer ${transferId} wants ${amountCents}`,
+            `insufficient funds: account ${accountId} has ${account.balance} ${currency} cents, transfer ${transferId} wants ${amountCents}`,
           );
         }
         const withdrawalId = newId('wdr');

@@ -70,7 +70,7 @@ describe('simulated bank', () => {
     await expect(attempt).rejects.toThrow(BusinessRejection);
     await expect(attempt).rejects.toMatchObject({
       reason: 'insufficient_funds',
-      message: `account ${from} has 999 USD cents, transfer ${call.transferId} wants 1000`,
+      message: `insufficient funds: account ${from} has 999 USD cents, transfer ${call.transferId} wants 1000`,
     });
     await bank().openAccount(from, { currency: 'USD', balanceCents: 5000 });
     await expect(bank().withdraw(call)).rejects.toMatchObject({ reason: 'insufficient_funds' });
