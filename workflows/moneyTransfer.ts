@@ -3,7 +3,7 @@ import type { TransferActivities } from '../activities/transferActivities';
 import { formatMoney } from '../src/contracts/money';
 import type { TransferEventType } from '../src/contracts/transferEvents';
 import type { TransferInput } from '../src/contracts/transferCommands';
-import { BUSINESS_REJECTION, proxySagaActivities, Saga, WorkflowEventStream, type SagaResult } from '../src/saga';
+import { BUSINESS_REJECTION, proxySagaActivities, recordCompensationEvents, Saga, WorkflowEventStream, type SagaResult } from '../src/saga';
 import { TransferId } from './searchAttributes';
 
 const { normal, fast } = proxySagaActivities<TransferActivities>();
@@ -42,15 +42,11 @@ export async function moneyTransfer(input: TransferInput): Promise<MoneyTransfer
 
   const saga = new Saga({
     sagaType: 'MoneyTransfer',
-    onCompensationFailed: async (step, error) => {
-      await recordEvent('TransferCompensationFailed', { transferId, step, error: error.slice(0, 4000), attempts: compensationAttempts });
-    },
-    onCompensationResolved: async ({ step, note, resolvedBy }) => {
-      await recordEvent('TransferCompensationResolved', { transferId, step, note, resolvedBy });
-    },
-    afterCompensation: async (_outcome, failure) => {
-      await recordEvent('TransferFailed', { transferId, reason: (failure?.message ?? 'failed').slice(0, 2000), ...(failure?.step ? { failedStep: failure.step } : {}) });
-    },
+    ...recordCompensationEvents(recordEvent, {
+      subject: { transferId },
+      types: { compensationFailed: 'TransferCompensationFailed', compensationResolved: 'TransferCompensationResolved', failed: 'TransferFailed' },
+      compensationAttempts,
+    }),
   });
 
   const result = await saga.run(async () => {

@@ -2,7 +2,7 @@ import { ApplicationFailure, upsertSearchAttributes, workflowInfo } from '@tempo
 import type { OrderActivities } from '../activities/orderActivities';
 import type { PlaceOrderInput } from '../src/contracts/orderCommands';
 import { formatMoney } from '../src/contracts/money';
-import { BUSINESS_REJECTION, proxySagaActivities, Saga, WorkflowEventStream, type SagaResult } from '../src/saga';
+import { BUSINESS_REJECTION, proxySagaActivities, recordCompensationEvents, Saga, WorkflowEventStream, type SagaResult } from '../src/saga';
 import { CustomerId, OrderId } from './searchAttributes';
 
 const { normal, fast } = proxySagaActivities<OrderActivities>();
@@ -42,15 +42,11 @@ export async function orderFulfillment(input: PlaceOrderInput): Promise<OrderFul
 
   const saga = new Saga({
     sagaType: 'OrderFulfillment',
-    onCompensationFailed: async (step, error) => {
-      await recordEvent('CompensationFailed', { orderId, step, error: error.slice(0, 4000), attempts: compensationAttempts });
-    },
-    onCompensationResolved: async ({ step, note, resolvedBy }) => {
-      await recordEvent('CompensationResolved', { orderId, step, note, resolvedBy });
-    },
-    afterCompensation: async (_outcome, failure) => {
-      await recordEvent('OrderCancelled', { orderId, reason: (failure?.message ?? 'failed').slice(0, 2000), ...(failure?.step ? { failedStep: failure.step } : {}) });
-    },
+    ...recordCompensationEvents(recordEvent, {
+      subject: { orderId },
+      types: { compensationFailed: 'CompensationFailed', compensationResolved: 'CompensationResolved', failed: 'OrderCancelled' },
+      compensationAttempts,
+    }),
   });
 
   const result = await saga.run(async () => {

@@ -6,3 +6,4 @@ export * from './types';
 export { compensationRetry, fastRetry, stepRetry } from './retryPolicies';
 export { WorkflowEventStream, type EventSlot } from './eventStream';
 export { proxySagaActivities, type SagaActivityProxies } from './activityProxies';
+export { recordCompensationEvents, type CompensationEventTypes } from './compensationEvents';
