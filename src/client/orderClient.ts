@@ -56,15 +56,9 @@ export function createOrderClient({ client, taskQueue }: OrderClientOptions) {
       return runs.cancel(orderId);
     },
 
-    /** Operator: run the failed compensation of a parked order again. */
-    retryCompensation(orderId: string): Promise<void> {
-      return runs.retryCompensation(orderId);
-    },
-
-    /** Operator: the failed compensation was handled by hand. */
-    resolveCompensation(orderId: string, resolution: { note: string; resolvedBy: string }): Promise<void> {
-      return runs.resolveCompensation(orderId, resolution);
-    },
+    /** Operator, for a parked order: run the failed compensation again, or record that it was handled by hand (a note and who). */
+    retryCompensation: runs.retryCompensation,
+    resolveCompensation: runs.resolveCompensation,
 
     /** Order runs by saga status (and customer), newest first, through Temporal's visibility store. */
     async listOrders(filter: { status?: SagaStatusValue; customerId?: string; limit?: number } = {}): Promise<OrderRun[]> {

@@ -100,13 +100,14 @@ export function sagaRuns<I, R>({ client, taskQueue, workflow, workflowId, keyFie
       await handle(key).cancel();
     },
 
+    // Arrow functions: the process clients hand these two on as they are.
     /** Operator: run the failed compensation of a parked saga again. */
-    async retryCompensation(key: string): Promise<void> {
+    retryCompensation: async (key: string): Promise<void> => {
       await handle(key).signal(retryCompensationSignal);
     },
 
     /** Operator: the failed compensation was handled by hand. */
-    async resolveCompensation(key: string, resolution: { note: string; resolvedBy: string }): Promise<void> {
+    resolveCompensation: async (key: string, resolution: { note: string; resolvedBy: string }): Promise<void> => {
       const issues = (['note', 'resolvedBy'] as const)
         .filter((field) => typeof resolution?.[field] !== 'string' || !resolution[field].trim())
         .map((field) => ({ field, rule: 'must be a non-empty string' }));

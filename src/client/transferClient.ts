@@ -56,15 +56,9 @@ export function createTransferClient({ client, taskQueue }: TransferClientOption
       return runs.cancel(transferId);
     },
 
-    /** Operator: run the failed refund of a parked transfer again. */
-    retryCompensation(transferId: string): Promise<void> {
-      return runs.retryCompensation(transferId);
-    },
-
-    /** Operator: the failed refund was handled by hand. */
-    resolveCompensation(transferId: string, resolution: { note: string; resolvedBy: string }): Promise<void> {
-      return runs.resolveCompensation(transferId, resolution);
-    },
+    /** Operator, for a parked transfer: run the failed compensation again, or record that it was handled by hand (a note and who). */
+    retryCompensation: runs.retryCompensation,
+    resolveCompensation: runs.resolveCompensation,
 
     /** Transfer runs by saga status, newest first, through Temporal's visibility store. */
     async listTransfers(filter: { status?: SagaStatus; limit?: number } = {}): Promise<TransferRun[]> {
