@@ -1,8 +1,10 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import { BusinessRejection, type FaultPlan, type FraudScreeningService, type InventoryService, type Operation, type OrderLine, type PaymentService, type ShippingService } from '../src/adapters/types';
 import type { OrderEventType } from '../src/contracts';
-import { ConcurrencyError, EventStoreError, type EventStore } from '../src/eventstore';
+import type { EventStore } from '../src/eventstore';
 import type { EventSlot } from '../src/saga/eventStream';
+import { cancellable } from './cancellable';
+import { recordEvent, type Appended } from './recordEvent';
 
 export interface OrderActivityDeps {
   store: EventStore;
@@ -10,13 +12,6 @@ export interface OrderActivityDeps {
   fraud: FraudScreeningService;
   payments: PaymentService;
   shipping: ShippingService;
-}
-
-/** What an activity appended for the workflow: the stream's new version. */
-export interface Appended {
-  streamVersion: number;
-  globalPosition: number;
-  transactionId: string;
 }
 
 /** Orders scoring this or more are refused. */
@@ -29,11 +24,6 @@ interface Call {
   /** The external call's idempotency key: workflow id + step, so every retry and replay is the same call. */
   idempotencyKey: string;
   faults?: Faults;
-}
-
-/** A call the activity no longer waits for (timed out, cancelled, worker shutting down) is abandoned. */
-function cancellable(): { signal: AbortSignal } {
-  return { signal: Context.current().cancellationSignal };
 }
 
 /** Fault injection: die like a killed worker between an external effect and its record, on the first attempt only. */
@@ -56,20 +46,7 @@ interface Undo extends Call {
  * or an invalid event is a non-retryable failure; anything else is thrown and retried.
  */
 export function createOrderActivities({ store, inventory, fraud, payments, shipping }: OrderActivityDeps) {
-  async function record(slot: EventSlot, type: OrderEventType, data: unknown): Promise<Appended> {
-    try {
-      const result = await store.append(slot.streamId, [{ eventId: slot.eventId, type, data, metadata: slot.metadata }], {
-        expectedVersion: slot.expectedVersion,
-      });
-      return { streamVersion: result.streamVersion, globalPosition: result.checkpoint.globalPosition, transactionId: result.transactionId };
-    } catch (error) {
-      if (error instanceof EventStoreError) {
-        // Retrying cannot fix a stream another writer moved, or an event the contract refuses.
-        throw ApplicationFailure.nonRetryable(error.message, error instanceof ConcurrencyError ? 'ConcurrencyError' : error.name);
-      }
-      throw error;
-    }
-  }
+  const record = (slot: EventSlot, type: OrderEventType, data: unknown): Promise<Appended> => recordEvent(store, slot, type, data);
 
   return {
     async recordOrderEvent(slot: EventSlot, type: OrderEventType, data: unknown): Promise<Appended> {

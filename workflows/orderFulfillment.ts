@@ -1,23 +1,11 @@
-import { ApplicationFailure, patched, proxyActivities, proxyLocalActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { OrderActivities } from '../activities/orderActivities';
 import type { PlaceOrderInput } from '../src/contracts/orderCommands';
-import { BUSINESS_REJECTION, compensationRetry, fastRetry, Saga, stepRetry, WorkflowEventStream, type EventSlot, type SagaResult } from '../src/saga';
+import { formatMoney } from '../src/contracts/money';
+import { BUSINESS_REJECTION, proxySagaActivities, recordCompensationEvents, Saga, WorkflowEventStream, type SagaResult } from '../src/saga';
 import { CustomerId, OrderId } from './searchAttributes';
 
-// Events with no external call beside them (OrderPlaced, OrderCompleted, OrderCancelled, …) are
-// appended by local activities: the worker runs them inline and the server records only the result,
-// saving two round trips through the server per event. They are as idempotent as the others: the
-// event id is made here before the first attempt.
-const normal = {
-  actions: proxyActivities<OrderActivities>({ startToCloseTimeout: '10 seconds', retry: stepRetry }),
-  compensations: proxyActivities<OrderActivities>({ startToCloseTimeout: '10 seconds', retry: compensationRetry }),
-  records: proxyLocalActivities<OrderActivities>({ startToCloseTimeout: '10 seconds', retry: compensationRetry }),
-};
-const fast = {
-  actions: proxyActivities<OrderActivities>({ startToCloseTimeout: '5 seconds', retry: fastRetry }),
-  compensations: proxyActivities<OrderActivities>({ startToCloseTimeout: '5 seconds', retry: fastRetry }),
-  records: proxyLocalActivities<OrderActivities>({ startToCloseTimeout: '5 seconds', retry: fastRetry }),
-};
+const { normal, fast } = proxySagaActivities<OrderActivities>();
 
 /**
  * The fraud screening step came after orders were already running. Runs started before it replay
@@ -42,8 +30,7 @@ export function orderWorkflowId(orderId: string): string {
 export async function orderFulfillment(input: PlaceOrderInput): Promise<OrderFulfillmentResult> {
   const { workflowId } = workflowInfo();
   const { orderId, customerId, items, currency, simulate: faults } = input;
-  const { actions, compensations, records } = faults?.fastRetries ? fast : normal;
-  const compensationAttempts = (faults?.fastRetries ? fastRetry : compensationRetry).maximumAttempts ?? 1;
+  const { actions, compensations, records, compensationAttempts } = faults?.fastRetries ? fast : normal;
   const lines = items.map(({ sku, quantity }) => ({ sku, quantity }));
   const totalCents = items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0);
   const itemCount = lines.reduce((sum, line) => sum + line.quantity, 0);
@@ -54,27 +41,18 @@ export async function orderFulfillment(input: PlaceOrderInput): Promise<OrderFul
 
   const stream = new WorkflowEventStream(`Order-${orderId}`);
   const key = (step: string) => `${workflowId}:${step}`;
-  const withSlot = async <R extends { appended?: { streamVersion: number } }>(call: (slot: EventSlot) => Promise<R>): Promise<R> => {
-    const slot = stream.nextSlot();
-    const result = await call(slot);
-    if (result.appended) stream.appended(slot, result.appended.streamVersion);
-    return result;
-  };
+  const withSlot: WorkflowEventStream['write'] = (call) => stream.write(call);
   const recordEvent = (type: Parameters<OrderActivities['recordOrderEvent']>[1], data: unknown) =>
     withSlot(async (slot) => ({ appended: await records.recordOrderEvent(slot, type, data) }));
   const undo = (step: string, actionStep: string) => ({ orderId, idempotencyKey: key(step), actionKey: key(actionStep), ...(faults ? { faults } : {}) });
 
   const saga = new Saga({
     sagaType: 'OrderFulfillment',
-    onCompensationFailed: async (step, error) => {
-      await recordEvent('CompensationFailed', { orderId, step, error: error.slice(0, 4000), attempts: compensationAttempts });
-    },
-    onCompensationResolved: async ({ step, note, resolvedBy }) => {
-      await recordEvent('CompensationResolved', { orderId, step, note, resolvedBy });
-    },
-    afterCompensation: async (_outcome, failure) => {
-      await recordEvent('OrderCancelled', { orderId, reason: (failure?.message ?? 'failed').slice(0, 2000), ...(failure?.step ? { failedStep: failure.step } : {}) });
-    },
+    ...recordCompensationEvents(recordEvent, {
+      subject: { orderId },
+      types: { compensationFailed: 'CompensationFailed', compensationResolved: 'CompensationResolved', failed: 'OrderCancelled' },
+      compensationAttempts,
+    }),
   });
 
   const result = await saga.run(async () => {
@@ -139,8 +117,4 @@ export async function orderFulfillment(input: PlaceOrderInput): Promise<OrderFul
     return { paymentId, shipmentId };
   });
   return { orderId, ...result };
-}
-
-function formatMoney(cents: number, currency: string): string {
-  return `${(cents / 100).toFixed(2)} ${currency}`;
 }

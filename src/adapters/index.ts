@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { SimulatedBank } from './simulatedBank';
 import type { SimulationOptions } from './simulatedCalls';
 import { SimulatedFraudScreening } from './simulatedFraudScreening';
 import { SimulatedInventory } from './simulatedInventory';
@@ -11,15 +12,17 @@ export { LARGE_ORDER_CENTS, SimulatedFraudScreening } from './simulatedFraudScre
 export { SimulatedInventory, UNSEEDED_STOCK } from './simulatedInventory';
 export { SimulatedPayments } from './simulatedPayments';
 export { SimulatedShipping, SIMULATED_CARRIER } from './simulatedShipping';
+export { SimulatedBank, type MoneySupply } from './simulatedBank';
 
 export type SimulatedServices = ReturnType<typeof createSimulatedServices>;
 
-/** The simulated inventory, fraud screening, payment and shipping services on the sim_* tables of this pool's database. */
+/** The simulated inventory, fraud screening, payment, shipping and bank services on the sim_* tables of this pool's database. */
 export function createSimulatedServices(pool: pg.Pool, options: SimulationOptions = {}) {
   return {
     inventory: new SimulatedInventory(pool, options),
     fraud: new SimulatedFraudScreening(pool, options),
     payments: new SimulatedPayments(pool, options),
     shipping: new SimulatedShipping(pool, options),
+    bank: new SimulatedBank(pool, options),
   };
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { requireCurrency, requirePositiveCents } from './amounts';
 import { CallLedger, newId, type SimulationOptions } from './simulatedCalls';
 import { BusinessRejection, type CallContext, type CallOptions, type PaymentService } from './types';
 
@@ -25,7 +26,7 @@ export class SimulatedPayments implements PaymentService {
   ): Promise<{ paymentId: string }> {
     const { orderId, customerId, amountCents, currency } = call;
     requirePositiveCents('authorize', amountCents);
-    if (!/^[A-Z]{3}$/.test(currency)) throw new BusinessRejection('invalid_request', `authorize: currency must be an ISO 4217 code like USD, got ${currency}`);
+    requireCurrency('authorize', currency);
     return this.calls.run(
       'authorizePayment',
       call,
@@ -127,12 +128,6 @@ export class SimulatedPayments implements PaymentService {
       },
       options,
     );
-  }
-}
-
-function requirePositiveCents(operation: string, amountCents: number): void {
-  if (!Number.isSafeInteger(amountCents) || amountCents < 1) {
-    throw new BusinessRejection('invalid_request', `${operation}: amountCents must be a whole number of cents of at least 1, got ${amountCents}`);
   }
 }
 

@@ -1,7 +1,7 @@
 /**
- * The external services an order saga talks to. sagaflow ships simulated ones on PostgreSQL tables
+ * The external services the sagas talk to. sagaflow ships simulated ones on PostgreSQL tables
  * (src/adapters/simulated*); a deployment replaces them with adapters for its real inventory,
- * payment and shipping providers. Every call carries an idempotency key: a repeated call with the
+ * payment, shipping and banking providers. Every call carries an idempotency key: a repeated call with the
  * same key returns the first call's result and has no further effect.
  */
 
@@ -19,11 +19,14 @@ export type Operation =
   | 'refundPayment'
   | 'createShipment'
   | 'cancelShipment'
-  | 'screenOrder';
+  | 'screenOrder'
+  | 'withdrawFunds'
+  | 'depositFunds'
+  | 'refundWithdrawal';
 
 /**
- * Faults a simulated service injects for one order, so demos and tests can exercise every path.
- * Carried in the order's input; adapters for real services ignore it.
+ * Faults a simulated service injects for one saga run, so demos and tests can exercise every path.
+ * Carried in the run's input; adapters for real services ignore it.
  */
 export interface FaultPlan {
   /** The operation fails with a retryable outage this many times (per idempotency key), then succeeds; 'always' never succeeds. */
@@ -89,14 +92,40 @@ export interface ShippingService {
   findShipment(idempotencyKey: string): Promise<string | undefined>;
 }
 
+export interface BankService {
+  /**
+   * Takes the amount out of the account and holds it in flight for this transfer. Throws
+   * BusinessRejection('insufficient_funds') or ('account_unavailable': unknown or closed).
+   */
+  withdraw(
+    call: CallContext & { transferId: string; accountId: string; amountCents: number; currency: string },
+    options?: CallOptions,
+  ): Promise<{ withdrawalId: string }>;
+  /**
+   * Pays the withdrawal's money into the account. Throws BusinessRejection('account_unavailable')
+   * when the account is unknown or closed, ('invalid_request') when the withdrawal was refunded.
+   */
+  deposit(
+    call: CallContext & { transferId: string; withdrawalId: string; accountId: string; amountCents: number; currency: string },
+    options?: CallOptions,
+  ): Promise<{ depositId: string }>;
+  /**
+   * Gives a withdrawal's money back to its account. Refunding an unknown or already refunded
+   * withdrawal is a no-op; a deposited one cannot be refunded (BusinessRejection('invalid_request')).
+   */
+  refund(call: CallContext & { transferId: string; withdrawalId: string }, options?: CallOptions): Promise<void>;
+  /** The withdrawal made by the call with this key, if it succeeded: for a refund whose withdraw reply was lost. */
+  findWithdrawal(idempotencyKey: string): Promise<string | undefined>;
+}
+
 /**
- * A service said no for a business reason (declined card, no stock). Retrying cannot help: the
- * saga compensates instead. Anything else thrown by an adapter is treated as an outage and retried.
+ * A service said no for a business reason (declined card, no stock, no funds). Retrying cannot
+ * help: the saga compensates instead. Anything else thrown by an adapter is an outage and retried.
  */
 export class BusinessRejection extends Error {
   override name = 'BusinessRejection';
   constructor(
-    readonly reason: 'payment_declined' | 'out_of_stock' | 'invalid_request',
+    readonly reason: 'payment_declined' | 'out_of_stock' | 'insufficient_funds' | 'account_unavailable' | 'invalid_request',
     message: string,
   ) {
     super(message);

@@ -24,3 +24,8 @@ function numberToPlainDecimal(value: number): string {
   if (!/e/i.test(text)) return text;
   return value.toFixed(20).replace(/0+$/, '').replace(/\.$/, '');
 }
+
+/** An amount for people to read: "12.50 USD". */
+export function formatMoney(cents: number, currency: string): string {
+  return `${(cents / 100).toFixed(2)} ${currency}`;
+}

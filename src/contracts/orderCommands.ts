@@ -1,12 +1,7 @@
 import { z } from 'zod';
+import { businessKey as id, currency, faultPlanFields } from './fields';
 
-const id = z
-  .string()
-  .min(1, { message: 'must not be empty' })
-  .max(100, { message: 'must be at most 100 characters' })
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/, { message: 'may contain only letters, digits and . _ : @ -' });
-
-const operation = z.enum([
+const orderOperations = [
   'reserveInventory',
   'releaseInventory',
   'authorizePayment',
@@ -16,24 +11,21 @@ const operation = z.enum([
   'createShipment',
   'cancelShipment',
   'screenOrder',
-]);
+] as const;
 
 /** Faults the simulated services inject for this order (demos and tests); real adapters ignore them. */
 export const FaultPlanSchema = z
   .object({
-    fail: z.partialRecord(operation, z.union([z.number().int().min(1, { message: 'must be at least 1' }), z.literal('always')])).optional(),
-    hang: z.array(operation).optional(),
+    ...faultPlanFields(orderOperations),
     declinePayment: z.boolean().optional(),
     /** The fraud screening scores the order high enough to reject it: a business rejection. */
     flagFraud: z.boolean().optional(),
-    /** Short timeouts and retry budgets (5 s, 3 attempts), so demos and tests reach every outcome in seconds. */
-    fastRetries: z.boolean().optional(),
     /**
      * The worker process running this operation's activity kills itself (SIGKILL) right after the
      * external call succeeded and before its event is recorded or its result reported, on the first
      * attempt: the crash the idempotency keys and event ids exist for. Only for workers you can lose.
      */
-    crashWorkerAfter: operation.optional(),
+    crashWorkerAfter: z.enum(orderOperations).optional(),
   })
   .strict();
 
@@ -54,7 +46,7 @@ export const PlaceOrderInputSchema = z
       )
       .min(1, { message: 'an order needs at least one item' })
       .max(100, { message: 'at most 100 items per order' }),
-    currency: z.string().regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code like USD' }),
+    currency,
     simulate: FaultPlanSchema.optional(),
   })
   .strict();

@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../eventstore/contracts';
-
-const id = z.string().min(1, { message: 'must not be empty' }).max(200, { message: 'must be at most 200 characters' });
-const cents = z.number().int({ message: 'must be a whole number of cents' }).nonnegative({ message: 'must not be negative' });
-const reason = z.string().min(1, { message: 'must not be empty' }).max(2000);
+import { cents, compensationFailedFields, compensationResolvedFields, currency, eventRef as id, reason } from './fields';
 
 export const OrderItem = z.object({
   sku: id,
@@ -37,7 +34,7 @@ export const OrderPlaced = defineEvent(
     customerId: id,
     items: z.array(OrderItem).min(1, { message: 'an order needs at least one item' }),
     totalCents: cents,
-    currency: z.string().regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code like USD' }),
+    currency,
   }),
 );
 
@@ -58,13 +55,9 @@ export const ShipmentCancelled = defineEvent('ShipmentCancelled', 1, z.object({ 
 export const OrderCompleted = defineEvent('OrderCompleted', 1, z.object({ ...orderRef }));
 export const OrderCancelled = defineEvent('OrderCancelled', 1, z.object({ ...orderRef, reason, failedStep: id.optional() }));
 /** A compensation that still failed after its retry budget: the saga waits for an operator. */
-export const CompensationFailed = defineEvent(
-  'CompensationFailed',
-  1,
-  z.object({ ...orderRef, step: id, error: z.string().max(4000), attempts: z.number().int().positive() }),
-);
+export const CompensationFailed = defineEvent('CompensationFailed', 1, z.object({ ...orderRef, ...compensationFailedFields }));
 /** An operator resolved a failed compensation by hand. */
-export const CompensationResolved = defineEvent('CompensationResolved', 1, z.object({ ...orderRef, step: id, note: reason, resolvedBy: id }));
+export const CompensationResolved = defineEvent('CompensationResolved', 1, z.object({ ...orderRef, ...compensationResolvedFields }));
 
 export const orderContracts = [
   OrderPlacedV1,

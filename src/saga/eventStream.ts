@@ -40,6 +40,17 @@ export class WorkflowEventStream {
     };
   }
 
+  /**
+   * Runs one activity call with the next slot, and moves the stream on when the activity reports
+   * its event appended (an activity with nothing to record reports none).
+   */
+  async write<R extends { appended?: { streamVersion: number } }>(call: (slot: EventSlot) => Promise<R>): Promise<R> {
+    const slot = this.nextSlot();
+    const result = await call(slot);
+    if (result.appended) this.appended(slot, result.appended.streamVersion);
+    return result;
+  }
+
   /** Records that the slot's event is in the stream (appended now, or found there on a retry). */
   appended(slot: EventSlot, streamVersion: number): void {
     this.version = streamVersion;

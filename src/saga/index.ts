@@ -5,3 +5,5 @@ export { SagaStatusKey, sagaSearchAttributes } from './searchAttributes';
 export * from './types';
 export { compensationRetry, fastRetry, stepRetry } from './retryPolicies';
 export { WorkflowEventStream, type EventSlot } from './eventStream';
+export { proxySagaActivities, type SagaActivityProxies } from './activityProxies';
+export { recordCompensationEvents, type CompensationEventTypes } from './compensationEvents';

@@ -1,4 +1,4 @@
-import { createOrderClient, type OrderClient } from '../../src/client';
+import { createOrderClient, createTransferClient, type OrderClient, type TransferClient } from '../../src/client';
 import { createSagaWorker } from '../../workers/sagaWorker';
 import type { TestDatabase } from './database';
 import { connectTestTemporal, type TestTemporal } from './temporal';
@@ -6,6 +6,7 @@ import { connectTestTemporal, type TestTemporal } from './temporal';
 export interface SagaTestRig {
   temporal: TestTemporal;
   orders: OrderClient;
+  transfers: TransferClient;
 }
 
 /**
@@ -30,7 +31,8 @@ export function useSagaWorker(db: TestDatabase): SagaTestRig {
       await running;
       await temporal.close();
     };
-    Object.assign(rig, { temporal, orders: createOrderClient({ client: temporal.client, taskQueue: temporal.taskQueue }) });
+    const clientOptions = { client: temporal.client, taskQueue: temporal.taskQueue };
+    Object.assign(rig, { temporal, orders: createOrderClient(clientOptions), transfers: createTransferClient(clientOptions) });
   });
   afterAll(async () => {
     await stop?.();

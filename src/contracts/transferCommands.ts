@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { businessKey as id, currency, faultPlanFields } from './fields';
+
+const transferOperations = ['withdrawFunds', 'depositFunds', 'refundWithdrawal'] as const;
+
+/** Faults the simulated bank injects for this transfer (demos and tests); a real bank adapter ignores them. */
+export const TransferFaultPlanSchema = z.object(faultPlanFields(transferOperations)).strict();
+
+const TransferAccounts = z.object({ fromAccount: id, toAccount: id });
+
+/** What app code passes to start a money transfer saga. */
+export const TransferInputSchema = z
+  .object({
+    transferId: id,
+    fromAccount: id,
+    toAccount: id,
+    amountCents: z
+      .number({ message: 'must be a number of cents' })
+      .positive({ message: 'must be at least 1' })
+      .max(Number.MAX_SAFE_INTEGER, { message: 'is too large' })
+      // A refinement rather than .int(), which aborts the parse: the accounts rule below would go unreported.
+      .refine(Number.isInteger, { message: 'must be a whole number of cents' }),
+    currency,
+    simulate: TransferFaultPlanSchema.optional(),
+  })
+  .strict()
+  .refine((input) => input.fromAccount !== input.toAccount, {
+    path: ['toAccount'],
+    message: 'must differ from fromAccount',
+    // Only once both accounts are valid; otherwise the account issues say enough.
+    when: (payload) => TransferAccounts.safeParse(payload.value).success,
+  });
+
+export type TransferInput = z.infer<typeof TransferInputSchema>;
