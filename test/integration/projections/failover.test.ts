@@ -29,17 +29,17 @@ describe('two projection workers on one database', () => {
 
   it('racing, each projection is applied by one of them and every event once; the standby takes over when the owner stops', async () => {
     const [first, second] = await Promise.all([spawnProjectionWorker(db.url, { BATCH_SIZE: '5' }), spawnProjectionWorker(db.url, { BATCH_SIZE: '5' })]);
-    workers.push(first!, second!);
+    workers.push(first, second);
     await appendOrders(40);
     await waitFor(caughtUp, 30_000);
 
     const owned = async (worker: ProjectionWorkerProcess) => (await worker.health()).owned.map((o) => o.name);
-    const [ownedByFirst, ownedBySecond] = [await owned(first!), await owned(second!)];
+    const [ownedByFirst, ownedBySecond] = [await owned(first), await owned(second)];
     expect([...ownedByFirst, ...ownedBySecond].sort()).toEqual(allProjections);
     await expectEveryEventAppliedOnce();
 
     // Stop whichever owns the counter; its batch finishes, it exits cleanly, the other takes over.
-    const [owner, standby] = ownedByFirst.includes(applicationCounter.name) ? [first!, second!] : [second!, first!];
+    const [owner, standby] = ownedByFirst.includes(applicationCounter.name) ? [first, second] : [second, first];
     const appending = appendOrders(40);
     await owner.stop();
     expect(await owner.exited).toBe(0);

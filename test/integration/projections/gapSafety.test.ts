@@ -28,8 +28,8 @@ describe('a running projection and appends still in flight', () => {
       const held = randomUUID();
       await slow.query('begin');
       const settings = { contracts, maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES, notifier: undefined };
-      const [heldEvent] = [orderPlaced(held)];
-      await appendEvents(slow as unknown as pg.PoolClient, settings, `Order-${held}`, [heldEvent!], { expectedVersion: 'no_stream' });
+      const heldEvent = orderPlaced(held);
+      await appendEvents(slow as unknown as pg.PoolClient, settings, `Order-${held}`, [heldEvent], { expectedVersion: 'no_stream' });
       // ...while concurrent appenders commit many later positions.
       await Promise.all(
         Array.from({ length: 4 }, async () => {
@@ -48,7 +48,7 @@ describe('a running projection and appends still in flight', () => {
       await waitFor(async () => (await projectionStatus(db.pool))[0]!.lagEvents === 0, 10_000);
 
       const counted = await applications(db.pool);
-      expect(counted.get(heldEvent!.eventId!)).toBe(1);
+      expect(counted.get(heldEvent.eventId!)).toBe(1);
       expect([...counted.keys()].sort()).toEqual((await eventIds(db.pool, applicationCounter.eventTypes)).sort());
       expect([...counted.values()].every((times) => times === 1)).toBe(true);
     } finally {
