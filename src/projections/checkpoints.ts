@@ -25,35 +25,35 @@ export async function readCheckpoint(db: pg.Pool | pg.PoolClient, name: string, 
   return { checkpoint: { transactionId: row.transaction_id, globalPosition: Number(row.global_position) }, status: row.status };
 }
 
+export type FailureRecord =
+  | { recorded: true; attempts: number; stalled: boolean }
+  /** The checkpoint moved or the projection was already stalled: another worker got there first. */
+  | { recorded: false };
+
 /**
- * Records a failed attempt at `event` while retries go on (`stalled: false`) or stops the projection
- * on it (`stalled: true`). Only while the checkpoint is still just before the event: a worker that
- * lost its lock cannot mark a projection another worker has moved on.
+ * Records a failed attempt at `event`. Attempts are counted in the checkpoint row, so they survive
+ * a restart or a failover; the one that reaches `allowedAttempts` stalls the projection on the event.
+ * Only while the checkpoint is still just before the event: a worker that lost its lock cannot
+ * mark a projection another worker has moved on.
  */
 export async function recordHandlerFailure(
   pool: pg.Pool,
   name: string,
   version: number,
   at: Checkpoint,
-  failure: { event: StoredEvent; error: string; attempts: number; stalled: boolean },
-): Promise<boolean> {
-  const { rowCount } = await pool.query(
+  failure: { event: StoredEvent; error: string; allowedAttempts: number },
+): Promise<FailureRecord> {
+  const { rows } = await pool.query<{ failed_attempts: number; status: ProjectionRunStatus }>(
     `update ${CHECKPOINTS_TABLE}
-        set status = $5, last_error = $6, failed_event_id = $7, failed_transaction_id = $8::text::xid8,
-            failed_global_position = $9, failed_attempts = $10, updated_at = now()
-      where name = $1 and version = $2 and transaction_id = $3::text::xid8 and global_position = $4 and status <> 'stalled'`,
-    [
-      name,
-      version,
-      at.transactionId,
-      at.globalPosition,
-      failure.stalled ? 'stalled' : 'retrying',
-      failure.error,
-      failure.event.eventId,
-      failure.event.transactionId,
-      failure.event.globalPosition,
-      failure.attempts,
-    ],
+        set failed_attempts = attempts.n,
+            status = case when attempts.n >= $6 then 'stalled' else 'retrying' end,
+            last_error = $5, failed_event_id = $7, failed_transaction_id = $8::text::xid8, failed_global_position = $9, updated_at = now()
+       from (select case when failed_event_id = $7 then failed_attempts + 1 else 1 end as n
+               from ${CHECKPOINTS_TABLE} where name = $1 and version = $2) attempts
+      where name = $1 and version = $2 and transaction_id = $3::text::xid8 and global_position = $4 and status <> 'stalled'
+      returning failed_attempts, status`,
+    [name, version, at.transactionId, at.globalPosition, failure.error, failure.allowedAttempts, failure.event.eventId, failure.event.transactionId, failure.event.globalPosition],
   );
-  return rowCount === 1;
+  const row = rows[0];
+  return row ? { recorded: true, attempts: row.failed_attempts, stalled: row.status === 'stalled' } : { recorded: false };
 }

@@ -1,3 +1,4 @@
+export type { Checkpoint, StoredEvent } from '../eventstore';
 export { defineProjection, type Projection, type ProjectionDefinition, type TableNames } from './defineProjection';
 export { createProjectionDaemon, type DaemonHealth, type ProjectionDaemon, type ProjectionDaemonOptions } from './projectionDaemon';
 export type { ProjectionObserver } from './projectionRunner';

@@ -24,8 +24,12 @@ export interface RunnerContext {
   beforeCheckpoint?: BeforeCheckpointHook;
 }
 
-/** After a round: look again at once, wait for a wake-up (or the poll interval), or back off (only stopping cuts it short). */
-type Next = { then: 'continue' } | { then: 'poll' } | { then: 'backoff'; ms: number };
+/**
+ * After a round: look again at once, wait for a wake-up (or the poll interval), stand by for the
+ * lock, or back off. Standing by and backing off are cut short only by stopping: a standby has
+ * nothing to do with appends, and a backoff that every append could end would be no backoff.
+ */
+type Next = { then: 'continue' } | { then: 'poll' } | { then: 'standby' } | { then: 'backoff'; ms: number };
 
 /**
  * Drives one projection version for one worker: takes its advisory lock (or stands by, trying again
@@ -41,7 +45,6 @@ export class ProjectionRunner {
   private ownsLock = false;
   /** After a page failed: apply single events until the checkpoint passes the end of that page. */
   private isolateUntil: Checkpoint | undefined;
-  private failing: { eventId: string; attempts: number } | undefined;
   private connectionFailures = 0;
 
   constructor(
@@ -69,6 +72,7 @@ export class ProjectionRunner {
         const next = await this.round(session, active);
         if (!active()) break;
         if (next.then === 'poll') await this.wakeup.wait(this.ctx.options.pollIntervalMs);
+        else if (next.then === 'standby') await this.interrupt.wait(this.ctx.options.pollIntervalMs);
         else if (next.then === 'backoff') await this.interrupt.wait(next.ms);
       }
     } finally {
@@ -82,7 +86,7 @@ export class ProjectionRunner {
     try {
       if (!this.ownsLock) {
         this.ownsLock = await session.tryLock(name, version);
-        if (!this.ownsLock) return { then: 'poll' };
+        if (!this.ownsLock) return { then: 'standby' };
         log(`projection ${name} v${version}: this worker owns it now`);
       }
       const state = await readCheckpoint(pool, name, version);
@@ -115,7 +119,6 @@ export class ProjectionRunner {
         if (result.reason === 'CHECKPOINT_MOVED') this.ctx.log(`projection ${this.projection.name} v${this.projection.version}: its checkpoint moved under this worker; reading again`);
         return { then: result.reason === 'STALLED' ? 'poll' : 'continue' };
       }
-      if (this.failing && page.events.some((event) => event.eventId === this.failing?.eventId)) this.failing = undefined;
       this.ctx.observer?.batchApplied?.(this.projection, result.events, performance.now() - started);
       return { then: 'continue' };
     } catch (error) {
@@ -134,10 +137,9 @@ export class ProjectionRunner {
       return { then: 'continue' };
     }
     const { attempts: allowed } = this.ctx.options.handlerRetry;
-    const attempts = this.failing?.eventId === event.eventId ? this.failing.attempts + 1 : 1;
-    const stalled = attempts >= allowed;
-    this.failing = stalled ? undefined : { eventId: event.eventId, attempts };
-    await recordHandlerFailure(this.ctx.pool, name, version, at, { event, error: messageOf(error.cause), attempts, stalled });
+    const failure = await recordHandlerFailure(this.ctx.pool, name, version, at, { event, error: messageOf(error.cause), allowedAttempts: allowed });
+    if (!failure.recorded) return { then: 'continue' };
+    const { attempts, stalled } = failure;
     this.ctx.observer?.handlerFailed?.(this.projection, error, stalled);
     if (stalled) {
       this.ctx.log(`projection ${name} v${version} STALLED after ${attempts} attempts: ${error.message}`);

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { StoredEvent } from '../eventstore';
+import type { StoredEvent } from '../projections';
 import { defineProjection } from '../projections';
 import { asOrderEvent } from './orderEvents';
 

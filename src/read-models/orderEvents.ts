@@ -1,5 +1,5 @@
 import type { OrderEvent, OrderEventType } from '../contracts';
-import type { StoredEvent } from '../eventstore';
+import type { StoredEvent } from '../projections';
 
 /** Every order event type: the read models that follow whole orders read all of them. */
 export const ORDER_EVENT_TYPES: readonly OrderEventType[] = [

@@ -1,5 +1,5 @@
 import type { OrderItem } from '../contracts';
-import type { StoredEvent } from '../eventstore';
+import type { StoredEvent } from '../projections';
 import { defineProjection } from '../projections';
 import { ORDER_EVENT_TYPES, asOrderEvent, orderIdOf } from './orderEvents';
 import { foldStreamRows, type StreamRow } from './streamRows';

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { OrderEvent } from '../contracts';
-import type { StoredEvent } from '../eventstore';
+import type { StoredEvent } from '../projections';
 import { defineProjection } from '../projections';
 import { ORDER_EVENT_TYPES, asOrderEvent, orderIdOf, stepOf } from './orderEvents';
 

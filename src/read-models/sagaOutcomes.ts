@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../eventstore';
+import type { StoredEvent } from '../projections';
 import { defineProjection } from '../projections';
 import { ORDER_SAGA_TYPE, asOrderEvent, orderIdOf } from './orderEvents';
 import type { OrderOutcome } from './orderSummary';

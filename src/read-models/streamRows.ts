@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { StoredEvent } from '../eventstore';
+import type { StoredEvent } from '../projections';
 
 /** A read-model row folded from one stream's events; it remembers the last stream version it applied. */
 export interface StreamRow {
