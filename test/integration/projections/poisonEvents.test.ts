@@ -36,19 +36,23 @@ const fragile = defineProjection({
 describe('poison events', () => {
   const db = useTestDatabase();
   let daemon: ProjectionDaemon;
-  const log: string[] = [];
-
-  beforeAll(async () => {
+  let log: string[] = [];
+  const startDaemon = async (retryDelayMs = 20) => {
+    log = [];
     daemon = createProjectionDaemon({
       pool: db.pool,
       connectionString: db.url,
       contracts,
       projections: [fragile],
       pollIntervalMs: 50,
-      handlerRetry: { attempts: 3, initialDelayMs: 20, maxDelayMs: 50 },
+      handlerRetry: { attempts: 3, initialDelayMs: retryDelayMs, maxDelayMs: Math.max(50, retryDelayMs) },
       log: (line) => log.push(line),
     });
     await daemon.start();
+  };
+
+  beforeAll(async () => {
+    await startDaemon();
   });
   afterAll(async () => {
     await daemon?.stop();
@@ -140,5 +144,22 @@ describe('poison events', () => {
     const { rows } = await db.pool.query('select global_position, reason, actor, error from projection_skipped_events where name = $1', ['fragile']);
     expect(rows).toEqual([{ global_position: String(globalPosition), reason: 'corrupt customer id', actor: 'ops-ana', error: expect.stringContaining('cannot handle order') }]);
     expect(await projected()).toHaveLength(5); // the flaky one, two before and two after the poison
+  });
+
+  it('a restarted worker goes on counting the attempts of the event it fails on', async () => {
+    await daemon.stop();
+    await startDaemon(60_000);
+    const poison = await place('poison');
+    await waitFor(async () => (await status()).failedEvent?.globalPosition === poison.position, 10_000);
+    expect(await status()).toMatchObject({ status: 'retrying', failedEvent: { attempts: 1 } });
+    await daemon.stop(); // in the middle of its minute of backoff
+
+    await startDaemon();
+    await waitFor(async () => (await status()).status === 'stalled', 10_000);
+    expect((await status()).failedEvent).toMatchObject({ globalPosition: poison.position, attempts: 3 });
+    expect(log.filter((line) => /attempt \d of 3 failed|STALLED/.test(line))).toEqual([
+      expect.stringContaining('attempt 2 of 3 failed'),
+      expect.stringContaining('STALLED after 3 attempts'),
+    ]);
   });
 });
