@@ -22,7 +22,8 @@ export class ControlConnection {
   }
 
   static async open(connectionString: string, onWake: () => void): Promise<ControlConnection> {
-    const client = new pg.Client({ connectionString, application_name: 'sagaflow projection worker' });
+    // Keepalive and a connect timeout: a cut network must end the session here too, not hang it.
+    const client = new pg.Client({ connectionString, application_name: 'sagaflow projection worker', keepAlive: true, connectionTimeoutMillis: 10_000 });
     let markLost!: (error: Error) => void;
     const lost = new Promise<Error>((resolve) => (markLost = resolve));
     client.on('error', (error) => markLost(error));

@@ -39,21 +39,35 @@ export async function skipEvent(pool: pg.Pool, name: string, position: number, o
   const actor = requireText('actor', options.actor);
   return withTransaction(pool, async (tx) => {
     const version = await resolveVersion(tx, name, options.version);
-    const { rows: events } = await tx.query<{ transaction_id: string; event_id: string; event_type: string; stream_id: string; applied: boolean; read: boolean; failing: boolean; last_error: string | null }>(
+    // Only events ahead of the checkpoint can be skipped; looking there alone keeps the lookup on the
+    // log's (transaction_id, global_position) index.
+    const { rows } = await tx.query<{
+      transaction_id: string | null;
+      event_id: string | null;
+      event_type: string | null;
+      stream_id: string | null;
+      read: boolean | null;
+      failing: boolean;
+      last_error: string | null;
+    }>(
       `select e.transaction_id::text as transaction_id, e.event_id, e.event_type, e.stream_id,
-              (e.transaction_id, e.global_position) <= (c.transaction_id, c.global_position) as applied,
               e.event_type = any(c.event_types) as read,
-              coalesce(c.failed_global_position = e.global_position, false) as failing,
+              coalesce(c.failed_global_position = $3, false) as failing,
               c.last_error
-         from ${EVENTS_TABLE} e, ${CHECKPOINTS_TABLE} c
-        where e.global_position = $3 and c.name = $1 and c.version = $2
+         from ${CHECKPOINTS_TABLE} c
+         left join lateral (
+           select * from ${EVENTS_TABLE} e
+            where e.transaction_id >= c.transaction_id and e.global_position = $3
+              and (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)) e on true
+        where c.name = $1 and c.version = $2
           for update of c`,
       [name, version, position],
     );
-    const event = events[0];
-    if (!event) throw new ProjectionCommandError(`no event at global position ${position}`);
+    const event = rows[0]!; // resolveVersion found the checkpoint row
+    if (!event.event_id || !event.transaction_id || !event.event_type || !event.stream_id) {
+      throw new ProjectionCommandError(`projection ${name} v${version} has no event at global position ${position} ahead of its checkpoint: it was applied already, or there is none`);
+    }
     if (!event.read) throw new ProjectionCommandError(`projection ${name} v${version} does not read ${event.event_type} events: nothing to skip at ${position}`);
-    if (event.applied) throw new ProjectionCommandError(`projection ${name} v${version} has already applied the event at ${position}; skipping it now would change nothing`);
     await tx.query(
       `insert into ${SKIPPED_EVENTS_TABLE} (name, version, global_position, transaction_id, event_id, event_type, stream_id, reason, actor, error)
        values ($1, $2, $3, $4::text::xid8, $5, $6, $7, $8, $9, $10)

@@ -100,11 +100,16 @@ export function createProjectionDaemon(options: ProjectionDaemonOptions): Projec
     async start() {
       if (supervising) throw new Error('the projection daemon is already started');
       pool.on('error', onPoolError);
-      for (const runner of runners) {
-        const { created, activeVersion } = await setupProjection(pool, runner.projection);
-        const { name, version } = runner.projection;
-        if (created) log(`projection ${name} v${version}: tables created`);
-        if (activeVersion !== version) log(`projection ${name} v${version}: built beside v${activeVersion}, which readers see`);
+      try {
+        for (const runner of runners) {
+          const { created, activeVersion } = await setupProjection(pool, runner.projection);
+          const { name, version } = runner.projection;
+          if (created) log(`projection ${name} v${version}: tables created`);
+          if (activeVersion !== version) log(`projection ${name} v${version}: built beside v${activeVersion}, which readers see`);
+        }
+      } catch (error) {
+        pool.off('error', onPoolError);
+        throw error;
       }
       supervising = supervise();
     },
