@@ -51,6 +51,8 @@ describe('a running projection and appends still in flight', () => {
       expect(counted.get(heldEvent.eventId!)).toBe(1);
       expect([...counted.keys()].sort()).toEqual((await eventIds(db.pool, applicationCounter.eventTypes)).sort());
       expect([...counted.values()].every((times) => times === 1)).toBe(true);
+      expect((await projectionStatus(db.pool))[0]).toMatchObject({ eventsApplied: 41, lagEvents: 0, lagMs: 0, status: 'running', owned: true });
+      expect((await projectionStatus(db.pool))[0]!.eventsPerSecond).toBeCloseTo(41 / 60, 5);
     } finally {
       await slow.end();
     }

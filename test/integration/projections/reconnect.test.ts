@@ -5,6 +5,7 @@ import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
 import { appendOrder } from '../../support/orderScenarios';
 import { applicationCounter, applications, eventIds } from '../../support/projections';
+import { startTcpProxy } from '../../support/tcpProxy';
 import { waitFor } from '../../support/waitFor';
 
 describe('a projection worker whose connections PostgreSQL drops', () => {
@@ -60,5 +61,45 @@ describe('a projection worker whose connections PostgreSQL drops', () => {
     expect([...counted.keys()].sort()).toEqual((await eventIds(db.pool, applicationCounter.eventTypes)).sort());
     expect([...counted.values()].every((times) => times === 1)).toBe(true);
     expect(counted.size).toBe(3 * 5 * 3); // OrderPlaced, InventoryReserved, OrderCompleted of 15 orders
+  }, 60_000);
+
+  it('rides out a PostgreSQL outage: refused connections, then the server back', async () => {
+    const proxy = await startTcpProxy(Number(new URL(db.url).port));
+    const throughProxy = new URL(db.url);
+    throughProxy.port = String(proxy.port);
+    const pool = new pg.Pool({ connectionString: throughProxy.toString() });
+    const outageLog: string[] = [];
+    const worker = createProjectionDaemon({
+      pool,
+      connectionString: throughProxy.toString(),
+      contracts,
+      projections: [applicationCounter],
+      pollIntervalMs: 50,
+      reconnect: { initialDelayMs: 50, maxDelayMs: 200 },
+      log: (line) => outageLog.push(line),
+    });
+    try {
+      await daemon.stop(); // the first test's worker steps aside: this one must take the lock
+      await worker.start();
+      await waitFor(async () => worker.health().owned.length === 1, 10_000);
+
+      await proxy.down();
+      const store = testEventStore(db);
+      for (let i = 0; i < 5; i++) await appendOrder(store, 'completed');
+      await waitFor(async () => outageLog.filter((line) => line.includes('cannot reach PostgreSQL')).length >= 2, 10_000);
+      expect(worker.health()).toEqual({ connected: false, owned: [] });
+
+      await proxy.up();
+      await waitFor(async () => (await projectionStatus(db.pool))[0]!.lagEvents === 0, 15_000);
+      expect(worker.health()).toMatchObject({ connected: true, owned: [{ name: applicationCounter.name, version: 1 }] });
+      expect(outageLog).toContain('connected to PostgreSQL again');
+      const counted = await applications(db.pool);
+      expect([...counted.keys()].sort()).toEqual((await eventIds(db.pool, applicationCounter.eventTypes)).sort());
+      expect([...counted.values()].every((times) => times === 1)).toBe(true);
+    } finally {
+      await worker.stop();
+      await pool.end();
+      await proxy.close();
+    }
   }, 60_000);
 });
