@@ -60,7 +60,7 @@ async function insertTimelineRows(tx: pg.PoolClient, table: string, events: read
 function detailOf(event: OrderEvent): string | null {
   switch (event.type) {
     case 'OrderPlaced':
-      return `${event.data.items.map((item) => `${item.quantity} × ${item.sku}`).join(', ')}; ${event.data.totalCents} ${event.data.currency} cents`;
+      return `${event.data.items.map((item) => `${item.quantity} × ${item.sku}`).join(', ')}; total ${event.data.totalCents} cents ${event.data.currency}`;
     case 'InventoryReserved':
       return `reservation ${event.data.reservationId}`;
     case 'PaymentAuthorized':

@@ -79,8 +79,13 @@ describe('the order read models', () => {
       { step: 'voidPayment', compensation: true, compensates: 'authorizePayment', result: 'resolved', detail: 'voided by phone (by ops-ana)' },
       { step: 'releaseInventory', compensation: true, compensates: 'reserveInventory', result: 'done', detail: 'order compensated' },
     ]);
-    const declined = await db.pool.query(`select step, result from order_timeline where order_id = $1 and event_type = 'PaymentDeclined'`, [orders.declined]);
-    expect(declined.rows).toEqual([{ step: 'authorizePayment', result: 'failed' }]);
+    const declined = await db.pool.query(`select step, result, detail from order_timeline where order_id = $1 and event_type in ('OrderPlaced', 'PaymentDeclined') order by stream_version`, [
+      orders.declined,
+    ]);
+    expect(declined.rows).toEqual([
+      { step: 'placeOrder', result: 'done', detail: '2 × lamp; total 3000 cents EUR' },
+      { step: 'authorizePayment', result: 'failed', detail: 'insufficient funds' },
+    ]);
   });
 
   it('saga_outcomes: one count per saga type, outcome and failed step in the hour', async () => {
