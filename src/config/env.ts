@@ -38,19 +38,7 @@ export class ConfigError extends Error {
 
 /** Reads and validates the environment once, at start-up; every wrong variable is named with its rule. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SagaflowConfig {
-  const blankToUndefined = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value);
-  const parsed = envSchema.safeParse({
-    DATABASE_URL: blankToUndefined(env.DATABASE_URL),
-    TEMPORAL_ADDRESS: blankToUndefined(env.TEMPORAL_ADDRESS),
-    TEMPORAL_NAMESPACE: blankToUndefined(env.TEMPORAL_NAMESPACE),
-    SAGAFLOW_TASK_QUEUE: blankToUndefined(env.SAGAFLOW_TASK_QUEUE),
-    SAGAFLOW_WORKFLOW_BUNDLE: blankToUndefined(env.SAGAFLOW_WORKFLOW_BUNDLE),
-  });
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
-  }
-  const { DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, SAGAFLOW_TASK_QUEUE, SAGAFLOW_WORKFLOW_BUNDLE } = parsed.data;
+  const { DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, SAGAFLOW_TASK_QUEUE, SAGAFLOW_WORKFLOW_BUNDLE } = parseEnv(envSchema, env);
   return {
     ...(DATABASE_URL ? { databaseUrl: DATABASE_URL } : {}),
     ...(TEMPORAL_ADDRESS ? { temporalAddress: TEMPORAL_ADDRESS } : {}),
@@ -58,4 +46,56 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SagaflowConfig
     taskQueue: SAGAFLOW_TASK_QUEUE,
     ...(SAGAFLOW_WORKFLOW_BUNDLE ? { workflowBundlePath: SAGAFLOW_WORKFLOW_BUNDLE } : {}),
   };
+}
+
+const wholeNumber = (min: number, max: number) =>
+  z.coerce
+    .number({ message: 'must be a number' })
+    .int({ message: 'must be a whole number' })
+    .min(min, { message: `must be at least ${min}` })
+    .max(max, { message: `must be at most ${max}` });
+
+const projectionWorkerSchema = z.object({
+  DATABASE_URL: postgresUrl.optional(),
+  SAGAFLOW_METRICS_PORT: wholeNumber(0, 65535).default(9464),
+  SAGAFLOW_PROJECTION_BATCH_SIZE: wholeNumber(1, 10_000).default(500),
+  SAGAFLOW_PROJECTION_POLL_MS: wholeNumber(10, 600_000).default(1_000),
+});
+
+export type ProjectionWorkerConfig = {
+  /** Unset: the local dev stack's PostgreSQL (started if it is not running). */
+  databaseUrl?: string;
+  /** Port of the worker's /metrics and /healthz (0: any free port). */
+  metricsPort: number;
+  /** Events per projection transaction. */
+  batchSize: number;
+  /** How often to look for events and for projections to take over when no notification arrives. */
+  pollIntervalMs: number;
+};
+
+/** The projection worker's environment, validated like `loadConfig`'s. */
+export function loadProjectionWorkerConfig(env: NodeJS.ProcessEnv = process.env): ProjectionWorkerConfig {
+  const { DATABASE_URL, SAGAFLOW_METRICS_PORT, SAGAFLOW_PROJECTION_BATCH_SIZE, SAGAFLOW_PROJECTION_POLL_MS } = parseEnv(projectionWorkerSchema, env);
+  return {
+    ...(DATABASE_URL ? { databaseUrl: DATABASE_URL } : {}),
+    metricsPort: SAGAFLOW_METRICS_PORT,
+    batchSize: SAGAFLOW_PROJECTION_BATCH_SIZE,
+    pollIntervalMs: SAGAFLOW_PROJECTION_POLL_MS,
+  };
+}
+
+/** Blank variables count as unset; a failure lists every wrong variable with its rule. */
+function parseEnv<Schema extends z.ZodObject>(schema: Schema, env: NodeJS.ProcessEnv): z.output<Schema> {
+  const values = Object.fromEntries(
+    Object.keys(schema.shape).map((key) => {
+      const value = env[key];
+      return [key, value === undefined || value.trim() === '' ? undefined : value];
+    }),
+  );
+  const parsed = schema.safeParse(values);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
 }

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../src/config/env';
+import { ConfigError, loadConfig, loadProjectionWorkerConfig } from '../../src/config/env';
 
 describe('loadConfig', () => {
   it('defaults to a local stack: no external services, namespace default, task queue sagaflow', () => {
@@ -25,5 +25,17 @@ describe('loadConfig', () => {
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(/DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ connection string/);
     expect(attempt).toThrow(/TEMPORAL_ADDRESS: must be host:port/);
+  });
+});
+
+describe('loadProjectionWorkerConfig', () => {
+  it('defaults: metrics on 9464, batches of 500, a poll every second', () => {
+    expect(loadProjectionWorkerConfig({})).toEqual({ metricsPort: 9464, batchSize: 500, pollIntervalMs: 1_000 });
+  });
+
+  it('names every invalid variable with its rule', () => {
+    const attempt = () => loadProjectionWorkerConfig({ SAGAFLOW_METRICS_PORT: '70000', SAGAFLOW_PROJECTION_POLL_MS: '5' });
+    expect(attempt).toThrow(/SAGAFLOW_METRICS_PORT: must be at most 65535/);
+    expect(attempt).toThrow(/SAGAFLOW_PROJECTION_POLL_MS: must be at least 10/);
   });
 });

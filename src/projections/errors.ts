@@ -1,0 +1,65 @@
+import type { StoredEvent } from '../eventstore';
+
+/** Base of every error the projection engine raises on purpose. */
+export class ProjectionError extends Error {
+  override name = 'ProjectionError';
+}
+
+/** A projection definition (or a set of them) breaks a rule; the message names the field. */
+export class InvalidProjectionError extends ProjectionError {
+  override name = 'InvalidProjectionError';
+}
+
+/** A projection's `apply` threw: the batch was rolled back, nothing of it is applied. */
+export class ProjectionHandlerError extends ProjectionError {
+  override name = 'ProjectionHandlerError';
+  constructor(
+    readonly projection: string,
+    readonly version: number,
+    readonly events: readonly StoredEvent[],
+    cause: unknown,
+  ) {
+    super(`projection ${projection} v${version} failed to apply ${describeEvents(events)}: ${messageOf(cause)}`, { cause });
+  }
+}
+
+/** The version's setup DDL differs from the DDL its tables were built with: the change needs a new version. */
+export class ProjectionSetupChangedError extends ProjectionError {
+  override name = 'ProjectionSetupChangedError';
+  constructor(
+    readonly projection: string,
+    readonly version: number,
+  ) {
+    super(
+      `projection ${projection} v${version}: its setup DDL changed since its tables were built; ` +
+        `deploy the change as version ${version + 1} so it is built beside v${version}`,
+    );
+  }
+}
+
+/** An operator asked for something the projection's state does not allow (skip an applied event, an unknown projection…). */
+export class ProjectionCommandError extends ProjectionError {
+  override name = 'ProjectionCommandError';
+}
+
+// SQLSTATE classes and Node socket errors that mean "the server went away", not "the handler is wrong".
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03']);
+
+/** True when an error means PostgreSQL could not be reached or dropped the connection: retry after a pause. */
+export function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08'))) return true;
+  // node-postgres reports a dropped socket without a code.
+  return /Connection terminated|connection error and is not queryable|Client was closed|timeout exceeded when trying to connect/i.test(error.message);
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function describeEvents(events: readonly StoredEvent[]): string {
+  const [first] = events;
+  if (events.length === 1 && first) return `event ${first.eventId} (${first.type} #${first.globalPosition} in ${first.streamId})`;
+  return `a batch of ${events.length} events`;
+}

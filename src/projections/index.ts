@@ -1,0 +1,15 @@
+export type { Checkpoint, StoredEvent } from '../eventstore';
+export { defineProjection, type Projection, type ProjectionDefinition, type TableNames } from './defineProjection';
+export { createProjectionDaemon, type DaemonHealth, type ProjectionDaemon, type ProjectionDaemonOptions } from './projectionDaemon';
+export type { ProjectionObserver } from './projectionRunner';
+export { applyBatch, type Batch, type BatchResult, type BeforeCheckpointHook } from './applyBatch';
+export { setupProjection, type SetupResult } from './setupProjection';
+export { activateVersion, activeVersionOf } from './activeVersion';
+export { readCheckpoint, type CheckpointState, type ProjectionRunStatus } from './checkpoints';
+export { projectionStatus, type ProjectionStatus } from './projectionStatus';
+export { skipEvent, resumeProjection, type SkipOptions, type SkippedEvent, type VersionOption } from './operatorCommands';
+export { createProjectionMetrics, type ProjectionMetrics } from './metrics';
+export { serveHttpEndpoints, type HttpEndpoints } from './httpEndpoints';
+export { parseEngineOptions, InvalidOptionsError, type EngineOptions, type EngineOptionsInput } from './options';
+export * from './errors';
+export { versionedTableName } from './tables';

@@ -1,0 +1,144 @@
+import type pg from 'pg';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Projection } from './defineProjection';
+import type { DaemonHealth } from './projectionDaemon';
+import type { ProjectionObserver } from './projectionRunner';
+import { projectionStatus, type ProjectionStatus } from './projectionStatus';
+
+export interface ProjectionMetrics {
+  registry: Registry;
+  /** Pass it to the daemon: it counts what this worker applies. */
+  observer: ProjectionObserver;
+}
+
+const LABELS = ['projection', 'version'] as const;
+const STATUSES = ['running', 'retrying', 'stalled'] as const;
+const MAX_ERROR_LABEL_LENGTH = 200;
+
+/**
+ * Prometheus metrics of the projection engine. Positions, lag, rates and states come from the
+ * database at scrape time (`projectionStatus`, one query shared by every gauge of a scrape), so every
+ * worker reports every projection, including the ones a standby is waiting for. Counters and batch
+ * durations are this process's own.
+ */
+export function createProjectionMetrics(pool: pg.Pool, health: () => DaemonHealth): ProjectionMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const snapshot = sharedSnapshot(() => projectionStatus(pool));
+  const labelsOf = (row: { name: string; version: number }) => ({ projection: row.name, version: String(row.version) });
+
+  const fromStatus = (name: string, help: string, value: (row: ProjectionStatus) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: LABELS,
+      registers: [registry],
+      async collect() {
+        const { rows } = await snapshot();
+        this.reset();
+        for (const row of rows) this.set(labelsOf(row), value(row));
+      },
+    });
+  fromStatus('sagaflow_projection_position', 'Global position of the last event the projection applied', (row) => row.checkpoint.globalPosition);
+  fromStatus('sagaflow_projection_lag_events', 'Committed events of the projection’s types not applied yet', (row) => row.lagEvents);
+  fromStatus('sagaflow_projection_lag_seconds', 'Age of the oldest event the projection has not applied yet (0 when caught up)', (row) => row.lagMs / 1000);
+  fromStatus('sagaflow_projection_events_per_second', 'Events the projection applied per second over the last minute, by any worker', (row) => row.eventsPerSecond);
+  fromStatus('sagaflow_projection_active', '1 for the version readers see through the stable views', (row) => (row.active ? 1 : 0));
+  fromStatus('sagaflow_projection_owned', '1 when some worker holds the projection version’s lock', (row) => (row.owned ? 1 : 0));
+
+  new Gauge({
+    name: 'sagaflow_projection_status',
+    help: 'The projection’s state: 1 on the label of the current one (running, retrying, stalled)',
+    labelNames: [...LABELS, 'status'],
+    registers: [registry],
+    async collect() {
+      const { rows } = await snapshot();
+      this.reset();
+      for (const row of rows) for (const status of STATUSES) this.set({ ...labelsOf(row), status }, row.status === status ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'sagaflow_projection_failing_event',
+    help: 'The event a retrying or stalled projection fails on, with the error',
+    labelNames: [...LABELS, 'global_position', 'event_id', 'error'],
+    registers: [registry],
+    async collect() {
+      const { rows } = await snapshot();
+      this.reset();
+      for (const row of rows) {
+        if (!row.failedEvent) continue;
+        const error = (row.lastError ?? '').slice(0, MAX_ERROR_LABEL_LENGTH);
+        this.set({ ...labelsOf(row), global_position: String(row.failedEvent.globalPosition), event_id: row.failedEvent.eventId, error }, 1);
+      }
+    },
+  });
+  new Gauge({
+    name: 'sagaflow_projection_status_up',
+    help: '1 when the last status query succeeded; 0 means the other status gauges are empty because PostgreSQL did not answer',
+    registers: [registry],
+    async collect() {
+      this.set((await snapshot()).ok ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'sagaflow_projection_worker_connected',
+    help: '1 while this worker’s session with PostgreSQL (locks and wake-ups) is up',
+    registers: [registry],
+    collect() {
+      this.set(health().connected ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'sagaflow_projection_worker_owns',
+    help: '1 for each projection version this worker applies now',
+    labelNames: LABELS,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const owned of health().owned) this.set(labelsOf(owned), 1);
+    },
+  });
+
+  const applied = new Counter({ name: 'sagaflow_projection_events_applied_total', help: 'Events this worker applied', labelNames: LABELS, registers: [registry] });
+  const batches = new Histogram({
+    name: 'sagaflow_projection_batch_duration_seconds',
+    help: 'Time to apply one batch and move the checkpoint, in this worker',
+    labelNames: LABELS,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const failures = new Counter({
+    name: 'sagaflow_projection_handler_failures_total',
+    help: 'Failed attempts to apply an event, in this worker',
+    labelNames: [...LABELS, 'stalled'],
+    registers: [registry],
+  });
+
+  const observer: ProjectionObserver = {
+    batchApplied(projection: Projection, events: number, durationMs: number) {
+      applied.inc(labelsOf(projection), events);
+      batches.observe(labelsOf(projection), durationMs / 1000);
+    },
+    handlerFailed(projection: Projection, _error, stalled: boolean) {
+      failures.inc({ ...labelsOf(projection), stalled: String(stalled) });
+    },
+  };
+  return { registry, observer };
+}
+
+/** One status query per scrape, whatever the number of gauges asking: concurrent callers share it briefly. */
+function sharedSnapshot(query: () => Promise<ProjectionStatus[]>, reuseMs = 1_000): () => Promise<{ ok: boolean; rows: ProjectionStatus[] }> {
+  let cached: { at: number; result: Promise<{ ok: boolean; rows: ProjectionStatus[] }> } | undefined;
+  return () => {
+    if (!cached || Date.now() - cached.at > reuseMs) {
+      cached = {
+        at: Date.now(),
+        result: query().then(
+          (rows) => ({ ok: true, rows }),
+          () => ({ ok: false, rows: [] }),
+        ),
+      };
+    }
+    return cached.result;
+  };
+}

@@ -1,0 +1,85 @@
+import type { OrderEvent, OrderEventType } from '../contracts';
+import type { StoredEvent } from '../projections';
+
+/** Every order event type: the read models that follow whole orders read all of them. */
+export const ORDER_EVENT_TYPES: readonly OrderEventType[] = [
+  'OrderPlaced',
+  'InventoryReserved',
+  'InventoryReleased',
+  'FraudScreened',
+  'PaymentAuthorized',
+  'PaymentDeclined',
+  'PaymentVoided',
+  'ShipmentCreated',
+  'ShipmentCancelled',
+  'PaymentCaptured',
+  'PaymentRefunded',
+  'OrderCompleted',
+  'OrderCancelled',
+  'CompensationFailed',
+  'CompensationResolved',
+];
+
+/** The saga type that writes order streams (workflows/orderFulfillment.ts). */
+export const ORDER_SAGA_TYPE = 'OrderFulfillment';
+
+/** The event as the order union, narrowed by `type`. The store validated it against its contract when it was appended. */
+export function asOrderEvent(event: StoredEvent): OrderEvent {
+  return { type: event.type, data: event.data } as OrderEvent;
+}
+
+/** Every order event names its order. */
+export function orderIdOf(event: StoredEvent): string {
+  return (event.data as { orderId: string }).orderId;
+}
+
+/** The saga step an action event records, and for a compensation the step it undoes. */
+export interface StepOf {
+  step: string;
+  compensates?: string;
+  failed?: boolean;
+}
+
+/** The compensation of each action step, by the names the order saga gives them. */
+export const UNDO_STEP: Readonly<Record<string, string>> = {
+  reserveInventory: 'releaseInventory',
+  authorizePayment: 'voidPayment',
+  createShipment: 'cancelShipment',
+  capturePayment: 'refundPayment',
+};
+
+/** Which saga step each order event records. */
+export function stepOf(event: OrderEvent): StepOf {
+  switch (event.type) {
+    case 'OrderPlaced':
+      return { step: 'placeOrder' };
+    case 'InventoryReserved':
+      return { step: 'reserveInventory' };
+    case 'InventoryReleased':
+      return { step: 'releaseInventory', compensates: 'reserveInventory' };
+    case 'FraudScreened':
+      return { step: 'screenOrder', ...(event.data.decision === 'rejected' ? { failed: true } : {}) };
+    case 'PaymentAuthorized':
+      return { step: 'authorizePayment' };
+    case 'PaymentDeclined':
+      return { step: 'authorizePayment', failed: true };
+    case 'PaymentVoided':
+      return { step: 'voidPayment', compensates: 'authorizePayment' };
+    case 'ShipmentCreated':
+      return { step: 'createShipment' };
+    case 'ShipmentCancelled':
+      return { step: 'cancelShipment', compensates: 'createShipment' };
+    case 'PaymentCaptured':
+      return { step: 'capturePayment' };
+    case 'PaymentRefunded':
+      return { step: 'refundPayment', compensates: 'capturePayment' };
+    case 'OrderCompleted':
+      return { step: 'completeOrder' };
+    case 'OrderCancelled':
+      return { step: 'cancelOrder' };
+    case 'CompensationFailed':
+      return { step: UNDO_STEP[event.data.step] ?? event.data.step, compensates: event.data.step, failed: true };
+    case 'CompensationResolved':
+      return { step: UNDO_STEP[event.data.step] ?? event.data.step, compensates: event.data.step };
+  }
+}

@@ -1,0 +1,126 @@
+import { readModels } from '../../../src/read-models';
+import { useTestDatabase } from '../../support/database';
+import { testEventStore } from '../../support/eventStore';
+import { appendOrder, ORDER_LINE, type OrderScenario } from '../../support/orderScenarios';
+import { catchUp } from '../../support/projections';
+
+describe('the order read models', () => {
+  const db = useTestDatabase();
+  const orders = {} as Record<OrderScenario, string>;
+
+  beforeAll(async () => {
+    const store = testEventStore(db);
+    const scenarios: OrderScenario[] = ['completed', 'outOfStock', 'declined', 'shipmentFailed', 'captureFailed', 'compensationResolved'];
+    for (const scenario of scenarios) orders[scenario] = await appendOrder(store, scenario);
+    // Small pages, so that streams straddle batches.
+    await catchUp(db.pool, readModels, 7);
+  });
+
+  const summary = async (scenario: OrderScenario) =>
+    (await db.pool.query('select * from order_summary where order_id = $1', [orders[scenario]])).rows[0] as Record<string, unknown>;
+
+  it('order_summary: a completed order with its total, items and last event', async () => {
+    expect(await summary('completed')).toMatchObject({
+      stream_id: `Order-${orders.completed}`,
+      customer_id: 'cust-7',
+      status: 'COMPLETED',
+      outcome: 'COMPLETED',
+      total_cents: String(ORDER_LINE.quantity * ORDER_LINE.unitPriceCents),
+      currency: 'EUR',
+      items: [{ sku: 'lamp', quantity: 2 }],
+      failed_step: null,
+      last_event_type: 'OrderCompleted',
+      last_stream_version: '6',
+    });
+  });
+
+  it.each([
+    ['outOfStock', 'reserveInventory', 'out of stock: lamp', 2],
+    ['declined', 'authorizePayment', 'payment declined: insufficient funds', 5],
+    ['shipmentFailed', 'createShipment', 'carrier unavailable', 6],
+    ['captureFailed', 'capturePayment', 'capture timed out', 8],
+  ] as const)('order_summary: compensated at %s names the failed step %s', async (scenario, failedStep, reason, versions) => {
+    expect(await summary(scenario)).toMatchObject({
+      status: 'COMPENSATED',
+      outcome: 'COMPENSATED',
+      failed_step: failedStep,
+      failure_reason: reason,
+      last_event_type: 'OrderCancelled',
+      last_stream_version: String(versions),
+    });
+  });
+
+  it('order_summary: a compensation resolved by hand ends COMPENSATION_FAILED, status RESOLVED, with who resolved it', async () => {
+    expect(await summary('compensationResolved')).toMatchObject({ status: 'RESOLVED', outcome: 'COMPENSATION_FAILED', failed_step: 'createShipment', resolved_by: 'ops-ana' });
+  });
+
+  it('order_timeline: every step in stream order with its time, compensations marked with what they undo', async () => {
+    const { rows } = await db.pool.query(
+      'select step, compensation, compensates, result, event_type, occurred_at from order_timeline where order_id = $1 order by stream_version',
+      [orders.captureFailed],
+    );
+    expect(rows.map((r: Record<string, unknown>) => [r.step, r.compensation, r.compensates, r.result])).toEqual([
+      ['placeOrder', false, null, 'done'],
+      ['reserveInventory', false, null, 'done'],
+      ['authorizePayment', false, null, 'done'],
+      ['createShipment', false, null, 'done'],
+      ['cancelShipment', true, 'createShipment', 'done'],
+      ['voidPayment', true, 'authorizePayment', 'done'],
+      ['releaseInventory', true, 'reserveInventory', 'done'],
+      ['cancelOrder', false, null, 'done'],
+    ]);
+    expect(rows.every((r) => r.occurred_at instanceof Date)).toBe(true);
+
+    const resolved = await db.pool.query('select step, compensation, compensates, result, detail from order_timeline where order_id = $1 and compensation order by stream_version', [
+      orders.compensationResolved,
+    ]);
+    expect(resolved.rows).toEqual([
+      { step: 'voidPayment', compensation: true, compensates: 'authorizePayment', result: 'failed', detail: 'void rejected by the bank (after 3 attempts)' },
+      { step: 'voidPayment', compensation: true, compensates: 'authorizePayment', result: 'resolved', detail: 'voided by phone (by ops-ana)' },
+      { step: 'releaseInventory', compensation: true, compensates: 'reserveInventory', result: 'done', detail: 'order compensated' },
+    ]);
+    const declined = await db.pool.query(`select step, result, detail from order_timeline where order_id = $1 and event_type in ('OrderPlaced', 'PaymentDeclined') order by stream_version`, [
+      orders.declined,
+    ]);
+    expect(declined.rows).toEqual([
+      { step: 'placeOrder', result: 'done', detail: '2 × lamp; total 3000 cents EUR' },
+      { step: 'authorizePayment', result: 'failed', detail: 'insufficient funds' },
+    ]);
+  });
+
+  it('saga_outcomes: one count per saga type, outcome and failed step in the hour', async () => {
+    const { rows } = await db.pool.query<{ saga_type: string; outcome: string; failed_step: string | null; hour: Date; sagas: string }>(
+      'select saga_type, outcome, failed_step, hour, sagas from saga_outcomes order by outcome, failed_step nulls first',
+    );
+    expect(rows.map((r) => [r.saga_type, r.outcome, r.failed_step, Number(r.sagas)])).toEqual([
+      ['OrderFulfillment', 'COMPENSATED', 'authorizePayment', 1],
+      ['OrderFulfillment', 'COMPENSATED', 'capturePayment', 1],
+      ['OrderFulfillment', 'COMPENSATED', 'createShipment', 1],
+      ['OrderFulfillment', 'COMPENSATED', 'reserveInventory', 1],
+      ['OrderFulfillment', 'COMPENSATION_FAILED', 'createShipment', 1],
+      ['OrderFulfillment', 'COMPLETED', null, 1],
+    ]);
+    const hour = new Date();
+    hour.setUTCMinutes(0, 0, 0);
+    expect(rows.every((r) => Math.abs(r.hour.getTime() - hour.getTime()) <= 3_600_000)).toBe(true);
+    expect(rows.every((r) => r.hour.getUTCMinutes() === 0 && r.hour.getUTCSeconds() === 0)).toBe(true);
+  });
+
+  it('inventory_levels: reserved and released quantities per sku', async () => {
+    const { rows } = await db.pool.query('select sku, reserved, released, held from inventory_levels');
+    // Reserved by all but the out-of-stock order; released by the four compensated after reserving.
+    expect(rows).toEqual([{ sku: 'lamp', reserved: String(5 * ORDER_LINE.quantity), released: String(4 * ORDER_LINE.quantity), held: String(ORDER_LINE.quantity) }]);
+  });
+
+  it('readers use stable views over the active version’s tables', async () => {
+    const { rows } = await db.pool.query<{ viewname: string; definition: string }>(
+      `select viewname, definition from pg_views where viewname in ('order_summary', 'order_timeline', 'saga_outcomes', 'inventory_levels') order by viewname`,
+    );
+    expect(rows.map((r) => [r.viewname, /_v1\b/.test(r.definition)])).toEqual([
+      ['inventory_levels', true],
+      ['order_summary', true],
+      ['order_timeline', true],
+      ['saga_outcomes', true],
+    ]);
+  });
+});

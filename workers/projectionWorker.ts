@@ -1,0 +1,113 @@
+import pg from 'pg';
+import { ConfigError, loadProjectionWorkerConfig } from '../src/config/env';
+import { contracts } from '../src/contracts';
+import { migrate } from '../src/db/migrate';
+import { InfraError } from '../src/infra/errors';
+import { stateDir } from '../src/infra/paths';
+import { redactUrl, startPostgres } from '../src/infra/postgres';
+import { handleShutdown } from '../src/infra/shutdown';
+import {
+  createProjectionDaemon,
+  createProjectionMetrics,
+  serveHttpEndpoints,
+  type EngineOptionsInput,
+  type Projection,
+  type ProjectionDaemon,
+  type ProjectionDaemonOptions,
+} from '../src/projections';
+import { readModels } from '../src/read-models';
+
+export interface ProjectionWorkerOptions extends EngineOptionsInput {
+  databaseUrl: string;
+  projections: readonly Projection[];
+  /** Port of /metrics and /healthz; 0 picks a free one. */
+  metricsPort: number;
+  log?: (line: string) => void;
+  beforeCheckpoint?: ProjectionDaemonOptions['beforeCheckpoint'];
+}
+
+export interface ProjectionWorker {
+  daemon: ProjectionDaemon;
+  /** Where /metrics and /healthz are served. */
+  httpUrl: string;
+  /** Finishes the batches in flight, hands the projections to a standby, closes everything. */
+  stop(): Promise<void>;
+}
+
+/** The projection engine over its own pool, with its metrics and health endpoints. The schema must be migrated. */
+export async function startProjectionWorker({ databaseUrl, projections, metricsPort, log, beforeCheckpoint, ...engine }: ProjectionWorkerOptions): Promise<ProjectionWorker> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, application_name: 'sagaflow projection worker' });
+  let daemon: ProjectionDaemon | undefined;
+  const health = () => daemon?.health() ?? { connected: false, owned: [] };
+  const metrics = createProjectionMetrics(pool, health);
+  try {
+    daemon = createProjectionDaemon({
+      ...engine,
+      pool,
+      connectionString: databaseUrl,
+      contracts,
+      projections,
+      observer: metrics.observer,
+      ...(log ? { log } : {}),
+      ...(beforeCheckpoint ? { beforeCheckpoint } : {}),
+    });
+    await daemon.start();
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const running = daemon;
+  const http = await serveHttpEndpoints({ port: metricsPort, registry: metrics.registry, health }).catch(async (error: Error) => {
+    await running.stop();
+    await pool.end();
+    throw new InfraError(`cannot serve metrics on port ${metricsPort}: ${error.message}`);
+  });
+  return {
+    daemon: running,
+    httpUrl: http.url,
+    async stop() {
+      await running.stop();
+      await http.close();
+      await pool.end();
+    },
+  };
+}
+
+const log = (line: string) => console.log(`[projections] ${line}`);
+
+/**
+ * `npm run projections`: applies the read models to DATABASE_URL (or to the local dev stack's
+ * PostgreSQL when it is unset) until SIGINT/SIGTERM, serving /metrics and /healthz. Run several:
+ * each projection is applied by one of them at a time, the others stand by.
+ */
+async function main(): Promise<void> {
+  const shutdown = handleShutdown(log);
+  try {
+    const config = loadProjectionWorkerConfig();
+    const postgres = await startPostgres({
+      ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+      dataDir: stateDir('dev', 'postgres'),
+      preferredPort: 54329,
+      log,
+    });
+    shutdown.add(() => postgres.stop());
+    await migrate(postgres.url, log);
+    const worker = await startProjectionWorker({
+      databaseUrl: postgres.url,
+      projections: readModels,
+      metricsPort: config.metricsPort,
+      batchSize: config.batchSize,
+      pollIntervalMs: config.pollIntervalMs,
+      log,
+    });
+    shutdown.add(() => worker.stop());
+    log(`projection worker running ${readModels.map((p) => `${p.name} v${p.version}`).join(', ')} on ${redactUrl(postgres.url)}`);
+    log(`metrics on ${worker.httpUrl}/metrics, health on ${worker.httpUrl}/healthz`);
+  } catch (error) {
+    const known = error instanceof ConfigError || error instanceof InfraError;
+    console.error(`[projections] ${known ? error.message : ((error as Error).stack ?? String(error))}`);
+    shutdown.exit(1);
+  }
+}
+
+if (require.main === module) void main();
