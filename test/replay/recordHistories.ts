@@ -11,7 +11,8 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
 import pg from 'pg';
-import { createOrderClient } from '../../src/client';
+import { SimulatedBank } from '../../src/adapters';
+import { createOrderClient, createTransferClient } from '../../src/client';
 import { loadConfig } from '../../src/config/env';
 import { migrate } from '../../src/db/migrate';
 import { exportHistories, historyFileName } from '../../src/histories';
@@ -22,6 +23,7 @@ import { handleShutdown } from '../../src/infra/shutdown';
 import { createSagaWorker } from '../../workers/sagaWorker';
 import { allSearchAttributes } from '../../workflows/searchAttributes';
 import { orderScenarios } from './scenarios/orderScenarios';
+import { transferScenarios } from './scenarios/transferScenarios';
 import type { Scenario } from './scenarios/scenario';
 
 const HISTORIES = path.join(repoRoot, 'test', 'histories');
@@ -32,8 +34,9 @@ Runtime.install({ logger: new DefaultLogger('ERROR') });
 async function record(set: string, only: string | undefined): Promise<void> {
   const shutdown = handleShutdown(log);
   try {
-    const scenarios: Scenario[] = orderScenarios.filter((s) => !only || s.name === only);
-    if (scenarios.length === 0) throw new InvalidArgumentError(`no scenario named ${only}; there are: ${orderScenarios.map((s) => s.name).join(', ')}`);
+    const all = [...orderScenarios.map((s) => ({ ...s, name: `order-${s.name}` })), ...transferScenarios.map((s) => ({ ...s, name: `transfer-${s.name}` }))];
+    const scenarios: Scenario[] = all.filter((s) => !only || s.name === only || s.name.startsWith(`${only}-`));
+    if (scenarios.length === 0) throw new InvalidArgumentError(`no scenario named ${only}; there are: order, transfer, ${all.map((s) => s.name).join(', ')}`);
     const services = await startLocalServices({ profile: 'test', config: loadConfig(), searchAttributes: allSearchAttributes, log });
     shutdown.add(() => services.stop());
 
@@ -60,11 +63,12 @@ async function record(set: string, only: string | undefined): Promise<void> {
     const connection = await Connection.connect({ address: services.temporal.address });
     shutdown.add(() => connection.close());
     const client = new Client({ connection, namespace: services.temporal.namespace });
-    const clients = { client, orders: createOrderClient({ client, taskQueue }) };
+    const clients = { client, orders: createOrderClient({ client, taskQueue }), transfers: createTransferClient({ client, taskQueue }), bank: new SimulatedBank(pool) };
 
     for (const [index, scenario] of scenarios.entries()) {
       log(`[${index + 1}/${scenarios.length}] ${scenario.name}`);
-      const workflowId = await scenario.run(clients, `${set}-${scenario.name}`);
+      // The business key names the set and the scenario, so the file (named after the workflow id) says what it holds.
+      const workflowId = await scenario.run(clients, `${set}-${scenario.name.replace(/^(order|transfer)-/, '')}`);
       const [written] = await exportHistories(client, HISTORIES, { workflowIds: [workflowId] }, { layout: (run) => `${run.workflowType}/${set}/${historyFileName(run.workflowId)}` });
       log(`    ${written!.events} events → ${path.relative(repoRoot, written!.path)}`);
     }
@@ -81,7 +85,7 @@ const program = new Command('histories:record')
     if (!/^[a-z0-9][a-z0-9-]*$/.test(value)) throw new InvalidArgumentError('must be lower-case letters, digits and dashes');
     return value;
   })
-  .option('--only <scenario>', 'record just this scenario')
+  .option('--only <scenario>', 'record just this scenario, or one process: order, transfer')
   .action((options: { set: string; only?: string }) => record(options.set, options.only));
 
 void program.parseAsync();

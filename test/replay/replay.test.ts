@@ -17,8 +17,9 @@ describe('replay of the recorded workflow histories against the current code', (
 
   it('has histories of every saga outcome to replay', () => {
     const types = new Set(histories.map((h) => h.workflowType));
-    expect([...types].sort()).toEqual(expect.arrayContaining(['orderFulfillment']));
-    expect(histories.filter((h) => h.workflowType === 'orderFulfillment').length).toBeGreaterThanOrEqual(9);
+    expect([...types].sort()).toEqual(expect.arrayContaining(['moneyTransfer', 'orderFulfillment']));
+    expect(histories.filter((h) => h.workflowType === 'orderFulfillment').length).toBeGreaterThanOrEqual(10);
+    expect(histories.filter((h) => h.workflowType === 'moneyTransfer').length).toBeGreaterThanOrEqual(6);
   });
 
   it.each(histories.map((h) => [h.file]))('%s replays', (file) => {

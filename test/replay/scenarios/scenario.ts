@@ -1,9 +1,13 @@
 import type { Client } from '@temporalio/client';
-import type { OrderClient } from '../../../src/client';
+import type { SimulatedBank } from '../../../src/adapters';
+import type { OrderClient, TransferClient } from '../../../src/client';
 
 export interface ScenarioClients {
   client: Client;
   orders: OrderClient;
+  transfers: TransferClient;
+  /** To open the accounts a transfer scenario moves money between. */
+  bank: SimulatedBank;
 }
 
 /** One way a saga can end, driven against a real worker so its history can be recorded. */

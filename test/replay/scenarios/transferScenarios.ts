@@ -1,0 +1,55 @@
+import type { TransferInput } from '../../../src/contracts/transferCommands';
+import { waitFor } from '../../support/waitFor';
+import type { Scenario, ScenarioClients } from './scenario';
+
+/** Opens the two accounts of a scenario (named after it) and gives back the transfer's input. */
+async function transferBetweenNewAccounts(
+  { bank }: ScenarioClients,
+  key: string,
+  { balanceCents = 10_000, openDestination = true, simulate = {} }: { balanceCents?: number; openDestination?: boolean; simulate?: TransferInput['simulate'] } = {},
+): Promise<TransferInput> {
+  const [fromAccount, toAccount] = [`${key}-from`, `${key}-to`];
+  await bank.openAccount(fromAccount, { currency: 'USD', balanceCents });
+  if (openDestination) await bank.openAccount(toAccount, { currency: 'USD', balanceCents: 0 });
+  return { transferId: key, fromAccount, toAccount, amountCents: 2500, currency: 'USD', simulate: { fastRetries: true, ...simulate } };
+}
+
+async function finish(clients: ScenarioClients, input: TransferInput): Promise<string> {
+  const { workflowId } = await clients.transfers.startTransfer(input);
+  await clients.transfers.awaitTransferResult(input.transferId);
+  return workflowId;
+}
+
+/** Every outcome of the money transfer saga. */
+export const transferScenarios: Scenario[] = [
+  { name: 'completed', run: async (clients, key) => finish(clients, await transferBetweenNewAccounts(clients, key)) },
+  { name: 'insufficient-funds', run: async (clients, key) => finish(clients, await transferBetweenNewAccounts(clients, key, { balanceCents: 100 })) },
+  { name: 'deposit-declined', run: async (clients, key) => finish(clients, await transferBetweenNewAccounts(clients, key, { openDestination: false })) },
+  {
+    name: 'compensated-at-depositFunds',
+    run: async (clients, key) => finish(clients, await transferBetweenNewAccounts(clients, key, { simulate: { fail: { depositFunds: 'always' } } })),
+  },
+  {
+    name: 'cancelled',
+    async run(clients, key) {
+      const { transfers } = clients;
+      const { workflowId } = await transfers.startTransfer(await transferBetweenNewAccounts(clients, key, { simulate: { hang: ['depositFunds'] } }));
+      await waitFor(async () => (await transfers.getTransferState(key)).steps.some((s) => s.name === 'depositFunds'));
+      await transfers.cancelTransfer(key);
+      await transfers.awaitTransferResult(key).catch(() => undefined); // ends cancelled: the rejection is the expected outcome
+      return workflowId;
+    },
+  },
+  {
+    name: 'compensation-failed-then-resolved',
+    async run(clients, key) {
+      const { transfers } = clients;
+      const input = await transferBetweenNewAccounts(clients, key, { simulate: { fail: { depositFunds: 'always', refundWithdrawal: 'always' } } });
+      const { workflowId } = await transfers.startTransfer(input);
+      await waitFor(async () => (await transfers.getTransferState(key)).status === 'COMPENSATION_FAILED');
+      await transfers.resolveCompensation(key, { note: 'refunded by hand from the suspense account', resolvedBy: 'ops@example.com' });
+      await transfers.awaitTransferResult(key);
+      return workflowId;
+    },
+  },
+];
