@@ -43,7 +43,21 @@ export async function orderFulfillment(input: PlaceOrderInput): Promise<OrderFul
   const key = (step: string) => `${workflowId}:${step}`;
   const withSlot: WorkflowEventStream['write'] = (call) => stream.write(call);
   const recordEvent = (type: Parameters<OrderActivities['recordOrderEvent']>[1], data: unknown) =>
-    withSlot(async (slot) => ({ appended: await records.recordOrderEvent(slot, type, data) }));
+    withSlot(async (slot) => ({ appended: await records.recordOrderEvent.executeWithOptions({ summary: `Record ${type}` }, [slot, type, data]) }));
+  const itemsText = `${itemCount} item${itemCount === 1 ? '' : 's'}`;
+  const total = formatMoney(totalCents, currency);
+  // One line per activity in the Web UI's event history; the step table repeats the action's.
+  const summary = {
+    reserve: `Reserve ${itemsText}`,
+    release: `Release ${itemsText}`,
+    screen: `Screen ${total} for fraud`,
+    authorize: `Authorize ${total}`,
+    void: `Void the ${total} authorization`,
+    ship: `Ship ${itemsText}`,
+    cancelShipment: `Cancel the shipment of ${itemsText}`,
+    capture: `Capture ${total}`,
+    refund: `Refund ${total}`,
+  };
   const undo = (step: string, actionStep: string) => ({ orderId, idempotencyKey: key(step), actionKey: key(actionStep), ...(faults ? { faults } : {}) });
 
   const saga = new Saga({
@@ -59,24 +73,32 @@ export async function orderFulfillment(input: PlaceOrderInput): Promise<OrderFul
     await recordEvent('OrderPlaced', { orderId, customerId, items: lines, totalCents, currency });
 
     await saga.step('reserveInventory', {
-      summary: `Reserve ${itemCount} item${itemCount === 1 ? '' : 's'}`,
+      summary: summary.reserve,
       run: async () => {
         const reserved = await withSlot((slot) =>
-          actions.reserveInventory({ slot, orderId, items: lines, idempotencyKey: key('reserveInventory'), ...(faults ? { faults } : {}) }),
+          actions.reserveInventory.executeWithOptions({ summary: summary.reserve }, [
+            { slot, orderId, items: lines, idempotencyKey: key('reserveInventory'), ...(faults ? { faults } : {}) },
+          ]),
         );
         if (reserved.outcome === 'out_of_stock') throw ApplicationFailure.nonRetryable(reserved.reason, BUSINESS_REJECTION);
         return reserved.reservationId;
       },
       compensate: (reservationId) =>
-        withSlot((slot) => compensations.releaseInventory({ slot, ...undo('releaseInventory', 'reserveInventory'), ...(reservationId ? { reservationId } : {}) })).then(() => undefined),
+        withSlot((slot) =>
+          compensations.releaseInventory.executeWithOptions({ summary: summary.release }, [
+            { slot, ...undo('releaseInventory', 'reserveInventory'), ...(reservationId ? { reservationId } : {}) },
+          ]),
+        ).then(() => undefined),
     });
 
     if (patched(FRAUD_SCREENING_PATCH)) {
       await saga.step('screenOrder', {
-        summary: `Screen ${formatMoney(totalCents, currency)} for fraud`,
+        summary: summary.screen,
         run: async () => {
           const screened = await withSlot((slot) =>
-            actions.screenOrder({ slot, orderId, customerId, amountCents: totalCents, idempotencyKey: key('screenOrder'), ...(faults ? { faults } : {}) }),
+            actions.screenOrder.executeWithOptions({ summary: summary.screen }, [
+              { slot, orderId, customerId, amountCents: totalCents, idempotencyKey: key('screenOrder'), ...(faults ? { faults } : {}) },
+            ]),
           );
           if (screened.decision === 'rejected') throw ApplicationFailure.nonRetryable(`fraud screening refused the order (score ${screened.score})`, BUSINESS_REJECTION);
         },
@@ -84,33 +106,57 @@ export async function orderFulfillment(input: PlaceOrderInput): Promise<OrderFul
     }
 
     const paymentId = await saga.step('authorizePayment', {
-      summary: `Authorize ${formatMoney(totalCents, currency)}`,
+      summary: summary.authorize,
       run: async () => {
         const authorized = await withSlot((slot) =>
-          actions.authorizePayment({ slot, orderId, customerId, amountCents: totalCents, currency, idempotencyKey: key('authorizePayment'), ...(faults ? { faults } : {}) }),
+          actions.authorizePayment.executeWithOptions({ summary: summary.authorize }, [
+            { slot, orderId, customerId, amountCents: totalCents, currency, idempotencyKey: key('authorizePayment'), ...(faults ? { faults } : {}) },
+          ]),
         );
         if (authorized.outcome === 'declined') throw ApplicationFailure.nonRetryable(`payment declined: ${authorized.reason}`, BUSINESS_REJECTION);
         return authorized.paymentId;
       },
-      compensate: (id) => withSlot((slot) => compensations.voidPayment({ slot, ...undo('voidPayment', 'authorizePayment'), ...(id ? { paymentId: id } : {}) })).then(() => undefined),
+      compensate: (id) =>
+        withSlot((slot) =>
+          compensations.voidPayment.executeWithOptions({ summary: summary.void }, [{ slot, ...undo('voidPayment', 'authorizePayment'), ...(id ? { paymentId: id } : {}) }]),
+        ).then(() => undefined),
     });
 
     const shipmentId = await saga.step('createShipment', {
-      summary: `Ship ${itemCount} item${itemCount === 1 ? '' : 's'}`,
+      summary: summary.ship,
       run: async () =>
-        (await withSlot((slot) => actions.createShipment({ slot, orderId, items: lines, idempotencyKey: key('createShipment'), ...(faults ? { faults } : {}) }))).shipmentId,
-      compensate: (id) => withSlot((slot) => compensations.cancelShipment({ slot, ...undo('cancelShipment', 'createShipment'), ...(id ? { shipmentId: id } : {}) })).then(() => undefined),
+        (
+          await withSlot((slot) =>
+            actions.createShipment.executeWithOptions({ summary: summary.ship }, [
+              { slot, orderId, items: lines, idempotencyKey: key('createShipment'), ...(faults ? { faults } : {}) },
+            ]),
+          )
+        ).shipmentId,
+      compensate: (id) =>
+        withSlot((slot) =>
+          compensations.cancelShipment.executeWithOptions({ summary: summary.cancelShipment }, [
+            { slot, ...undo('cancelShipment', 'createShipment'), ...(id ? { shipmentId: id } : {}) },
+          ]),
+        ).then(() => undefined),
     });
 
     let captured = false;
     await saga.step('capturePayment', {
-      summary: `Capture ${formatMoney(totalCents, currency)}`,
+      summary: summary.capture,
       run: async () => {
-        await withSlot((slot) => actions.capturePayment({ slot, orderId, paymentId, amountCents: totalCents, idempotencyKey: key('capturePayment'), ...(faults ? { faults } : {}) }));
+        await withSlot((slot) =>
+          actions.capturePayment.executeWithOptions({ summary: summary.capture }, [
+            { slot, orderId, paymentId, amountCents: totalCents, idempotencyKey: key('capturePayment'), ...(faults ? { faults } : {}) },
+          ]),
+        );
         captured = true;
       },
       compensate: () =>
-        withSlot((slot) => compensations.refundPayment({ slot, ...undo('refundPayment', 'capturePayment'), paymentId, amountCents: totalCents, captured })).then(() => undefined),
+        withSlot((slot) =>
+          compensations.refundPayment.executeWithOptions({ summary: summary.refund }, [
+            { slot, ...undo('refundPayment', 'capturePayment'), paymentId, amountCents: totalCents, captured },
+          ]),
+        ).then(() => undefined),
     });
 
     await recordEvent('OrderCompleted', { orderId });

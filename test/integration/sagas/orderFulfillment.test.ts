@@ -51,6 +51,29 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
     expect(events[0]!.data).toMatchObject({ totalCents: 4300, currency: 'USD' });
   });
 
+  it('labels every activity in the run history for the Web UI', async () => {
+    const input = order();
+    await rig.orders.startOrder(input);
+    await rig.orders.awaitOrderResult(input.orderId);
+
+    const history = await rig.temporal.client.workflow.getHandle(`order-${input.orderId}`).fetchHistory();
+    const summaries = (history.events ?? [])
+      .map((e) => e.userMetadata?.summary?.data)
+      .filter((data): data is Uint8Array => data instanceof Uint8Array)
+      .map((data) => JSON.parse(Buffer.from(data).toString('utf8')) as string);
+    // The run's own summary first, then one per activity, the local ones (records) included.
+    expect(summaries).toEqual([
+      `Order ${input.orderId}: 3 items, 43.00 USD`,
+      'Record OrderPlaced',
+      'Reserve 3 items',
+      'Screen 43.00 USD for fraud',
+      'Authorize 43.00 USD',
+      'Ship 3 items',
+      'Capture 43.00 USD',
+      'Record OrderCompleted',
+    ]);
+  });
+
   it.each([
     ['reserveInventory', ['OrderPlaced', 'OrderCancelled']],
     ['authorizePayment', ['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'InventoryReleased', 'OrderCancelled']],
