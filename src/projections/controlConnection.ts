@@ -11,6 +11,8 @@ import { LOCK_KEY_FUNCTION, PROJECTION_CHANNEL } from './tables';
 export class ControlConnection {
   readonly lost: Promise<Error>;
   private alive = true;
+  /** The projections' runners ask for locks concurrently; one session runs one query at a time. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly client: pg.Client,
@@ -46,7 +48,11 @@ export class ControlConnection {
 
   /** Takes a projection version's lock without waiting; true when this session now owns it. */
   async tryLock(name: string, version: number): Promise<boolean> {
-    const { rows } = await this.client.query<{ locked: boolean }>(`select pg_try_advisory_lock(${LOCK_KEY_FUNCTION}($1, $2)) as locked`, [name, version]);
+    const query = this.queue.then(() =>
+      this.client.query<{ locked: boolean }>(`select pg_try_advisory_lock(${LOCK_KEY_FUNCTION}($1, $2)) as locked`, [name, version]),
+    );
+    this.queue = query.catch(() => undefined);
+    const { rows } = await query;
     return rows[0]!.locked;
   }
 

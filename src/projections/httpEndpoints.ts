@@ -40,7 +40,9 @@ export async function serveHttpEndpoints({ port, host, registry, health }: { por
     });
   });
   const address = server.address() as AddressInfo;
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  // Listening on every interface: a URL someone can click names this machine, not the wildcard.
+  const wildcard = address.address === '::' || address.address === '0.0.0.0';
+  const shownHost = wildcard ? 'localhost' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${shownHost}:${address.port}`,
     close: () =>

@@ -1,0 +1,141 @@
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { Command, InvalidArgumentError } from 'commander';
+import pg from 'pg';
+import { createOrderClient } from '../src/client';
+import { ConfigError, loadConfig } from '../src/config/env';
+import { migrate } from '../src/db/migrate';
+import { readDemoSummary, renderDemoSummary, waitForSettledSummaries } from '../src/demo/summary';
+import { runWorkload, type DemoOrderResult } from '../src/demo/runWorkload';
+import { planDemoOrders } from '../src/demo/workload';
+import { InfraError } from '../src/infra/errors';
+import { startLocalServices } from '../src/infra/localServices';
+import { redactUrl } from '../src/infra/postgres';
+import { handleShutdown } from '../src/infra/shutdown';
+import { readModels } from '../src/read-models';
+import { allSearchAttributes } from '../workflows/searchAttributes';
+import { startProjectionWorker } from './projectionWorker';
+import { createSagaWorker } from './sagaWorker';
+
+const log = (line: string) => process.stderr.write(`[demo] ${line}\n`);
+
+/** The demo ran but what it saw is wrong: reported in a line or two, without a stack trace. */
+class DemoError extends Error {}
+const shutdown = handleShutdown(log);
+
+interface DemoOptions {
+  orders: number;
+  concurrency: number;
+  exit: boolean;
+}
+
+/**
+ * `npm run demo`: the local stack (PostgreSQL, Temporal with its Web UI, the saga worker and the
+ * projection worker), a realistic mixed load of orders, and a summary read from the projections.
+ */
+async function demo({ orders: count, concurrency, exit }: DemoOptions): Promise<void> {
+  const config = loadConfig();
+  // Signals are ours to handle: the workers must drain before the services they talk to go away.
+  // Core's WARN lines (an activity finishing after its run was cancelled, say) are expected noise in a demo.
+  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+
+  const services = await startLocalServices({ profile: 'dev', config, searchAttributes: allSearchAttributes, log });
+  shutdown.add(() => services.stop());
+  await migrate(services.postgres.url, log);
+  const pool = new pg.Pool({ connectionString: services.postgres.url });
+  shutdown.add(() => pool.end());
+
+  const workerConnection = await NativeConnection.connect({ address: services.temporal.address });
+  shutdown.add(() => workerConnection.close());
+  log('bundling the workflows');
+  const worker = await createSagaWorker({ connection: workerConnection, namespace: services.temporal.namespace, taskQueue: config.taskQueue, pool });
+  const running = worker.run();
+  shutdown.add(async () => {
+    worker.shutdown();
+    await running;
+  });
+  // Port 0: a projection worker of `npm run dev` may already serve the default port; this one then stands by.
+  const projections = await startProjectionWorker({ databaseUrl: services.postgres.url, projections: readModels, metricsPort: 0 });
+  shutdown.add(() => projections.stop());
+
+  const connection = await Connection.connect({ address: services.temporal.address });
+  shutdown.add(() => connection.close());
+  const client = new Client({ connection, namespace: services.temporal.namespace });
+  const orders = createOrderClient({ client, taskQueue: config.taskQueue });
+
+  const runTag = Date.now().toString(36);
+  const planned = planDemoOrders(count, runTag);
+  log(`running ${count} orders, ${concurrency} at a time: most complete; some fail at each step, are declined, refused as fraud or cancelled; one needs an operator`);
+  const started = Date.now();
+  const results = await runWorkload(orders, planned, { concurrency });
+  log(`all ${count} orders settled in ${((Date.now() - started) / 1000).toFixed(1)} s; waiting for the read models to show them`);
+
+  const broken = results.filter((r) => r.ended === 'ERROR');
+  if (broken.length > 0) {
+    const examples = broken.slice(0, 5).map((r) => `  ${r.workflowId}: ${r.error}`);
+    throw new DemoError(`${broken.length} of ${count} order runs failed instead of completing or compensating:\n${examples.join('\n')}`);
+  }
+  const orderIds = planned.map((o) => o.input.orderId);
+  await waitForSettledSummaries(pool, orderIds);
+  const summary = await readDemoSummary(pool, orderIds);
+  process.stdout.write(`\n${renderDemoSummary(summary)}\n\n${links(results, services.temporal.uiUrl, services.temporal.namespace)}\n`);
+  process.stdout.write(
+    [
+      '',
+      `  PostgreSQL        ${redactUrl(services.postgres.url)}`,
+      `  Temporal          ${services.temporal.address} (namespace ${services.temporal.namespace})`,
+      `  metrics           ${projections.httpUrl}/metrics`,
+      '',
+    ].join('\n'),
+  );
+  if (exit) {
+    shutdown.exit(0);
+    return;
+  }
+  process.stdout.write('The services stay up for you to explore; press Ctrl-C to stop.\n');
+}
+
+function links(results: readonly DemoOrderResult[], uiUrl: string | undefined, namespace: string): string {
+  const find = (ended: DemoOrderResult['ended']) => results.find((r) => r.ended === ended);
+  const url = (workflowId: string) => (uiUrl ? `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}` : workflowId);
+  const completed = find('COMPLETED');
+  const compensated = find('COMPENSATED');
+  const parked = find('PARKED');
+  return [
+    'In the Temporal Web UI',
+    ...(completed ? [`  a completed order     ${url(completed.workflowId)}`] : []),
+    ...(compensated ? [`  a compensated order   ${url(compensated.workflowId)}`] : []),
+    ...(parked
+      ? [
+          `  waiting for you       ${url(parked.workflowId)}`,
+          `    its payment could not be voided; once handled by hand, resolve it:`,
+          `    npx sagaflow sagas resolve ${parked.workflowId} --note "voided in the PSP console" --by you@example.com`,
+        ]
+      : []),
+    ...(uiUrl ? [`  all sagas             ${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows?query=${encodeURIComponent("SagaStatus != ''")}`] : []),
+  ].join('\n');
+}
+
+const wholeNumber = (name: string, max: number) => (raw: string) => {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}`);
+  return value;
+};
+
+new Command('demo')
+  .description('Start the local stack and run a mixed load of order sagas, then summarise it from the read models')
+  .option('-n, --orders <count>', 'orders to run', wholeNumber('--orders', 100_000), 200)
+  .option('-c, --concurrency <count>', 'orders in flight at once', wholeNumber('--concurrency', 1_000), 20)
+  .option('--exit', 'stop the services when done instead of keeping them up')
+  .addHelpText('after', '\nExamples:\n  $ npm run demo\n  $ npm run demo -- --orders 50 --exit')
+  .exitOverride()
+  .action((options: { orders: number; concurrency: number; exit?: boolean }) =>
+    demo({ orders: options.orders, concurrency: options.concurrency, exit: Boolean(options.exit) }).catch((error: unknown) => {
+      const known = error instanceof ConfigError || error instanceof InfraError || error instanceof DemoError;
+      log(known ? (error).message : ((error as Error).stack ?? String(error)));
+      shutdown.exit(1);
+    }),
+  )
+  .parseAsync()
+  // Commander has printed the usage error (or the help) already.
+  .catch((error: { code?: string }) => shutdown.exit(error.code === 'commander.helpDisplayed' ? 0 : 2));
