@@ -8,7 +8,7 @@ import { startTemporal, type TemporalService } from './temporal';
 
 /**
  * dev: durable state under .sagaflow/dev, stable ports, Web UI (runs survive restarts).
- * test: its own cluster under .sagaflow/test (no fsync), an in-memory headless Temporal on random ports.
+ * test: its own cluster under .sagaflow/test (no fsync), an in-memory Temporal and its Web UI on random ports.
  * bench: durable like dev but its own state, so measurements never mix with a developer's data.
  */
 export type ServiceProfile = 'dev' | 'test' | 'bench';
@@ -44,9 +44,10 @@ export async function startLocalServices({ profile, config, searchAttributes, lo
       namespace: config.namespace,
       stateDir: dir,
       persistent: profile !== 'test',
-      ui: profile === 'dev',
+      // Tests serve the Web UI too (on a free port), for the browser test that tours it.
+      ui: profile !== 'bench',
       preferredPort: profile === 'dev' ? 7233 : 0,
-      preferredUiPort: 8233,
+      preferredUiPort: profile === 'dev' ? 8233 : 0,
       searchAttributes,
       ...(log ? { log } : {}),
     });

@@ -4,6 +4,7 @@ export const TEST_ENV = {
   templateDatabase: 'SAGAFLOW_TEST_TEMPLATE_DB',
   temporalAddress: 'SAGAFLOW_TEST_TEMPORAL_ADDRESS',
   temporalNamespace: 'SAGAFLOW_TEST_TEMPORAL_NAMESPACE',
+  temporalUiUrl: 'SAGAFLOW_TEST_TEMPORAL_UI_URL',
   workflowBundle: 'SAGAFLOW_TEST_WORKFLOW_BUNDLE',
 } as const;
 

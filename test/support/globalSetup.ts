@@ -49,6 +49,7 @@ export default async function globalSetup(): Promise<void> {
   process.env[TEST_ENV.templateDatabase] = TEMPLATE_DB;
   process.env[TEST_ENV.temporalAddress] = services.temporal.address;
   process.env[TEST_ENV.temporalNamespace] = services.temporal.namespace;
+  if (services.temporal.uiUrl) process.env[TEST_ENV.temporalUiUrl] = services.temporal.uiUrl;
   process.env[TEST_ENV.workflowBundle] = bundlePath;
   log(`services ready in ${Date.now() - started} ms`);
 }
