@@ -5,20 +5,14 @@
  * stdout (and bench/RESULTS.md with --write-results); progress goes to stderr.
  */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pg from 'pg';
-import { createActivities } from '../activities';
 import { createSimulatedServices } from '../src/adapters';
 import { createOrderClient } from '../src/client';
-import { loadConfig } from '../src/config/env';
-import { migrate } from '../src/db/migrate';
-import { startLocalServices } from '../src/infra/localServices';
 import { redactUrl } from '../src/infra/postgres';
 import { handleShutdown } from '../src/infra/shutdown';
-import { allSearchAttributes } from '../workflows/searchAttributes';
+import { startLocalStack } from '../workers/localStack';
 import { UsageError } from './lib/args';
-import { createFreshDatabase, dropDatabase } from './lib/databases';
 import { describeEnvironment } from './lib/environment';
 import { runCalls, type Measurement } from './lib/measure';
 import { writeResults } from './lib/results';
@@ -41,40 +35,19 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const config = loadConfig();
-  const services = await startLocalServices({ profile: 'bench', config, searchAttributes: allSearchAttributes, log });
-  shutdown.add(() => services.stop());
+  const taskQueue = `bench-saga-${randomUUID()}`;
+  const { services, client } = await startLocalStack({
+    profile: 'bench',
+    taskQueue,
+    shutdown,
+    log,
+    freshDatabase: DATABASE,
+    worker: { workflowsPath: require.resolve('./saga/workflows'), extraActivities: (pool) => createBareActivities(createSimulatedServices(pool)) },
+  });
   log(`PostgreSQL at ${redactUrl(services.postgres.url)}, Temporal at ${services.temporal.address}`);
-
-  const admin = new pg.Pool({ connectionString: services.postgres.url, max: 2 });
+  const admin = new pg.Pool({ connectionString: services.postgres.url, max: 1 });
   shutdown.add(() => admin.end());
   const environment = await describeEnvironment(admin, argv);
-  const url = await createFreshDatabase(admin, services.postgres.url, DATABASE);
-  shutdown.add(() => dropDatabase(admin, DATABASE));
-  await migrate(url);
-
-  const pool = new pg.Pool({ connectionString: url, max: Math.max(10, args.concurrency) });
-  shutdown.add(() => pool.end());
-  const taskQueue = `bench-saga-${randomUUID()}`;
-  const workerConnection = await NativeConnection.connect({ address: services.temporal.address });
-  shutdown.add(() => workerConnection.close());
-  log('bundling the workflows');
-  const worker = await Worker.create({
-    connection: workerConnection,
-    namespace: services.temporal.namespace,
-    taskQueue,
-    workflowsPath: require.resolve('./saga/workflows'),
-    activities: { ...createActivities({ pool }), ...createBareActivities(createSimulatedServices(pool)) },
-  });
-  const running = worker.run();
-  shutdown.add(async () => {
-    worker.shutdown();
-    await running;
-  });
-
-  const connection = await Connection.connect({ address: services.temporal.address });
-  shutdown.add(() => connection.close());
-  const client = new Client({ connection, namespace: services.temporal.namespace });
   const orders = createOrderClient({ client, taskQueue });
 
   const subjects: Record<SagaSubject, (order: BenchOrder) => Promise<number>> = {

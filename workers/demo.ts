@@ -1,21 +1,14 @@
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
-import pg from 'pg';
 import { createOrderClient } from '../src/client';
 import { ConfigError, loadConfig } from '../src/config/env';
-import { migrate } from '../src/db/migrate';
 import { readDemoSummary, renderDemoSummary, waitForSettledSummaries } from '../src/demo/summary';
 import { runWorkload, type DemoOrderResult } from '../src/demo/runWorkload';
 import { planDemoOrders } from '../src/demo/workload';
 import { InfraError } from '../src/infra/errors';
-import { startLocalServices } from '../src/infra/localServices';
 import { redactUrl } from '../src/infra/postgres';
 import { handleShutdown } from '../src/infra/shutdown';
-import { readModels } from '../src/read-models';
-import { allSearchAttributes } from '../workflows/searchAttributes';
-import { startProjectionWorker } from './projectionWorker';
-import { createSagaWorker } from './sagaWorker';
+import { startLocalStack } from './localStack';
 
 const log = (line: string) => process.stderr.write(`[demo] ${line}\n`);
 
@@ -39,28 +32,14 @@ async function demo({ orders: count, concurrency, exit }: DemoOptions): Promise<
   // Core's WARN lines (an activity finishing after its run was cancelled, say) are expected noise in a demo.
   Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
 
-  const services = await startLocalServices({ profile: 'dev', config, searchAttributes: allSearchAttributes, log });
-  shutdown.add(() => services.stop());
-  await migrate(services.postgres.url, log);
-  const pool = new pg.Pool({ connectionString: services.postgres.url });
-  shutdown.add(() => pool.end());
-
-  const workerConnection = await NativeConnection.connect({ address: services.temporal.address });
-  shutdown.add(() => workerConnection.close());
-  log('bundling the workflows');
-  const worker = await createSagaWorker({ connection: workerConnection, namespace: services.temporal.namespace, taskQueue: config.taskQueue, pool });
-  const running = worker.run();
-  shutdown.add(async () => {
-    worker.shutdown();
-    await running;
+  // Metrics on a free port: a projection worker of `npm run dev` may serve the default one (this one then stands by).
+  const { services, pool, client, projections } = await startLocalStack({
+    profile: 'dev',
+    taskQueue: config.taskQueue,
+    shutdown,
+    log,
+    projections: { metricsPort: 0 },
   });
-  // Port 0: a projection worker of `npm run dev` may already serve the default port; this one then stands by.
-  const projections = await startProjectionWorker({ databaseUrl: services.postgres.url, projections: readModels, metricsPort: 0 });
-  shutdown.add(() => projections.stop());
-
-  const connection = await Connection.connect({ address: services.temporal.address });
-  shutdown.add(() => connection.close());
-  const client = new Client({ connection, namespace: services.temporal.namespace });
   const orders = createOrderClient({ client, taskQueue: config.taskQueue });
 
   const runTag = Date.now().toString(36);
@@ -84,7 +63,7 @@ async function demo({ orders: count, concurrency, exit }: DemoOptions): Promise<
       '',
       `  PostgreSQL        ${redactUrl(services.postgres.url)}`,
       `  Temporal          ${services.temporal.address} (namespace ${services.temporal.namespace})`,
-      `  metrics           ${projections.httpUrl}/metrics`,
+      `  metrics           ${projections!.httpUrl}/metrics`,
       '',
     ].join('\n'),
   );

@@ -11,16 +11,20 @@ export interface SagaWorkerOptions {
   pool: pg.Pool;
   /** A prebuilt bundle (tests bundle once per run); by default the workflows are bundled at start. */
   workflowBundle?: WorkflowBundleOption;
+  /** Bundle these workflows instead of `workflows/` (a benchmark adds its own beside them). */
+  workflowsPath?: string;
+  /** Activities registered beside sagaflow's (a benchmark's bare ones). */
+  extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
 }
 
 /** The worker that runs every sagaflow workflow and activity on one task queue. */
-export function createSagaWorker({ connection, namespace, taskQueue, pool, workflowBundle }: SagaWorkerOptions): Promise<Worker> {
+export function createSagaWorker({ connection, namespace, taskQueue, pool, workflowBundle, workflowsPath, extraActivities }: SagaWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue,
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities({ pool }),
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: workflowsPath ?? require.resolve('../workflows') }),
+    activities: { ...createActivities({ pool }), ...extraActivities },
   });
 }
 

@@ -7,21 +7,14 @@
  */
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
-import pg from 'pg';
 import { SimulatedBank } from '../../src/adapters';
 import { createOrderClient, createTransferClient } from '../../src/client';
-import { loadConfig } from '../../src/config/env';
-import { migrate } from '../../src/db/migrate';
 import { exportHistories, historyFileName } from '../../src/histories';
-import { startLocalServices } from '../../src/infra/localServices';
 import { repoRoot } from '../../src/infra/paths';
-import { withDatabase } from '../../src/infra/postgres';
 import { handleShutdown } from '../../src/infra/shutdown';
-import { createSagaWorker } from '../../workers/sagaWorker';
-import { allSearchAttributes } from '../../workflows/searchAttributes';
+import { startLocalStack } from '../../workers/localStack';
 import { orderScenarios } from './scenarios/orderScenarios';
 import { transferScenarios } from './scenarios/transferScenarios';
 import type { Scenario } from './scenarios/scenario';
@@ -37,32 +30,8 @@ async function record(set: string, only: string | undefined): Promise<void> {
     const all = [...orderScenarios.map((s) => ({ ...s, name: `order-${s.name}` })), ...transferScenarios.map((s) => ({ ...s, name: `transfer-${s.name}` }))];
     const scenarios: Scenario[] = all.filter((s) => !only || s.name === only || s.name.startsWith(`${only}-`));
     if (scenarios.length === 0) throw new InvalidArgumentError(`no scenario named ${only}; there are: order, transfer, ${all.map((s) => s.name).join(', ')}`);
-    const services = await startLocalServices({ profile: 'test', config: loadConfig(), searchAttributes: allSearchAttributes, log });
-    shutdown.add(() => services.stop());
-
-    const admin = new pg.Pool({ connectionString: withDatabase(services.postgres.url, 'postgres'), max: 1 });
-    shutdown.add(() => admin.end());
-    await admin.query(`drop database if exists ${DATABASE} with (force)`);
-    await admin.query(`create database ${DATABASE}`);
-    shutdown.add(async () => void (await admin.query(`drop database if exists ${DATABASE} with (force)`)));
-    const url = withDatabase(services.postgres.url, DATABASE);
-    await migrate(url);
-    const pool = new pg.Pool({ connectionString: url });
-    shutdown.add(() => pool.end());
-
     const taskQueue = `histories-${randomUUID()}`;
-    const workerConnection = await NativeConnection.connect({ address: services.temporal.address });
-    shutdown.add(() => workerConnection.close());
-    log('bundling the workflows');
-    const worker = await createSagaWorker({ connection: workerConnection, namespace: services.temporal.namespace, taskQueue, pool });
-    const running = worker.run();
-    shutdown.add(async () => {
-      worker.shutdown();
-      await running;
-    });
-    const connection = await Connection.connect({ address: services.temporal.address });
-    shutdown.add(() => connection.close());
-    const client = new Client({ connection, namespace: services.temporal.namespace });
+    const { pool, client } = await startLocalStack({ profile: 'test', taskQueue, shutdown, log, freshDatabase: DATABASE });
     const clients = { client, orders: createOrderClient({ client, taskQueue }), transfers: createTransferClient({ client, taskQueue }), bank: new SimulatedBank(pool) };
 
     for (const [index, scenario] of scenarios.entries()) {

@@ -1,0 +1,89 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import pg from 'pg';
+import { loadConfig } from '../src/config/env';
+import { migrate } from '../src/db/migrate';
+import { startLocalServices, type LocalServices, type ServiceProfile } from '../src/infra/localServices';
+import { withDatabase } from '../src/infra/postgres';
+import type { Shutdown } from '../src/infra/shutdown';
+import { readModels } from '../src/read-models';
+import { allSearchAttributes } from '../workflows/searchAttributes';
+import { startProjectionWorker, type ProjectionWorker } from './projectionWorker';
+import { createSagaWorker, type SagaWorkerOptions } from './sagaWorker';
+
+export interface LocalStackOptions {
+  profile: ServiceProfile;
+  taskQueue: string;
+  shutdown: Shutdown;
+  log: (line: string) => void;
+  /** Run in a fresh database of this name (dropped at shutdown) instead of the profile's own. */
+  freshDatabase?: string;
+  /** Worker additions, e.g. a benchmark's extra workflows, and activities made over the stack's pool. */
+  worker?: Pick<SagaWorkerOptions, 'workflowsPath'> & { extraActivities?: (pool: pg.Pool) => SagaWorkerOptions['extraActivities'] };
+  /** Also run the projection worker (metrics on this port; 0 picks a free one). */
+  projections?: { metricsPort: number };
+}
+
+export interface LocalStack {
+  services: LocalServices;
+  databaseUrl: string;
+  pool: pg.Pool;
+  client: Client;
+  worker: Worker;
+  projections?: ProjectionWorker;
+}
+
+/**
+ * What the demo, the benchmarks and the history recorder each need: the profile's PostgreSQL and
+ * Temporal (started or reused), a migrated database, a saga worker polling the task queue, a client,
+ * and optionally the projection worker. Everything is registered with `shutdown`, so one Ctrl-C
+ * drains the workers before the services they talk to go away.
+ */
+export async function startLocalStack({ profile, taskQueue, shutdown, log, freshDatabase, worker: workerOptions, projections }: LocalStackOptions): Promise<LocalStack> {
+  const services = await startLocalServices({ profile, config: loadConfig(), searchAttributes: allSearchAttributes, log });
+  shutdown.add(() => services.stop());
+
+  let databaseUrl = services.postgres.url;
+  if (freshDatabase) {
+    const admin = new pg.Pool({ connectionString: withDatabase(services.postgres.url, 'postgres'), max: 1 });
+    shutdown.add(() => admin.end());
+    const ident = pg.escapeIdentifier(freshDatabase);
+    // A run killed before its cleanup leaves its database behind; start from nothing regardless.
+    await admin.query(`drop database if exists ${ident} with (force)`);
+    await admin.query(`create database ${ident}`);
+    shutdown.add(async () => void (await admin.query(`drop database if exists ${ident} with (force)`)));
+    databaseUrl = withDatabase(services.postgres.url, freshDatabase);
+  }
+  await migrate(databaseUrl, log);
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 20 });
+  shutdown.add(() => pool.end());
+
+  const workerConnection = await NativeConnection.connect({ address: services.temporal.address });
+  shutdown.add(() => workerConnection.close());
+  log('bundling the workflows');
+  const extraActivities = workerOptions?.extraActivities?.(pool);
+  const worker = await createSagaWorker({
+    connection: workerConnection,
+    namespace: services.temporal.namespace,
+    taskQueue,
+    pool,
+    ...(workerOptions?.workflowsPath ? { workflowsPath: workerOptions.workflowsPath } : {}),
+    ...(extraActivities ? { extraActivities } : {}),
+  });
+  const running = worker.run();
+  shutdown.add(async () => {
+    worker.shutdown();
+    await running;
+  });
+
+  let projectionWorker: ProjectionWorker | undefined;
+  if (projections) {
+    projectionWorker = await startProjectionWorker({ databaseUrl, projections: readModels, metricsPort: projections.metricsPort });
+    shutdown.add(() => projectionWorker!.stop());
+  }
+
+  const connection = await Connection.connect({ address: services.temporal.address });
+  shutdown.add(() => connection.close());
+  const client = new Client({ connection, namespace: services.temporal.namespace });
+  return { services, databaseUrl, pool, client, worker, ...(projectionWorker ? { projections: projectionWorker } : {}) };
+}
