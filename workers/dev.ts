@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import pg from 'pg';
-import { ConfigError, loadConfig } from '../src/config/env';
+import { ConfigError, loadConfig, loadProjectionWorkerConfig } from '../src/config/env';
 import { migrate } from '../src/db/migrate';
 import { InfraError } from '../src/infra/errors';
 import { startLocalServices } from '../src/infra/localServices';
@@ -9,19 +9,23 @@ import { redactUrl } from '../src/infra/postgres';
 import { handleShutdown } from '../src/infra/shutdown';
 import { ping } from '../workflows/ping';
 import { allSearchAttributes } from '../workflows/searchAttributes';
+import { readModels } from '../src/read-models';
+import { startProjectionWorker } from './projectionWorker';
 import { createSagaWorker } from './sagaWorker';
 
 const log = (line: string) => console.log(`[dev] ${line}`);
 
 /**
  * The local stack in one process: PostgreSQL and the Temporal dev server (started, or reused when
- * already running), migrations, the saga worker, and a ping workflow proving they work together.
- * Stays up until Ctrl-C, then stops everything it started.
+ * already running), migrations, the saga worker, the projection worker keeping the read models
+ * current, and a ping workflow proving they work together. Stays up until Ctrl-C, then drains both
+ * workers and stops everything it started.
  */
 const shutdown = handleShutdown(log);
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const projectionConfig = loadProjectionWorkerConfig();
   // Signals are ours to handle: the worker must drain before the services it talks to go away.
   Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
 
@@ -40,6 +44,18 @@ async function main(): Promise<void> {
     await running;
   });
 
+  // In-process rather than a child: one Ctrl-C, one shutdown list. Cleanups run last-first, so it
+  // finishes its batch in hand while PostgreSQL is still up.
+  const projections = await startProjectionWorker({
+    databaseUrl: services.postgres.url,
+    projections: readModels,
+    metricsPort: projectionConfig.metricsPort,
+    batchSize: projectionConfig.batchSize,
+    pollIntervalMs: projectionConfig.pollIntervalMs,
+    log: (line) => console.log(`[projections] ${line}`),
+  });
+  shutdown.add(() => projections.stop());
+
   const clientConnection = await Connection.connect({ address: services.temporal.address });
   shutdown.add(() => clientConnection.close());
   const client = new Client({ connection: clientConnection, namespace: services.temporal.namespace });
@@ -55,6 +71,7 @@ async function main(): Promise<void> {
       `  Temporal         ${services.temporal.address} (namespace ${services.temporal.namespace})`,
       `  PostgreSQL       ${redactUrl(services.postgres.url)}`,
       `  saga worker      task queue '${config.taskQueue}'`,
+      `  projections      ${readModels.map((p) => p.name).join(', ')}: metrics ${projections.httpUrl}/metrics, health ${projections.httpUrl}/healthz`,
       `  ping             ${workflowId} recorded at ${pinged.recordedAt}`,
       '',
       'Press Ctrl-C to stop.',

@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import type { DaemonHealth } from './projectionDaemon';
 
 export interface HttpEndpoints {
-  /** e.g. http://127.0.0.1:9464 */
+  /** e.g. http://localhost:9464 */
   url: string;
   close(): Promise<void>;
 }
@@ -40,7 +40,9 @@ export async function serveHttpEndpoints({ port, host, registry, health }: { por
     });
   });
   const address = server.address() as AddressInfo;
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  // Bound to every interface: show an address a browser can open.
+  const unspecified = address.address === '::' || address.address === '0.0.0.0';
+  const shownHost = unspecified ? 'localhost' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${shownHost}:${address.port}`,
     close: () =>
