@@ -59,9 +59,14 @@ export function createOrderReader(pool: pg.Pool) {
      * projection that does not get there in time rejects with ProjectionWaitTimeoutError rather
      * than answering with an older row.
      */
-    async getOrder(orderId: string, { atLeast, timeoutMs }: GetOrderOptions = {}): Promise<OrderView | undefined> {
+    async getOrder(orderId: string, options: GetOrderOptions = {}): Promise<OrderView | undefined> {
+      const { atLeast, timeoutMs } = options;
       const key = businessKey.safeParse(orderId);
-      if (!key.success) throw new InvalidArgumentError('order id', [{ field: 'orderId', rule: key.error.issues[0]?.message ?? 'must be a business key' }]);
+      if (!key.success) throw new InvalidArgumentError('getOrder arguments', [{ field: 'orderId', rule: key.error.issues[0]?.message ?? 'must be a business key' }]);
+      // Asked to wait but handed nothing (a state read before the run's first event): reading now could be stale.
+      if ('atLeast' in options && atLeast === undefined) {
+        throw new InvalidArgumentError('getOrder arguments', [{ field: 'atLeast', rule: 'must be a log position when given; the command reported none yet' }]);
+      }
       if (atLeast !== undefined) await waitForProjection(pool, orderSummary.name, atLeast, timeoutMs === undefined ? {} : { timeoutMs });
       const { rows } = await pool.query<OrderSummarySelect>('select * from order_summary where order_id = $1', [orderId]);
       const row = rows[0];

@@ -147,5 +147,6 @@ describe('read-your-writes: a command reports the position of its last event, an
       /position\.transactionId: .* of a transaction this database has not started/,
     );
     await expect(createOrderReader(db.pool).getOrder('', { atLeast: position })).rejects.toThrow(InvalidArgumentError);
+    await expect(createOrderReader(db.pool).getOrder('o-1', { atLeast: undefined })).rejects.toThrow('invalid getOrder arguments: atLeast: must be a log position when given');
   });
 });
