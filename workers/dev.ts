@@ -7,9 +7,9 @@ import { InfraError } from '../src/infra/errors';
 import { startLocalServices } from '../src/infra/localServices';
 import { redactUrl } from '../src/infra/postgres';
 import { handleShutdown } from '../src/infra/shutdown';
+import { readModels } from '../src/read-models';
 import { ping } from '../workflows/ping';
 import { allSearchAttributes } from '../workflows/searchAttributes';
-import { readModels } from '../src/read-models';
 import { startProjectionWorker } from './projectionWorker';
 import { createSagaWorker } from './sagaWorker';
 
