@@ -1,13 +1,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { ConcurrencyError, EventStoreError, type EventStore } from '../src/eventstore';
-import type { EventSlot } from '../src/saga/eventStream';
+import type { AppendedEvent, EventSlot } from '../src/saga/eventStream';
 
-/** What an activity appended for the workflow: the stream's new version. */
-export interface Appended {
-  streamVersion: number;
-  globalPosition: number;
-  transactionId: string;
-}
+/** What an activity appended for the workflow: the stream's new version and the event's position in the log. */
+export type Appended = AppendedEvent;
 
 /**
  * Appends the slot's event, idempotent by the event id the workflow made: a retry finds its event

@@ -1,48 +1,40 @@
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import pg from 'pg';
-import { ConfigError, loadConfig } from '../src/config/env';
-import { migrate } from '../src/db/migrate';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { ConfigError, loadConfig, loadProjectionWorkerConfig } from '../src/config/env';
 import { InfraError } from '../src/infra/errors';
-import { startLocalServices } from '../src/infra/localServices';
 import { redactUrl } from '../src/infra/postgres';
 import { handleShutdown } from '../src/infra/shutdown';
+import { readModels } from '../src/read-models';
 import { ping } from '../workflows/ping';
-import { allSearchAttributes } from '../workflows/searchAttributes';
-import { createSagaWorker } from './sagaWorker';
+import { startLocalStack } from './localStack';
 
 const log = (line: string) => console.log(`[dev] ${line}`);
 
 /**
  * The local stack in one process: PostgreSQL and the Temporal dev server (started, or reused when
- * already running), migrations, the saga worker, and a ping workflow proving they work together.
- * Stays up until Ctrl-C, then stops everything it started.
+ * already running), migrations, the saga worker, the projection worker keeping the read models
+ * current, and a ping workflow proving they work together. Stays up until Ctrl-C, then drains both
+ * workers and stops everything it started.
  */
 const shutdown = handleShutdown(log);
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const projectionConfig = loadProjectionWorkerConfig();
   // Signals are ours to handle: the worker must drain before the services it talks to go away.
   Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
 
-  const services = await startLocalServices({ profile: 'dev', config, searchAttributes: allSearchAttributes, log });
-  shutdown.add(() => services.stop());
-  await migrate(services.postgres.url, log);
-
-  const pool = new pg.Pool({ connectionString: services.postgres.url });
-  shutdown.add(() => pool.end());
-  const workerConnection = await NativeConnection.connect({ address: services.temporal.address });
-  shutdown.add(() => workerConnection.close());
-  const worker = await createSagaWorker({ connection: workerConnection, namespace: services.temporal.namespace, taskQueue: config.taskQueue, pool });
-  const running = worker.run();
-  shutdown.add(async () => {
-    worker.shutdown();
-    await running;
+  const { services, client, projections } = await startLocalStack({
+    profile: 'dev',
+    taskQueue: config.taskQueue,
+    shutdown,
+    log,
+    projections: {
+      metricsPort: projectionConfig.metricsPort,
+      batchSize: projectionConfig.batchSize,
+      pollIntervalMs: projectionConfig.pollIntervalMs,
+      log: (line) => console.log(`[projections] ${line}`),
+    },
   });
-
-  const clientConnection = await Connection.connect({ address: services.temporal.address });
-  shutdown.add(() => clientConnection.close());
-  const client = new Client({ connection: clientConnection, namespace: services.temporal.namespace });
   const workflowId = `ping-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   const pinged = await client.workflow.execute(ping, { taskQueue: config.taskQueue, workflowId, args: ['dev stack is up'] });
 
@@ -55,6 +47,7 @@ async function main(): Promise<void> {
       `  Temporal         ${services.temporal.address} (namespace ${services.temporal.namespace})`,
       `  PostgreSQL       ${redactUrl(services.postgres.url)}`,
       `  saga worker      task queue '${config.taskQueue}'`,
+      `  projections      ${readModels.map((p) => p.name).join(', ')}: metrics ${projections!.httpUrl}/metrics, health ${projections!.httpUrl}/healthz`,
       `  ping             ${workflowId} recorded at ${pinged.recordedAt}`,
       '',
       'Press Ctrl-C to stop.',

@@ -8,7 +8,7 @@ import { withDatabase } from '../src/infra/postgres';
 import type { Shutdown } from '../src/infra/shutdown';
 import { readModels } from '../src/read-models';
 import { allSearchAttributes } from '../workflows/searchAttributes';
-import { startProjectionWorker, type ProjectionWorker } from './projectionWorker';
+import { startProjectionWorker, type ProjectionWorker, type ProjectionWorkerOptions } from './projectionWorker';
 import { createSagaWorker, type SagaWorkerOptions } from './sagaWorker';
 
 export interface LocalStackOptions {
@@ -20,8 +20,8 @@ export interface LocalStackOptions {
   freshDatabase?: string;
   /** Worker additions, e.g. a benchmark's extra workflows, and activities made over the stack's pool. */
   worker?: Pick<SagaWorkerOptions, 'workflowsPath'> & { extraActivities?: (pool: pg.Pool) => SagaWorkerOptions['extraActivities'] };
-  /** Also run the projection worker (metrics on this port; 0 picks a free one). */
-  projections?: { metricsPort: number };
+  /** Also run the projection worker over the read models, with these settings (metricsPort 0 picks a free port). */
+  projections?: Omit<ProjectionWorkerOptions, 'databaseUrl' | 'projections'>;
 }
 
 export interface LocalStack {
@@ -78,7 +78,9 @@ export async function startLocalStack({ profile, taskQueue, shutdown, log, fresh
 
   let projectionWorker: ProjectionWorker | undefined;
   if (projections) {
-    projectionWorker = await startProjectionWorker({ databaseUrl, projections: readModels, metricsPort: projections.metricsPort });
+    // In-process rather than a child: one Ctrl-C, one shutdown list. Cleanups run last-first, so it
+    // finishes its batch in hand while PostgreSQL is still up.
+    projectionWorker = await startProjectionWorker({ ...projections, databaseUrl, projections: readModels });
     shutdown.add(() => projectionWorker!.stop());
   }
 

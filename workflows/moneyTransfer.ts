@@ -42,6 +42,7 @@ export async function moneyTransfer(input: TransferInput): Promise<MoneyTransfer
 
   const saga = new Saga({
     sagaType: 'MoneyTransfer',
+    stream,
     ...recordCompensationEvents(recordEvent, {
       subject: { transferId },
       types: { compensationFailed: 'TransferCompensationFailed', compensationResolved: 'TransferCompensationResolved', failed: 'TransferFailed' },

@@ -62,6 +62,7 @@ export async function orderFulfillment(input: PlaceOrderInput): Promise<OrderFul
 
   const saga = new Saga({
     sagaType: 'OrderFulfillment',
+    stream,
     ...recordCompensationEvents(recordEvent, {
       subject: { orderId },
       types: { compensationFailed: 'CompensationFailed', compensationResolved: 'CompensationResolved', failed: 'OrderCancelled' },

@@ -41,12 +41,19 @@ export function createOrderClient({ client, taskQueue }: OrderClientOptions) {
       return { orderId: order.orderId, ...started };
     },
 
-    /** The saga's live state (status, steps, failure), from the running or finished run. */
+    /**
+     * The saga's live state (status, steps, failure), from the running or finished run, with the
+     * position of the last event it appended so far: once `OrderPlaced` is in, a read model can be
+     * awaited up to it (`getOrder(id, { atLeast: state.position })`).
+     */
     getOrderState(orderId: string): Promise<SagaState> {
       return runs.state(orderId);
     },
 
-    /** Waits for the saga to finish. A cancelled order rejects with the cancellation. */
+    /**
+     * Waits for the saga to finish; the result's `position` is that of the run's last event, so a
+     * read model awaited up to it shows the order as it ended. A cancelled order rejects with the cancellation.
+     */
     awaitOrderResult(orderId: string): Promise<OrderFulfillmentResult> {
       return runs.result(orderId);
     },

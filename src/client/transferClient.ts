@@ -41,12 +41,12 @@ export function createTransferClient({ client, taskQueue }: TransferClientOption
       return { transferId: transfer.transferId, ...started };
     },
 
-    /** The saga's live state (status, steps, failure), from the running or finished run. */
+    /** The saga's live state (status, steps, failure, and the position of its last event so far), from the running or finished run. */
     getTransferState(transferId: string): Promise<SagaState> {
       return runs.state(transferId);
     },
 
-    /** Waits for the saga to finish. A cancelled transfer rejects with the cancellation. */
+    /** Waits for the saga to finish; the result's `position` is that of the run's last event. A cancelled transfer rejects with the cancellation. */
     awaitTransferResult(transferId: string): Promise<MoneyTransferResult> {
       return runs.result(transferId);
     },

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Projection } from './defineProjection';
-import { PROJECTIONS_TABLE } from './tables';
+import { ProjectionCommandError, UnknownProjectionError } from './errors';
+import { CHECKPOINTS_TABLE, PROJECTIONS_TABLE } from './tables';
 
 /**
  * Makes `projection`'s version the one readers see: records it as active and points the stable view
@@ -24,4 +25,17 @@ export async function activateVersion(tx: pg.PoolClient, projection: Projection)
 export async function activeVersionOf(db: pg.Pool | pg.PoolClient, name: string): Promise<number | undefined> {
   const { rows } = await db.query<{ active_version: number }>(`select active_version from ${PROJECTIONS_TABLE} where name = $1`, [name]);
   return rows[0]?.active_version;
+}
+
+/** The version to act on: the one asked for, which must be deployed, or else the active one. */
+export async function resolveVersion(db: pg.Pool | pg.PoolClient, name: string, version: number | undefined): Promise<number> {
+  if (version !== undefined) {
+    const { rowCount } = await db.query(`select 1 from ${CHECKPOINTS_TABLE} where name = $1 and version = $2`, [name, version]);
+    if (rowCount === 0) throw new ProjectionCommandError(`projection ${name} has no version ${version}`);
+    return version;
+  }
+  const active = await activeVersionOf(db, name);
+  if (active !== undefined) return active;
+  const { rows } = await db.query<{ name: string }>(`select name from ${PROJECTIONS_TABLE} order by name`);
+  throw new UnknownProjectionError(name, rows.map((row) => row.name));
 }

@@ -3,7 +3,7 @@ import { compareCheckpoints, type Checkpoint, type StoredEvent } from '../events
 import { readCheckpoint } from './checkpoints';
 import type { Projection } from './defineProjection';
 import { ProjectionHandlerError, isConnectionError } from './errors';
-import { CHECKPOINTS_TABLE, SKIPPED_EVENTS_TABLE, THROUGHPUT_TABLE } from './tables';
+import { CHECKPOINTS_TABLE, PROGRESS_CHANNEL, SKIPPED_EVENTS_TABLE, THROUGHPUT_TABLE } from './tables';
 import { withTransaction } from './transaction';
 
 export interface Batch {
@@ -53,7 +53,9 @@ export async function applyBatch(pool: pg.Pool, projection: Projection, batch: B
                 status = 'running', last_error = null, failed_event_id = null, failed_transaction_id = null,
                 failed_global_position = null, failed_attempts = null, updated_at = now()
           where name = $1 and version = $2
-          returning 1),
+          -- Delivered at commit, with the checkpoint: readers waiting on the projection look again. One
+          -- per batch, not per append, so the notification queue's commit lock costs the workers little.
+          returning pg_notify('${PROGRESS_CHANNEL}', $1)),
        pruned as (
          delete from ${THROUGHPUT_TABLE} where name = $1 and version = $2 and bucket_start < now() - interval '1 hour')
        insert into ${THROUGHPUT_TABLE} (name, version, bucket_start, events)

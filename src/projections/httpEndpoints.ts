@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import type { DaemonHealth } from './projectionDaemon';
 
 export interface HttpEndpoints {
-  /** e.g. http://127.0.0.1:9464 */
+  /** e.g. http://localhost:9464 */
   url: string;
   close(): Promise<void>;
 }

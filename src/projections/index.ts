@@ -4,7 +4,8 @@ export { createProjectionDaemon, type DaemonHealth, type ProjectionDaemon, type 
 export type { ProjectionObserver } from './projectionRunner';
 export { applyBatch, type Batch, type BatchResult, type BeforeCheckpointHook } from './applyBatch';
 export { setupProjection, type SetupResult } from './setupProjection';
-export { activateVersion, activeVersionOf } from './activeVersion';
+export { activateVersion, activeVersionOf, resolveVersion } from './activeVersion';
+export { waitForProjection, DEFAULT_WAIT_TIMEOUT_MS, type ProjectionPassed, type WaitOptions } from './waitForProjection';
 export { readCheckpoint, type CheckpointState, type ProjectionRunStatus } from './checkpoints';
 export { projectionStatus, type ProjectionStatus } from './projectionStatus';
 export { skipEvent, resumeProjection, type SkipOptions, type SkippedEvent, type VersionOption } from './operatorCommands';

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { EVENTS_TABLE } from '../eventstore/tables';
-import { activeVersionOf } from './activeVersion';
+import { resolveVersion } from './activeVersion';
 import { ProjectionCommandError } from './errors';
 import { CHECKPOINTS_TABLE, PROJECTION_CHANNEL, SKIPPED_EVENTS_TABLE } from './tables';
 import { withTransaction } from './transaction';
@@ -103,17 +103,6 @@ async function clearFailure(tx: pg.PoolClient, name: string, version: number): P
   );
   // Delivered on commit: the owning worker looks again at once instead of at its next poll.
   await tx.query('select pg_notify($1, $2)', [PROJECTION_CHANNEL, name]);
-}
-
-async function resolveVersion(tx: pg.PoolClient, name: string, version: number | undefined): Promise<number> {
-  if (version !== undefined) {
-    const { rowCount } = await tx.query(`select 1 from ${CHECKPOINTS_TABLE} where name = $1 and version = $2`, [name, version]);
-    if (rowCount === 0) throw new ProjectionCommandError(`projection ${name} has no version ${version}`);
-    return version;
-  }
-  const active = await activeVersionOf(tx, name);
-  if (active === undefined) throw new ProjectionCommandError(`no projection named ${name}`);
-  return active;
 }
 
 function requireText(field: string, value: unknown): string {

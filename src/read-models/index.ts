@@ -8,6 +8,7 @@ export { orderSummary, evolveOrderSummary, type OrderSummaryRow, type OrderSagaS
 export { orderTimeline } from './orderTimeline';
 export { sagaOutcomes, evolveSagaOutcome, type SagaOutcomeOrderRow } from './sagaOutcomes';
 export { inventoryLevels } from './inventoryLevels';
+export { createOrderReader, type GetOrderOptions, type OrderReader, type OrderView } from './orderReader';
 
 /** The read models the projection worker runs. */
 export const readModels: readonly Projection[] = [orderSummary, orderTimeline, sagaOutcomes, inventoryLevels];

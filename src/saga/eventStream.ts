@@ -1,4 +1,5 @@
 import { uuid4, workflowInfo } from '@temporalio/workflow';
+import type { EventPosition } from './types';
 
 /** Where and how an activity appends one event on the workflow's behalf. */
 export interface EventSlot {
@@ -15,18 +16,31 @@ export interface EventSlot {
   };
 }
 
+/** What an append activity reports back: the stream's new version and where its event sits in the log. */
+export interface AppendedEvent extends EventPosition {
+  streamVersion: number;
+}
+
 /**
- * The workflow's view of the event stream it writes: the version it is at, and the last event it
- * appended (the next one's causation). Workflow-safe: ids come from the workflow's deterministic uuid4.
+ * The workflow's view of the event stream it writes: the version it is at, the last event it
+ * appended (the next one's causation) and that event's position in the log, which app code waits
+ * on to read its own writes. Workflow-safe: ids come from the workflow's deterministic uuid4, and
+ * everything else from activity results already in the history.
  */
 export class WorkflowEventStream {
   private version = 0;
   private lastEventId: string | undefined;
+  private position: EventPosition | undefined;
 
   constructor(readonly streamId: string) {}
 
   get currentVersion(): number {
     return this.version;
+  }
+
+  /** The position of the last event appended so far; undefined before the first. */
+  get lastPosition(): EventPosition | undefined {
+    return this.position && { ...this.position };
   }
 
   /** A slot for the next event. Take one per activity call, and keep it for that call's retries. */
@@ -44,16 +58,26 @@ export class WorkflowEventStream {
    * Runs one activity call with the next slot, and moves the stream on when the activity reports
    * its event appended (an activity with nothing to record reports none).
    */
-  async write<R extends { appended?: { streamVersion: number } }>(call: (slot: EventSlot) => Promise<R>): Promise<R> {
+  async write<R extends { appended?: AppendedEvent }>(call: (slot: EventSlot) => Promise<R>): Promise<R> {
     const slot = this.nextSlot();
     const result = await call(slot);
-    if (result.appended) this.appended(slot, result.appended.streamVersion);
+    if (result.appended) this.appended(slot, result.appended);
     return result;
   }
 
   /** Records that the slot's event is in the stream (appended now, or found there on a retry). */
-  appended(slot: EventSlot, streamVersion: number): void {
+  appended(slot: EventSlot, { streamVersion, transactionId, globalPosition }: AppendedEvent): void {
     this.version = streamVersion;
     this.lastEventId = slot.eventId;
+    // The single writer appends one event at a time, so the latest report is the latest position;
+    // the comparison only guards against a report that arrives out of order.
+    const next = { transactionId, globalPosition };
+    if (!this.position || isAfter(next, this.position)) this.position = next;
   }
+}
+
+/** Global order is (transaction id, position); ids are decimal xid8 strings, compared as numbers. */
+function isAfter(a: EventPosition, b: EventPosition): boolean {
+  const [ta, tb] = [BigInt(a.transactionId), BigInt(b.transactionId)];
+  return ta !== tb ? ta > tb : a.globalPosition > b.globalPosition;
 }

@@ -4,6 +4,6 @@ export { resolveCompensationSignal, retryCompensationSignal, sagaStateQuery } fr
 export { SagaStatusKey, sagaSearchAttributes } from './searchAttributes';
 export * from './types';
 export { compensationRetry, fastRetry, stepRetry } from './retryPolicies';
-export { WorkflowEventStream, type EventSlot } from './eventStream';
+export { WorkflowEventStream, type AppendedEvent, type EventSlot } from './eventStream';
 export { proxySagaActivities, type SagaActivityProxies } from './activityProxies';
 export { recordCompensationEvents, type CompensationEventTypes } from './compensationEvents';

@@ -2,7 +2,7 @@ import { CancellationScope, condition, isCancellation, setCurrentDetails, setHan
 import { BUSINESS_REJECTION, failureTypeOf, messageOf } from './failures';
 import { resolveCompensationSignal, retryCompensationSignal, sagaStateQuery } from './handlers';
 import { SagaStatusKey } from './searchAttributes';
-import type { Resolution, SagaFailure, SagaOutcome, SagaResult, SagaState, SagaStatus, StepState } from './types';
+import type { EventPosition, Resolution, SagaFailure, SagaOutcome, SagaResult, SagaState, SagaStatus, StepState } from './types';
 
 export interface StepDefinition<T> {
   /** One line for the Web UI, e.g. "Reserve 3 items". */
@@ -23,6 +23,8 @@ export interface NamedStep<T> extends StepDefinition<T> {
 
 export interface SagaOptions {
   sagaType: string;
+  /** The stream the run writes (a WorkflowEventStream): its last position goes into the state and the result. */
+  stream?: { readonly lastPosition: EventPosition | undefined };
   /** Failure types that prove the action had no effect, so its compensation is skipped. */
   noEffectFailureTypes?: string[];
   /** Called when a compensation is out of retries, before the run waits for an operator (e.g. to record an event). */
@@ -78,7 +80,13 @@ export class Saga {
       steps: this.steps.map((s) => ({ ...s })),
       ...(this.failure ? { failure: { ...this.failure } } : {}),
       resolutions: [...this.resolutions],
+      ...this.position(),
     };
+  }
+
+  private position(): { position?: EventPosition } {
+    const position = this.options.stream?.lastPosition;
+    return position ? { position } : {};
   }
 
   async step<T>(name: string, definition: StepDefinition<T>): Promise<T> {
@@ -124,7 +132,7 @@ export class Saga {
     try {
       const value = await body();
       this.setStatus('COMPLETED');
-      return { outcome: 'COMPLETED', value, steps: this.state().steps, resolutions: [] };
+      return { outcome: 'COMPLETED', value, steps: this.state().steps, resolutions: [], ...this.position() };
     } catch (error) {
       if (isCancellation(error)) {
         this.failure = { ...(this.failure?.step ? { step: this.failure.step } : {}), message: 'the run was cancelled', type: 'Cancelled' };
@@ -138,7 +146,7 @@ export class Saga {
         return result;
       });
       if (isCancellation(error)) throw error;
-      return { outcome, ...(this.failure ? { failure: this.failure } : {}), steps: this.state().steps, resolutions: [...this.resolutions] };
+      return { outcome, ...(this.failure ? { failure: this.failure } : {}), steps: this.state().steps, resolutions: [...this.resolutions], ...this.position() };
     }
   }
 

@@ -43,6 +43,17 @@ export interface Resolution {
   resolvedBy: string;
 }
 
+/**
+ * A point in the event log's global order, as the event store's append reports it (its `Checkpoint`;
+ * restated here because workflow code may not import the store). Hand it to `waitForProjection` to
+ * read a projection that reflects everything up to it.
+ */
+export interface EventPosition {
+  /** The appending transaction's id, as a decimal string. */
+  transactionId: string;
+  globalPosition: number;
+}
+
 /** What the `sagaState` query returns. */
 export interface SagaState {
   sagaType: string;
@@ -50,6 +61,8 @@ export interface SagaState {
   steps: StepState[];
   failure?: SagaFailure;
   resolutions: Resolution[];
+  /** The position of the last event the run has appended so far; absent before its first. */
+  position?: EventPosition;
 }
 
 export interface SagaResult<T> {
@@ -59,4 +72,6 @@ export interface SagaResult<T> {
   failure?: SagaFailure;
   steps: StepState[];
   resolutions: Resolution[];
+  /** The position of the run's last appended event: a projection past it shows the whole run. */
+  position?: EventPosition;
 }

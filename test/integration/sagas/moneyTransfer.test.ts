@@ -58,6 +58,9 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
     ]);
     expect(stream.every((e) => e.metadata.correlationId === `transfer-${input.transferId}`)).toBe(true);
     expect(stream.slice(1).map((e) => e.metadata.causationId)).toEqual(stream.slice(0, -1).map((e) => e.eventId));
+    // What a read waits on to see this transfer whole: the log position of its last event.
+    const last = stream[stream.length - 1]!;
+    expect(result.position).toEqual({ transactionId: last.transactionId, globalPosition: last.globalPosition });
     expect(await balances(from!, to!)).toEqual([8750, 11_250]);
     const attributes = await searchAttributesOf(input.transferId);
     expect([attributes.get(SagaStatusKey), attributes.get(TransferId)]).toEqual(['COMPLETED', input.transferId]);
