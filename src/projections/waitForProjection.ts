@@ -66,7 +66,14 @@ export async function waitForProjection(pool: pg.Pool, name: string, position: C
   const onNotification = (message: pg.Notification) => {
     if (message.channel === PROGRESS_CHANNEL && message.payload === name) wakeup.wake();
   };
+  // Its session may die while it sleeps between looks (see withTransaction); then the next look fails.
+  let lost = false;
+  const onError = () => {
+    lost = true;
+    wakeup.wake();
+  };
   client.on('notification', onNotification);
+  client.on('error', onError);
   try {
     await client.query(`listen ${PROGRESS_CHANNEL}`);
     for (;;) {
@@ -80,10 +87,11 @@ export async function waitForProjection(pool: pg.Pool, name: string, position: C
   } finally {
     client.off('notification', onNotification);
     // A connection handed back still listening would deliver notifications nobody asked for; one that cannot unlisten is discarded.
-    const unlistened = await client.query(`unlisten ${PROGRESS_CHANNEL}`).then(
+    const unlistened = !lost && (await client.query(`unlisten ${PROGRESS_CHANNEL}`).then(
       () => true,
       () => false,
-    );
+    ));
+    client.off('error', onError);
     client.release(!unlistened);
   }
 }
