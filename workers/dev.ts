@@ -1,6 +1,6 @@
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import pg from 'pg';
+import { Client } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { connectTemporal, connectTemporalWorker, createPool } from '../src/config/connections';
 import { ConfigError, loadConfig } from '../src/config/env';
 import { migrate } from '../src/db/migrate';
 import { InfraError } from '../src/infra/errors';
@@ -27,11 +27,11 @@ async function main(): Promise<void> {
 
   const services = await startLocalServices({ profile: 'dev', config, searchAttributes: allSearchAttributes, log });
   shutdown.add(() => services.stop());
-  await migrate(services.postgres.url, log);
+  await migrate(services.postgres.url, log, config);
 
-  const pool = new pg.Pool({ connectionString: services.postgres.url });
+  const pool = createPool(services.postgres.url, config);
   shutdown.add(() => pool.end());
-  const workerConnection = await NativeConnection.connect({ address: services.temporal.address });
+  const workerConnection = await connectTemporalWorker(services.temporal.address, config);
   shutdown.add(() => workerConnection.close());
   const worker = await createSagaWorker({ connection: workerConnection, namespace: services.temporal.namespace, taskQueue: config.taskQueue, pool });
   const running = worker.run();
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     await running;
   });
 
-  const clientConnection = await Connection.connect({ address: services.temporal.address });
+  const clientConnection = await connectTemporal(services.temporal.address, config);
   shutdown.add(() => clientConnection.close());
   const client = new Client({ connection: clientConnection, namespace: services.temporal.namespace });
   const workflowId = `ping-${new Date().toISOString().replace(/[:.]/g, '-')}`;

@@ -13,6 +13,6 @@ let loaded = false;
 export function loadDotEnv(file = path.resolve('.env'), env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   if (env === process.env && loaded) return env;
   if (env === process.env) loaded = true;
-  if (fs.existsSync(file)) dotenv.config({ path: file, processEnv: env as Record<string, string>, override: false, quiet: true });
+  if (fs.existsSync(file)) dotenv.config({ path: file, processEnv: env, override: false, quiet: true });
   return env;
 }

@@ -4,10 +4,11 @@ import { loadConfig } from '../../config/env';
 import { exportHistories } from '../../histories';
 import { repoRoot } from '../../infra/paths';
 import { UsageError } from '../errors';
+import { printJson, processIo, type CliIo } from '../output';
 import { positiveInteger } from '../parsers';
 import { connectTemporal } from '../temporalConnection';
 
-export function registerHistoriesCommands(program: Command): void {
+export function registerHistoriesCommands(program: Command, io: CliIo = processIo): void {
   const histories = program.command('histories').description('Workflow histories for replay testing');
 
   histories
@@ -36,12 +37,12 @@ Examples:
           workflowIds.length > 0 ? { workflowIds } : { query: options.query!, limit: options.limit },
           {
             onExported: (entry) => {
-              if (!options.json) process.stderr.write(`exported ${entry.workflowId} (${entry.events} events) → ${path.relative(process.cwd(), entry.path)}\n`);
+              if (!options.json) io.stderr(`exported ${entry.workflowId} (${entry.events} events) → ${path.relative(process.cwd(), entry.path)}\n`);
             },
           },
         );
-        if (options.json) process.stdout.write(`${JSON.stringify(exported, null, 2)}\n`);
-        else process.stdout.write(`${exported.length} histor${exported.length === 1 ? 'y' : 'ies'} written under ${path.relative(process.cwd(), path.resolve(options.out)) || '.'}\n`);
+        if (options.json) printJson(io, exported);
+        else io.stdout(`${exported.length} histor${exported.length === 1 ? 'y' : 'ies'} written under ${path.relative(process.cwd(), path.resolve(options.out)) || '.'}\n`);
       } finally {
         await temporal.close();
       }
