@@ -8,7 +8,7 @@ import { createProgram } from './program';
 
 /** Runs one command line; resolves to the process exit code instead of exiting, so tests can call it. */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  const program = createProgram(io).exitOverride();
+  const program = createProgram(io);
   const verbose = argv.includes('--verbose');
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -16,6 +16,8 @@ export function createProgram(io: CliIo = processIo): Command {
       // One line for bad usage, the hint included, so scripts and people read the same thing.
       outputError: (text, write) => write(`${text.trimEnd()} (run with --help for usage)\n`),
     })
+    // Errors come back to runCli as exceptions instead of ending the process; subcommands inherit this.
+    .exitOverride()
     .addHelpText('after', '\nSettings come from the environment and a .env file (see the README); `npm run dev` starts a local stack the commands find by themselves.');
   registerHistoriesCommands(program, io);
   registerOrdersCommands(program, io);
