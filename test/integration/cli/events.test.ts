@@ -203,6 +203,14 @@ describe('sagaflow events', () => {
     });
   });
 
+  it('connects with the TLS that sslmode asks for: a server without TLS is refused, not silently used in plain text', async () => {
+    const url = new URL(db.url);
+    url.searchParams.set('sslmode', 'require');
+    const run = await runSagaflow(['events', 'verify'], { DATABASE_URL: url.toString() });
+    expect(run).toMatchObject({ code: 1, stdout: '' });
+    expect(run.stderr).toMatch(/^error: cannot reach PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/\w+\?sslmode=require: The server does not support SSL connections\n$/);
+  });
+
   it('has --help with an example for every events command', async () => {
     for (const command of ['stream', 'state', 'verify']) {
       const help = await sagaflow('events', command, '--help');
