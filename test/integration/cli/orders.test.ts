@@ -15,14 +15,15 @@ describe('sagaflow orders', () => {
   const db = useTestDatabase();
   const rig = useSagaWorker(db);
   const sagaflow = (...args: string[]) => runSagaflow(args, cliEnv(db, rig));
-  const exists = (orderId: string) =>
-    rig.temporal.client.workflow
-      .getHandle(`order-${orderId}`)
-      .describe()
-      .then(
-        () => true,
-        (error: unknown) => (error instanceof WorkflowNotFoundError ? false : Promise.reject(error)),
-      );
+  const exists = async (orderId: string) => {
+    try {
+      await rig.temporal.client.workflow.getHandle(`order-${orderId}`).describe();
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
+  };
 
   it('starts an order from flags, shows its step table, lists it and does not start it twice', async () => {
     const orderId = `cli-${randomUUID()}`;
