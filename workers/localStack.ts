@@ -1,6 +1,7 @@
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
 import pg from 'pg';
+import { connectTemporal, connectTemporalWorker, createPool } from '../src/config/connections';
 import { loadConfig } from '../src/config/env';
 import { migrate } from '../src/db/migrate';
 import { startLocalServices, type LocalServices, type ServiceProfile } from '../src/infra/localServices';
@@ -40,12 +41,13 @@ export interface LocalStack {
  * drains the workers before the services they talk to go away.
  */
 export async function startLocalStack({ profile, taskQueue, shutdown, log, freshDatabase, worker: workerOptions, projections }: LocalStackOptions): Promise<LocalStack> {
-  const services = await startLocalServices({ profile, config: loadConfig(), searchAttributes: allSearchAttributes, log });
+  const config = loadConfig();
+  const services = await startLocalServices({ profile, config, searchAttributes: allSearchAttributes, log });
   shutdown.add(() => services.stop());
 
   let databaseUrl = services.postgres.url;
   if (freshDatabase) {
-    const admin = new pg.Pool({ connectionString: withDatabase(services.postgres.url, 'postgres'), max: 1 });
+    const admin = createPool(withDatabase(services.postgres.url, 'postgres'), config, { max: 1 });
     shutdown.add(() => admin.end());
     const ident = pg.escapeIdentifier(freshDatabase);
     // A run killed before its cleanup leaves its database behind; start from nothing regardless.
@@ -54,11 +56,11 @@ export async function startLocalStack({ profile, taskQueue, shutdown, log, fresh
     shutdown.add(async () => void (await admin.query(`drop database if exists ${ident} with (force)`)));
     databaseUrl = withDatabase(services.postgres.url, freshDatabase);
   }
-  await migrate(databaseUrl, log);
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 20 });
+  await migrate(databaseUrl, log, config);
+  const pool = createPool(databaseUrl, config, { max: 20 });
   shutdown.add(() => pool.end());
 
-  const workerConnection = await NativeConnection.connect({ address: services.temporal.address });
+  const workerConnection = await connectTemporalWorker(services.temporal.address, config);
   shutdown.add(() => workerConnection.close());
   log('bundling the workflows');
   const extraActivities = workerOptions?.extraActivities?.(pool);
@@ -80,11 +82,11 @@ export async function startLocalStack({ profile, taskQueue, shutdown, log, fresh
   if (projections) {
     // In-process rather than a child: one Ctrl-C, one shutdown list. Cleanups run last-first, so it
     // finishes its batch in hand while PostgreSQL is still up.
-    projectionWorker = await startProjectionWorker({ ...projections, databaseUrl, projections: readModels });
+    projectionWorker = await startProjectionWorker({ ...projections, databaseUrl, databaseSsl: config, projections: readModels });
     shutdown.add(() => projectionWorker!.stop());
   }
 
-  const connection = await Connection.connect({ address: services.temporal.address });
+  const connection = await connectTemporal(services.temporal.address, config);
   shutdown.add(() => connection.close());
   const client = new Client({ connection, namespace: services.temporal.namespace });
   return { services, databaseUrl, pool, client, worker, ...(projectionWorker ? { projections: projectionWorker } : {}) };

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { createPool, postgresConnection, type DatabaseSettings } from '../src/config/connections';
 import { ConfigError, loadProjectionWorkerConfig } from '../src/config/env';
 import { contracts } from '../src/contracts';
 import { migrate } from '../src/db/migrate';
@@ -19,6 +19,8 @@ import { readModels } from '../src/read-models';
 
 export interface ProjectionWorkerOptions extends EngineOptionsInput {
   databaseUrl: string;
+  /** TLS for the database (DATABASE_SSL_CA); sslmode comes with the URL. */
+  databaseSsl?: DatabaseSettings;
   projections: readonly Projection[];
   /** Port of /metrics and /healthz; 0 picks a free one. */
   metricsPort: number;
@@ -35,8 +37,9 @@ export interface ProjectionWorker {
 }
 
 /** The projection engine over its own pool, with its metrics and health endpoints. The schema must be migrated. */
-export async function startProjectionWorker({ databaseUrl, projections, metricsPort, log, beforeCheckpoint, ...engine }: ProjectionWorkerOptions): Promise<ProjectionWorker> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, application_name: 'sagaflow projection worker' });
+export async function startProjectionWorker({ databaseUrl, databaseSsl, projections, metricsPort, log, beforeCheckpoint, ...engine }: ProjectionWorkerOptions): Promise<ProjectionWorker> {
+  const connection = postgresConnection(databaseUrl, databaseSsl);
+  const pool = createPool(databaseUrl, databaseSsl, { application_name: 'sagaflow projection worker' });
   let daemon: ProjectionDaemon | undefined;
   const health = () => daemon?.health() ?? { connected: false, owned: [] };
   const metrics = createProjectionMetrics(pool, health);
@@ -44,7 +47,8 @@ export async function startProjectionWorker({ databaseUrl, projections, metricsP
     daemon = createProjectionDaemon({
       ...engine,
       pool,
-      connectionString: databaseUrl,
+      connectionString: connection.connectionString,
+      ...(connection.ssl !== undefined ? { ssl: connection.ssl } : {}),
       contracts,
       projections,
       observer: metrics.observer,
@@ -85,15 +89,16 @@ async function main(): Promise<void> {
   try {
     const config = loadProjectionWorkerConfig();
     const postgres = await startPostgres({
-      ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+      ...(config.databaseUrl ? { databaseUrl: config.databaseUrl, ssl: config } : {}),
       dataDir: stateDir('dev', 'postgres'),
       preferredPort: 54329,
       log,
     });
     shutdown.add(() => postgres.stop());
-    await migrate(postgres.url, log);
+    await migrate(postgres.url, log, config);
     const worker = await startProjectionWorker({
       databaseUrl: postgres.url,
+      databaseSsl: config,
       projections: readModels,
       metricsPort: config.metricsPort,
       batchSize: config.batchSize,

@@ -1,6 +1,7 @@
-import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
-import pg from 'pg';
+import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import type pg from 'pg';
 import { createActivities } from '../activities';
+import { connectTemporalWorker, createPool } from '../src/config/connections';
 import { loadConfig } from '../src/config/env';
 import { migrate } from '../src/db/migrate';
 
@@ -34,9 +35,9 @@ async function main(): Promise<void> {
   if (!config.databaseUrl || !config.temporalAddress) {
     throw new Error('a standalone saga worker needs DATABASE_URL and TEMPORAL_ADDRESS (`npm run dev` starts a local stack instead)');
   }
-  await migrate(config.databaseUrl, console.log);
-  const pool = new pg.Pool({ connectionString: config.databaseUrl });
-  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  await migrate(config.databaseUrl, console.log, config);
+  const pool = createPool(config.databaseUrl, config);
+  const connection = await connectTemporalWorker(config.temporalAddress, config);
   try {
     const worker = await createSagaWorker({
       connection,

@@ -1,13 +1,27 @@
 import { Command } from 'commander';
+import { registerEventsCommands } from './commands/events';
 import { registerHistoriesCommands } from './commands/histories';
+import { registerOrdersCommands } from './commands/orders';
+import { registerSagasCommands } from './commands/sagas';
+import { processIo, type CliIo } from './output';
 
 /** The `sagaflow` command and its groups; each group lives in its own module under commands/. */
-export function createProgram(): Command {
+export function createProgram(io: CliIo = processIo): Command {
   const program = new Command('sagaflow')
     .description('Run, inspect and test sagaflow sagas, events and projections.')
     .option('--verbose', 'print stack traces of errors')
-    .showHelpAfterError('(run with --help for usage)')
-    .addHelpText('after', '\nSettings come from the environment (see the README); `npm run dev` starts a local stack the commands find by themselves.');
-  registerHistoriesCommands(program);
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      // One line for bad usage, the hint included, so scripts and people read the same thing.
+      outputError: (text, write) => write(`${text.trimEnd()} (run with --help for usage)\n`),
+    })
+    // Errors come back to runCli as exceptions instead of ending the process; subcommands inherit this.
+    .exitOverride()
+    .addHelpText('after', '\nSettings come from the environment and a .env file (see the README); `npm run dev` starts a local stack the commands find by themselves.');
+  registerHistoriesCommands(program, io);
+  registerOrdersCommands(program, io);
+  registerSagasCommands(program, io);
+  registerEventsCommands(program, io);
   return program;
 }

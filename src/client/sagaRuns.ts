@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowExecutionInfo, type WorkflowHandle } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import { resolveCompensationSignal, retryCompensationSignal, sagaStateQuery, SagaStatusKey, type SagaState, type SagaStatus } from '../saga';
@@ -42,7 +42,7 @@ export interface ListFilter {
   limit?: number;
 }
 
-const SAGA_STATUSES: SagaStatus[] = ['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMPENSATED', 'COMPENSATION_FAILED', 'RESOLVED'];
+export const SAGA_STATUSES: readonly SagaStatus[] = ['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMPENSATED', 'COMPENSATION_FAILED', 'RESOLVED'];
 
 /**
  * What every saga client does, for one workflow type keyed by a business key: start once per key,
@@ -102,18 +102,10 @@ export function sagaRuns<I, R>({ client, taskQueue, workflow, workflowId, keyFie
 
     // Arrow functions: the process clients hand these two on as they are.
     /** Operator: run the failed compensation of a parked saga again. */
-    retryCompensation: async (key: string): Promise<void> => {
-      await handle(key).signal(retryCompensationSignal);
-    },
+    retryCompensation: (key: string): Promise<void> => retryCompensation(handle(key)),
 
     /** Operator: the failed compensation was handled by hand. */
-    resolveCompensation: async (key: string, resolution: { note: string; resolvedBy: string }): Promise<void> => {
-      const issues = (['note', 'resolvedBy'] as const)
-        .filter((field) => typeof resolution?.[field] !== 'string' || !resolution[field].trim())
-        .map((field) => ({ field, rule: 'must be a non-empty string' }));
-      if (issues.length) throw new InvalidInputError('resolution', issues);
-      await handle(key).signal(resolveCompensationSignal, { note: resolution.note, resolvedBy: resolution.resolvedBy });
-    },
+    resolveCompensation: (key: string, resolution: Resolution): Promise<void> => resolveCompensation(handle(key), resolution),
 
     /** Runs of this workflow type by saga status (and the caller's own clauses), newest first, through Temporal's visibility store. */
     async list(filter: ListFilter = {}, clauses: string[] = []): Promise<SagaRun[]> {
@@ -131,6 +123,26 @@ export function sagaRuns<I, R>({ client, taskQueue, workflow, workflowId, keyFie
       return runs;
     },
   };
+}
+
+/** An operator's word that a failed compensation was handled by hand. */
+export interface Resolution {
+  note: string;
+  resolvedBy: string;
+}
+
+/** Operator, for a parked saga of any process: run its failed compensation again. */
+export async function retryCompensation(handle: WorkflowHandle): Promise<void> {
+  await handle.signal(retryCompensationSignal);
+}
+
+/** Operator, for a parked saga of any process: its failed compensation was handled by hand (a note and who). */
+export async function resolveCompensation(handle: WorkflowHandle, resolution: Resolution): Promise<void> {
+  const issues = (['note', 'resolvedBy'] as const)
+    .filter((field) => typeof resolution?.[field] !== 'string' || !resolution[field].trim())
+    .map((field) => ({ field, rule: 'must be a non-empty string' }));
+  if (issues.length) throw new InvalidInputError('resolution', issues);
+  await handle.signal(resolveCompensationSignal, { note: resolution.note, resolvedBy: resolution.resolvedBy });
 }
 
 function toRun(execution: WorkflowExecutionInfo, key: string): SagaRun {

@@ -1,32 +1,117 @@
+import fs from 'node:fs';
 import { z } from 'zod';
+import { loadDotEnv } from './dotEnv';
 
-const postgresUrl = z.string().refine(
-  (value) => {
-    try {
-      return ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be a postgres:// or postgresql:// connection string' },
-);
+/** The sslmode values node-postgres can honour: it has no fallback between plain and TLS connections (allow, prefer). */
+export const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
+export type SslMode = (typeof SSL_MODES)[number];
+
+/**
+ * URL parameters node-postgres would act on behind sagaflow's back: the CA comes from
+ * DATABASE_SSL_CA (so its path is checked at start-up) and TLS from sslmode alone.
+ */
+const UNSUPPORTED_URL_PARAMETERS: Record<string, string> = {
+  sslrootcert: "give the CA certificate's path in DATABASE_SSL_CA",
+  sslcert: 'client certificates for PostgreSQL are not supported',
+  sslkey: 'client certificates for PostgreSQL are not supported',
+  ssl: 'use sslmode',
+  uselibpqcompat: 'sslmode already follows the rules in the README',
+};
+
+const postgresUrl = z.string().superRefine((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    url = new URL('invalid:');
+  }
+  if (!['postgres:', 'postgresql:'].includes(url.protocol)) {
+    ctx.addIssue({ code: 'custom', message: 'must be a postgres:// or postgresql:// connection string' });
+    return;
+  }
+  const mode = url.searchParams.get('sslmode');
+  if (mode !== null && !(SSL_MODES as readonly string[]).includes(mode)) {
+    ctx.addIssue({ code: 'custom', message: `sslmode must be one of ${SSL_MODES.join(', ')} (node-postgres cannot fall back between TLS and plain), got ${mode}` });
+  }
+  for (const [parameter, instead] of Object.entries(UNSUPPORTED_URL_PARAMETERS)) {
+    if (url.searchParams.has(parameter)) ctx.addIssue({ code: 'custom', message: `must not set ${parameter}: ${instead}` });
+  }
+});
 
 const hostPort = z.string().regex(/^[^\s:/]+:\d{1,5}$/, { message: 'must be host:port, e.g. localhost:7233' });
+const nonEmpty = z.string().min(1, { message: 'must not be empty' });
 
-const envSchema = z.object({
-  DATABASE_URL: postgresUrl.optional(),
-  TEMPORAL_ADDRESS: hostPort.optional(),
-  TEMPORAL_NAMESPACE: z.string().min(1, { message: 'must not be empty' }).default('default'),
-  SAGAFLOW_TASK_QUEUE: z.string().min(1, { message: 'must not be empty' }).default('sagaflow'),
-  SAGAFLOW_WORKFLOW_BUNDLE: z.string().min(1).optional(),
+/** A path that must name a readable file now, not at the first connection an hour later. */
+const existingFile = z.string().superRefine((value, ctx) => {
+  try {
+    if (!fs.statSync(value).isFile()) ctx.addIssue({ code: 'custom', message: `must be the path of a file, and ${value} is not a file` });
+    else fs.accessSync(value, fs.constants.R_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    ctx.addIssue({ code: 'custom', message: code === 'ENOENT' ? `must be the path of a file, and ${value} does not exist` : `must be a readable file (${value}: ${code})` });
+  }
 });
+
+const envSchema = z
+  .object({
+    DATABASE_URL: postgresUrl.optional(),
+    DATABASE_SSL_CA: existingFile.optional(),
+    TEMPORAL_ADDRESS: hostPort.optional(),
+    TEMPORAL_NAMESPACE: nonEmpty.default('default'),
+    TEMPORAL_TLS_CERT: existingFile.optional(),
+    TEMPORAL_TLS_KEY: existingFile.optional(),
+    TEMPORAL_TLS_CA: existingFile.optional(),
+    TEMPORAL_TLS_SERVER_NAME: z.string().regex(/^[A-Za-z0-9.-]+$/, { message: 'must be a host name, e.g. temporal.internal' }).optional(),
+    TEMPORAL_API_KEY: z.string().regex(/^\S+$/, { message: 'must not contain spaces' }).optional(),
+    SAGAFLOW_TASK_QUEUE: nonEmpty.default('sagaflow'),
+    SAGAFLOW_WORKFLOW_BUNDLE: existingFile.optional(),
+    TEMPORAL_CLI_PATH: existingFile.optional(),
+    SAGAFLOW_HOME: nonEmpty.optional(),
+  })
+  .superRefine((env, ctx) => {
+    const issue = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
+    if (env.TEMPORAL_TLS_CERT && !env.TEMPORAL_TLS_KEY) issue('TEMPORAL_TLS_KEY', 'must be set with TEMPORAL_TLS_CERT (the client certificate needs its key)');
+    if (env.TEMPORAL_TLS_KEY && !env.TEMPORAL_TLS_CERT) issue('TEMPORAL_TLS_CERT', 'must be set with TEMPORAL_TLS_KEY (the key needs its client certificate)');
+    if (!env.TEMPORAL_ADDRESS) {
+      for (const variable of ['TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CA', 'TEMPORAL_TLS_SERVER_NAME', 'TEMPORAL_API_KEY'] as const) {
+        if (env[variable]) issue(variable, 'needs TEMPORAL_ADDRESS: the local dev server speaks neither TLS nor API keys');
+      }
+    }
+    if (env.DATABASE_SSL_CA) {
+      if (!env.DATABASE_URL) issue('DATABASE_SSL_CA', 'needs DATABASE_URL: the local PostgreSQL does not serve TLS');
+      else if (sslModeOf(env.DATABASE_URL) === 'disable') issue('DATABASE_SSL_CA', 'contradicts sslmode=disable in DATABASE_URL');
+    }
+  });
+
+/** The sslmode a DATABASE_URL asks for, if it names one. */
+export function sslModeOf(databaseUrl: string): string | undefined {
+  try {
+    return new URL(databaseUrl).searchParams.get('sslmode') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** How to reach Temporal securely: mutual TLS with a client certificate, server TLS only, or an API key (Temporal Cloud). */
+export interface TemporalTlsSettings {
+  clientCertPath?: string;
+  clientKeyPath?: string;
+  caPath?: string;
+  serverName?: string;
+  /** Temporal Cloud's API key authentication; always over TLS. */
+  apiKey?: string;
+}
 
 export type SagaflowConfig = {
   /** Unset: the local stack starts an embedded PostgreSQL. */
   databaseUrl?: string;
+  /** CA certificate that verifies the database server (managed PostgreSQL with a private CA). */
+  databaseSslCaPath?: string;
   /** Unset: the local stack starts a Temporal dev server. */
   temporalAddress?: string;
   namespace: string;
+  /** Present when the Temporal connection uses TLS. */
+  temporalTls?: TemporalTlsSettings;
   taskQueue: string;
   /** A prebuilt workflow bundle (bundleWorkflowCode output) the saga worker loads instead of bundling at start. */
   workflowBundlePath?: string;
@@ -34,17 +119,33 @@ export type SagaflowConfig = {
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+  /** One `VARIABLE: rule` per wrong variable. */
+  constructor(readonly issues: string[]) {
+    super(`invalid configuration:\n${issues.map((issue) => `  ${issue}`).join('\n')}`);
+  }
 }
 
-/** Reads and validates the environment once, at start-up; every wrong variable is named with its rule. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): SagaflowConfig {
-  const { DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, SAGAFLOW_TASK_QUEUE, SAGAFLOW_WORKFLOW_BUNDLE } = parseEnv(envSchema, env);
+/**
+ * Reads and validates the settings once, at start-up, from the environment and the `.env` file when
+ * env is not given; every wrong variable is named with its rule.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = loadDotEnv()): SagaflowConfig {
+  const e = parseEnv(envSchema, env);
+  const tls: TemporalTlsSettings = {
+    ...(e.TEMPORAL_TLS_CERT ? { clientCertPath: e.TEMPORAL_TLS_CERT } : {}),
+    ...(e.TEMPORAL_TLS_KEY ? { clientKeyPath: e.TEMPORAL_TLS_KEY } : {}),
+    ...(e.TEMPORAL_TLS_CA ? { caPath: e.TEMPORAL_TLS_CA } : {}),
+    ...(e.TEMPORAL_TLS_SERVER_NAME ? { serverName: e.TEMPORAL_TLS_SERVER_NAME } : {}),
+    ...(e.TEMPORAL_API_KEY ? { apiKey: e.TEMPORAL_API_KEY } : {}),
+  };
   return {
-    ...(DATABASE_URL ? { databaseUrl: DATABASE_URL } : {}),
-    ...(TEMPORAL_ADDRESS ? { temporalAddress: TEMPORAL_ADDRESS } : {}),
-    namespace: TEMPORAL_NAMESPACE,
-    taskQueue: SAGAFLOW_TASK_QUEUE,
-    ...(SAGAFLOW_WORKFLOW_BUNDLE ? { workflowBundlePath: SAGAFLOW_WORKFLOW_BUNDLE } : {}),
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+    ...(e.DATABASE_SSL_CA ? { databaseSslCaPath: e.DATABASE_SSL_CA } : {}),
+    ...(e.TEMPORAL_ADDRESS ? { temporalAddress: e.TEMPORAL_ADDRESS } : {}),
+    namespace: e.TEMPORAL_NAMESPACE,
+    ...(Object.keys(tls).length ? { temporalTls: tls } : {}),
+    taskQueue: e.SAGAFLOW_TASK_QUEUE,
+    ...(e.SAGAFLOW_WORKFLOW_BUNDLE ? { workflowBundlePath: e.SAGAFLOW_WORKFLOW_BUNDLE } : {}),
   };
 }
 
@@ -56,15 +157,12 @@ const wholeNumber = (min: number, max: number) =>
     .max(max, { message: `must be at most ${max}` });
 
 const projectionWorkerSchema = z.object({
-  DATABASE_URL: postgresUrl.optional(),
   SAGAFLOW_METRICS_PORT: wholeNumber(0, 65535).default(9464),
   SAGAFLOW_PROJECTION_BATCH_SIZE: wholeNumber(1, 10_000).default(500),
   SAGAFLOW_PROJECTION_POLL_MS: wholeNumber(10, 600_000).default(1_000),
 });
 
-export type ProjectionWorkerConfig = {
-  /** Unset: the local dev stack's PostgreSQL (started if it is not running). */
-  databaseUrl?: string;
+export type ProjectionWorkerConfig = Pick<SagaflowConfig, 'databaseUrl' | 'databaseSslCaPath'> & {
   /** Port of the worker's /metrics and /healthz (0: any free port). */
   metricsPort: number;
   /** Events per projection transaction. */
@@ -73,11 +171,13 @@ export type ProjectionWorkerConfig = {
   pollIntervalMs: number;
 };
 
-/** The projection worker's environment, validated like `loadConfig`'s. */
-export function loadProjectionWorkerConfig(env: NodeJS.ProcessEnv = process.env): ProjectionWorkerConfig {
-  const { DATABASE_URL, SAGAFLOW_METRICS_PORT, SAGAFLOW_PROJECTION_BATCH_SIZE, SAGAFLOW_PROJECTION_POLL_MS } = parseEnv(projectionWorkerSchema, env);
+/** The projection worker's settings: the shared ones (its database) validated like `loadConfig`'s, and its own. */
+export function loadProjectionWorkerConfig(env: NodeJS.ProcessEnv = loadDotEnv()): ProjectionWorkerConfig {
+  const { databaseUrl, databaseSslCaPath } = loadConfig(env);
+  const { SAGAFLOW_METRICS_PORT, SAGAFLOW_PROJECTION_BATCH_SIZE, SAGAFLOW_PROJECTION_POLL_MS } = parseEnv(projectionWorkerSchema, env);
   return {
-    ...(DATABASE_URL ? { databaseUrl: DATABASE_URL } : {}),
+    ...(databaseUrl ? { databaseUrl } : {}),
+    ...(databaseSslCaPath ? { databaseSslCaPath } : {}),
     metricsPort: SAGAFLOW_METRICS_PORT,
     batchSize: SAGAFLOW_PROJECTION_BATCH_SIZE,
     pollIntervalMs: SAGAFLOW_PROJECTION_POLL_MS,
@@ -94,8 +194,7 @@ function parseEnv<Schema extends z.ZodObject>(schema: Schema, env: NodeJS.Proces
   );
   const parsed = schema.safeParse(values);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   return parsed.data;
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { postgresConnection, type DatabaseSettings } from '../config/connections';
 import { repoRoot } from '../infra/paths';
 import { redactUrl } from '../infra/postgres';
 
@@ -14,12 +15,12 @@ export interface MigrationReport {
  * takes an advisory lock (later callers wait, then find nothing to do) and applies all pending
  * migrations in one transaction, recording each in sagaflow_migrations.
  */
-export async function migrate(databaseUrl: string, log: (line: string) => void = () => undefined): Promise<MigrationReport> {
+export async function migrate(databaseUrl: string, log: (line: string) => void = () => undefined, ssl: DatabaseSettings = {}): Promise<MigrationReport> {
   // node-pg-migrate ships as an ES module only; a dynamic import loads it from this CommonJS build.
   const { runner } = await import('node-pg-migrate');
   try {
     const ran = await runner({
-      databaseUrl,
+      databaseUrl: postgresConnection(databaseUrl, ssl),
       dir: MIGRATIONS_DIR,
       migrationsTable: MIGRATIONS_TABLE,
       direction: 'up',

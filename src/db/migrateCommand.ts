@@ -11,12 +11,12 @@ import { migrate } from './migrate';
 async function main(): Promise<void> {
   const config = loadConfig();
   const postgres = await startPostgres({
-    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl, ssl: config } : {}),
     dataDir: stateDir('dev', 'postgres'),
     preferredPort: 54329,
   });
   try {
-    const { applied } = await migrate(postgres.url);
+    const { applied } = await migrate(postgres.url, undefined, config);
     console.log(
       applied.length
         ? `${redactUrl(postgres.url)}: applied ${applied.length} migration(s): ${applied.join(', ')}`

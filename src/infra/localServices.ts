@@ -23,7 +23,7 @@ export interface LocalServices {
 export interface LocalServicesOptions {
   profile: ServiceProfile;
   /** External services named here are used (and checked) instead of local ones. */
-  config: Pick<SagaflowConfig, 'databaseUrl' | 'temporalAddress' | 'namespace'>;
+  config: Pick<SagaflowConfig, 'databaseUrl' | 'databaseSslCaPath' | 'temporalAddress' | 'namespace' | 'temporalTls'>;
   searchAttributes: SearchAttributeKey<SearchAttributeType>[];
   log?: (line: string) => void;
 }
@@ -31,7 +31,7 @@ export interface LocalServicesOptions {
 export async function startLocalServices({ profile, config, searchAttributes, log }: LocalServicesOptions): Promise<LocalServices> {
   const dir = stateDir(profile);
   const postgres = await startPostgres({
-    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl, ssl: config } : {}),
     dataDir: path.join(dir, 'postgres'),
     preferredPort: profile === 'dev' ? 54329 : profile === 'bench' ? 54339 : 0,
     durable: profile !== 'test',
@@ -40,7 +40,7 @@ export async function startLocalServices({ profile, config, searchAttributes, lo
   let temporal: TemporalService;
   try {
     temporal = await startTemporal({
-      ...(config.temporalAddress ? { address: config.temporalAddress } : {}),
+      ...(config.temporalAddress ? { address: config.temporalAddress, tls: config } : {}),
       namespace: config.namespace,
       stateDir: dir,
       persistent: profile !== 'test',

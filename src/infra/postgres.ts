@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { postgresConnection, type DatabaseSettings } from '../config/connections';
 import { InfraError } from './errors';
 import { isProcessAlive, preferredOrFreePort } from './ports';
 import { embeddedPostgresBinaries, reachableByOthers } from './postgresBinaries';
@@ -36,10 +37,10 @@ const SUPERUSER = 'postgres';
 const PASSWORD = 'postgres';
 
 /** An external server when a URL is given (checked, never silently replaced), otherwise an embedded one. */
-export async function startPostgres(options: EmbeddedPostgresOptions & { databaseUrl?: string }): Promise<PostgresService> {
+export async function startPostgres(options: EmbeddedPostgresOptions & { databaseUrl?: string; ssl?: DatabaseSettings }): Promise<PostgresService> {
   const external = options.databaseUrl;
   if (external) {
-    await assertReachable(external, 'DATABASE_URL');
+    await assertReachable(external, 'DATABASE_URL', options.ssl);
     return { url: external, owned: false, stop: async () => undefined };
   }
   return startEmbeddedPostgres(options);
@@ -120,8 +121,8 @@ export function redactUrl(url: string): string {
   }
 }
 
-export async function assertReachable(url: string, what: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+export async function assertReachable(url: string, what: string, ssl: DatabaseSettings = {}): Promise<void> {
+  const client = new pg.Client({ ...postgresConnection(url, ssl), connectionTimeoutMillis: 5_000 });
   try {
     await client.connect();
     await client.query('select 1');
@@ -145,6 +146,15 @@ async function ensureDatabase(port: number, database: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The application database of the embedded PostgreSQL running on this cluster directory (the local
+ * dev stack's), if one is running; looks only, starts nothing.
+ */
+export function runningEmbeddedPostgresUrl(dataDir: string, database = 'sagaflow'): string | undefined {
+  const running = runningServer(accessibleDataDir(dataDir));
+  return running ? connectionString(running.port, database) : undefined;
 }
 
 function runningServer(dataDir: string): { pid: number; port: number } | undefined {

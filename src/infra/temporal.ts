@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
+import type { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import { temporal } from '@temporalio/proto';
+import { connectTemporal, type TemporalSettings } from '../config/connections';
 import { InfraError } from './errors';
 import { isProcessAlive, preferredOrFreePort } from './ports';
 import { spawnService, stopPid } from './processes';
@@ -56,12 +57,12 @@ export function runningDevServer(stateDir: string): { address: string; namespace
 }
 
 /** An external server when an address is given (checked; never silently replaced by a local one), otherwise a dev server. */
-export async function startTemporal(options: DevServerOptions & { address?: string }): Promise<TemporalService> {
+export async function startTemporal(options: DevServerOptions & { address?: string; tls?: TemporalSettings }): Promise<TemporalService> {
   const namespace = options.namespace ?? 'default';
   const external = options.address;
   if (external) {
-    await waitForNamespace(external, namespace, 5_000, 'TEMPORAL_ADDRESS');
-    await ensureSearchAttributes(external, namespace, options.searchAttributes);
+    await waitForNamespace(external, namespace, 5_000, 'TEMPORAL_ADDRESS', options.tls);
+    await ensureSearchAttributes(external, namespace, options.searchAttributes, options.tls);
     return { address: external, namespace, owned: false, stop: async () => undefined };
   }
   return startDevServer({ ...options, namespace });
@@ -193,13 +194,13 @@ async function startDownloadedServer(options: DevServerOptions, namespace: strin
   };
 }
 
-async function waitForNamespace(address: string, namespace: string, timeoutMs: number, what: string): Promise<void> {
+async function waitForNamespace(address: string, namespace: string, timeoutMs: number, what: string, tls: TemporalSettings = {}): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
     let connection: Connection | undefined;
     try {
-      connection = await Connection.connect({ address, connectTimeout: Math.max(500, Math.min(2_000, deadline - Date.now())) });
+      connection = await connectTemporal(address, tls, { connectTimeout: Math.max(500, Math.min(2_000, deadline - Date.now())) });
       await connection.workflowService.describeNamespace({ namespace });
       return;
     } catch (error) {
@@ -213,8 +214,8 @@ async function waitForNamespace(address: string, namespace: string, timeoutMs: n
 }
 
 /** Registers the search attributes the workflows set; an unknown one would make every start fail. */
-async function ensureSearchAttributes(address: string, namespace: string, keys: AnySearchAttributeKey[]): Promise<void> {
-  const connection = await Connection.connect({ address });
+async function ensureSearchAttributes(address: string, namespace: string, keys: AnySearchAttributeKey[], tls: TemporalSettings = {}): Promise<void> {
+  const connection = await connectTemporal(address, tls);
   try {
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
     const missing = keys.filter((key) => !(key.name in (customAttributes ?? {})));

@@ -23,9 +23,9 @@ export class ControlConnection {
     });
   }
 
-  static async open(connectionString: string, onWake: () => void): Promise<ControlConnection> {
+  static async open(connectionString: string, onWake: () => void, ssl?: pg.ClientConfig['ssl']): Promise<ControlConnection> {
     // Keepalive and a connect timeout: a cut network must end the session here too, not hang it.
-    const client = new pg.Client({ connectionString, application_name: 'sagaflow projection worker', keepAlive: true, connectionTimeoutMillis: 10_000 });
+    const client = new pg.Client({ connectionString, ...(ssl !== undefined ? { ssl } : {}), application_name: 'sagaflow projection worker', keepAlive: true, connectionTimeoutMillis: 10_000 });
     let markLost!: (error: Error) => void;
     const lost = new Promise<Error>((resolve) => (markLost = resolve));
     client.on('error', (error) => markLost(error));

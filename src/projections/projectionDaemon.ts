@@ -15,6 +15,8 @@ export interface ProjectionDaemonOptions extends EngineOptionsInput {
   pool: pg.Pool;
   /** For the worker's own session (advisory locks, LISTEN): the database the pool points at. */
   connectionString: string;
+  /** TLS for the control connection, as the pool has it. */
+  ssl?: pg.ClientConfig['ssl'];
   contracts: ContractRegistry;
   projections: readonly Projection[];
   log?: (line: string) => void;
@@ -74,7 +76,7 @@ export function createProjectionDaemon(options: ProjectionDaemonOptions): Projec
     while (!stopping) {
       let current: ControlConnection;
       try {
-        current = await ControlConnection.open(connectionString, wakeAll);
+        current = await ControlConnection.open(connectionString, wakeAll, options.ssl);
       } catch (error) {
         failures++;
         const ms = backoffDelay(engineOptions.reconnect, failures);

@@ -1,4 +1,31 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ConfigError, loadConfig, loadProjectionWorkerConfig } from '../../src/config/env';
+import { loadDotEnv } from '../../src/config/dotEnv';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sagaflow-config-'));
+const file = (name: string, content = `${name}\n`) => {
+  const at = path.join(dir, name);
+  fs.writeFileSync(at, content);
+  return at;
+};
+const cert = file('client.pem');
+const key = file('client.key');
+const ca = file('ca.pem');
+const missing = path.join(dir, 'nowhere.pem');
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** The message of the ConfigError that loading `env` throws. */
+function configErrorOf(env: NodeJS.ProcessEnv, load: (env: NodeJS.ProcessEnv) => unknown = loadConfig): string {
+  try {
+    load(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).message;
+  }
+  throw new Error('expected a ConfigError');
+}
 
 describe('loadConfig', () => {
   it('defaults to a local stack: no external services, namespace default, task queue sagaflow', () => {
@@ -21,10 +48,65 @@ describe('loadConfig', () => {
   });
 
   it('names every invalid variable with its rule', () => {
-    const attempt = () => loadConfig({ DATABASE_URL: 'mysql://localhost/db', TEMPORAL_ADDRESS: 'http://localhost:7233' });
-    expect(attempt).toThrow(ConfigError);
-    expect(attempt).toThrow(/DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ connection string/);
-    expect(attempt).toThrow(/TEMPORAL_ADDRESS: must be host:port/);
+    const message = configErrorOf({ DATABASE_URL: 'mysql://localhost/db', TEMPORAL_ADDRESS: 'http://localhost:7233' });
+    expect(message).toMatch(/DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ connection string/);
+    expect(message).toMatch(/TEMPORAL_ADDRESS: must be host:port/);
+  });
+
+  it.each([
+    ['DATABASE_URL', 'not a url', /DATABASE_URL: must be a postgres:\/\//],
+    ['DATABASE_URL', 'postgres://db/x?sslmode=prefer', /DATABASE_URL: sslmode must be one of disable, require, verify-ca, verify-full/],
+    ['DATABASE_URL', 'postgres://db/x?sslrootcert=/ca.pem', /DATABASE_URL: must not set sslrootcert: give the CA certificate's path in DATABASE_SSL_CA/],
+    ['DATABASE_URL', 'postgres://db/x?ssl=true', /DATABASE_URL: must not set ssl: use sslmode/],
+    ['TEMPORAL_TLS_SERVER_NAME', 'temporal internal', /TEMPORAL_TLS_SERVER_NAME: must be a host name/],
+    ['TEMPORAL_API_KEY', 'two words', /TEMPORAL_API_KEY: must not contain spaces/],
+    ['SAGAFLOW_WORKFLOW_BUNDLE', missing, /SAGAFLOW_WORKFLOW_BUNDLE: must be the path of a file, and .* does not exist/],
+    ['SAGAFLOW_WORKFLOW_BUNDLE', dir, /SAGAFLOW_WORKFLOW_BUNDLE: must be the path of a file, and .* is not a file/],
+    ['TEMPORAL_CLI_PATH', missing, /TEMPORAL_CLI_PATH: must be the path of a file/],
+  ])('%s=%j is refused with its rule', (variable, value, rule) => {
+    const env = { TEMPORAL_ADDRESS: 'temporal.internal:7233', [variable]: value };
+    expect(configErrorOf(env)).toMatch(rule);
+  });
+
+  it('reads mutual TLS settings for a Temporal cluster', () => {
+    const config = loadConfig({ TEMPORAL_ADDRESS: 'temporal.internal:7233', TEMPORAL_TLS_CERT: cert, TEMPORAL_TLS_KEY: key, TEMPORAL_TLS_CA: ca, TEMPORAL_TLS_SERVER_NAME: 'temporal.internal' });
+    expect(config.temporalTls).toEqual({ clientCertPath: cert, clientKeyPath: key, caPath: ca, serverName: 'temporal.internal' });
+  });
+
+  it('reads an API key for Temporal Cloud', () => {
+    const config = loadConfig({ TEMPORAL_ADDRESS: 'eu-west-1.aws.api.temporal.io:7233', TEMPORAL_NAMESPACE: 'shop.a1b2c', TEMPORAL_API_KEY: 'key-123' });
+    expect(config.temporalTls).toEqual({ apiKey: 'key-123' });
+  });
+
+  it('wants the client certificate and its key together', () => {
+    expect(configErrorOf({ TEMPORAL_ADDRESS: 't:7233', TEMPORAL_TLS_CERT: cert })).toMatch(/TEMPORAL_TLS_KEY: must be set with TEMPORAL_TLS_CERT/);
+    expect(configErrorOf({ TEMPORAL_ADDRESS: 't:7233', TEMPORAL_TLS_KEY: key })).toMatch(/TEMPORAL_TLS_CERT: must be set with TEMPORAL_TLS_KEY/);
+  });
+
+  it.each(['TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CA'])('checks that %s names an existing file', (variable) => {
+    expect(configErrorOf({ TEMPORAL_ADDRESS: 't:7233', TEMPORAL_TLS_CERT: cert, TEMPORAL_TLS_KEY: key, [variable]: missing })).toMatch(
+      new RegExp(`${variable}: must be the path of a file, and .*nowhere.pem does not exist`),
+    );
+  });
+
+  it.each(['TEMPORAL_TLS_CA', 'TEMPORAL_TLS_SERVER_NAME', 'TEMPORAL_API_KEY'])('refuses %s without TEMPORAL_ADDRESS', (variable) => {
+    expect(configErrorOf({ [variable]: variable === 'TEMPORAL_TLS_CA' ? ca : 'x' })).toMatch(new RegExp(`${variable}: needs TEMPORAL_ADDRESS`));
+  });
+
+  it('takes a database CA certificate, which needs DATABASE_URL and TLS', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/x?sslmode=verify-full', DATABASE_SSL_CA: ca }).databaseSslCaPath).toBe(ca);
+    expect(configErrorOf({ DATABASE_SSL_CA: ca })).toMatch(/DATABASE_SSL_CA: needs DATABASE_URL/);
+    expect(configErrorOf({ DATABASE_URL: 'postgres://db/x?sslmode=disable', DATABASE_SSL_CA: ca })).toMatch(/DATABASE_SSL_CA: contradicts sslmode=disable/);
+    expect(configErrorOf({ DATABASE_URL: 'postgres://db/x', DATABASE_SSL_CA: missing })).toMatch(/DATABASE_SSL_CA: must be the path of a file/);
+  });
+
+  it('lists the problems one per line, each `VARIABLE: rule`', () => {
+    try {
+      loadConfig({ DATABASE_URL: 'x', TEMPORAL_ADDRESS: 'y' });
+    } catch (error) {
+      expect((error as ConfigError).issues).toEqual(['DATABASE_URL: must be a postgres:// or postgresql:// connection string', 'TEMPORAL_ADDRESS: must be host:port, e.g. localhost:7233']);
+    }
+    expect.assertions(1);
   });
 });
 
@@ -33,9 +115,30 @@ describe('loadProjectionWorkerConfig', () => {
     expect(loadProjectionWorkerConfig({})).toEqual({ metricsPort: 9464, batchSize: 500, pollIntervalMs: 1_000 });
   });
 
+  it('takes the database settings the other processes take', () => {
+    expect(loadProjectionWorkerConfig({ DATABASE_URL: 'postgres://db/x', DATABASE_SSL_CA: ca })).toMatchObject({ databaseUrl: 'postgres://db/x', databaseSslCaPath: ca });
+  });
+
   it('names every invalid variable with its rule', () => {
-    const attempt = () => loadProjectionWorkerConfig({ SAGAFLOW_METRICS_PORT: '70000', SAGAFLOW_PROJECTION_POLL_MS: '5' });
-    expect(attempt).toThrow(/SAGAFLOW_METRICS_PORT: must be at most 65535/);
-    expect(attempt).toThrow(/SAGAFLOW_PROJECTION_POLL_MS: must be at least 10/);
+    const message = configErrorOf({ SAGAFLOW_METRICS_PORT: '70000', SAGAFLOW_PROJECTION_POLL_MS: '5', SAGAFLOW_PROJECTION_BATCH_SIZE: 'many' }, loadProjectionWorkerConfig);
+    expect(message).toMatch(/SAGAFLOW_METRICS_PORT: must be at most 65535/);
+    expect(message).toMatch(/SAGAFLOW_PROJECTION_POLL_MS: must be at least 10/);
+    expect(message).toMatch(/SAGAFLOW_PROJECTION_BATCH_SIZE: must be a number/);
+  });
+
+  it('checks the shared variables too', () => {
+    expect(configErrorOf({ DATABASE_URL: 'mysql://db/x' }, loadProjectionWorkerConfig)).toMatch(/DATABASE_URL: must be a postgres/);
+  });
+});
+
+describe('loadDotEnv', () => {
+  it('adds the .env file under the environment: a variable already set wins', () => {
+    const envFile = file('.env', 'TEMPORAL_NAMESPACE=from-file\nSAGAFLOW_TASK_QUEUE=file-queue\n');
+    const env = loadDotEnv(envFile, { TEMPORAL_NAMESPACE: 'from-env' });
+    expect(loadConfig(env)).toMatchObject({ namespace: 'from-env', taskQueue: 'file-queue' });
+  });
+
+  it('leaves the environment as it is without a .env file', () => {
+    expect(loadDotEnv(missing, { A: '1' })).toEqual({ A: '1' });
   });
 });

@@ -4,10 +4,11 @@ import { loadConfig } from '../../config/env';
 import { exportHistories } from '../../histories';
 import { repoRoot } from '../../infra/paths';
 import { UsageError } from '../errors';
+import { printJson, processIo, type CliIo } from '../output';
 import { positiveInteger } from '../parsers';
-import { connectTemporal } from '../temporalConnection';
+import { withTemporal } from '../temporalConnection';
 
-export function registerHistoriesCommands(program: Command): void {
+export function registerHistoriesCommands(program: Command, io: CliIo = processIo): void {
   const histories = program.command('histories').description('Workflow histories for replay testing');
 
   histories
@@ -28,22 +29,19 @@ Examples:
     .action(async (workflowIds: string[], options: { query?: string; limit: number; out: string; json?: boolean }) => {
       if (workflowIds.length > 0 && options.query) throw new UsageError('give workflow ids or --query, not both');
       if (workflowIds.length === 0 && !options.query) throw new UsageError('give the workflow ids to export, or --query');
-      const temporal = await connectTemporal(loadConfig());
-      try {
-        const exported = await exportHistories(
+      const exported = await withTemporal(loadConfig(), (temporal) =>
+        exportHistories(
           temporal.client,
           path.resolve(options.out),
           workflowIds.length > 0 ? { workflowIds } : { query: options.query!, limit: options.limit },
           {
             onExported: (entry) => {
-              if (!options.json) process.stderr.write(`exported ${entry.workflowId} (${entry.events} events) → ${path.relative(process.cwd(), entry.path)}\n`);
+              if (!options.json) io.stderr(`exported ${entry.workflowId} (${entry.events} events) → ${path.relative(process.cwd(), entry.path)}\n`);
             },
           },
-        );
-        if (options.json) process.stdout.write(`${JSON.stringify(exported, null, 2)}\n`);
-        else process.stdout.write(`${exported.length} histor${exported.length === 1 ? 'y' : 'ies'} written under ${path.relative(process.cwd(), path.resolve(options.out)) || '.'}\n`);
-      } finally {
-        await temporal.close();
-      }
+        ),
+      );
+      if (options.json) printJson(io, exported);
+      else io.stdout(`${exported.length} histor${exported.length === 1 ? 'y' : 'ies'} written under ${path.relative(process.cwd(), path.resolve(options.out)) || '.'}\n`);
     });
 }

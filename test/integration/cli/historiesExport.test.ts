@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { runCli } from '../../../src/cli/main';
 import { readHistoryFiles } from '../../../src/histories';
 import { useTestDatabase } from '../../support/database';
-import { testEnv } from '../../support/env';
+import { cliEnv, runSagaflow } from '../../support/cli';
 import { useSagaWorker } from '../../support/sagaWorker';
 import { waitFor } from '../../support/waitFor';
 import { bundleWorkflows, replayAll } from '../../replay/replayHistories';
@@ -14,32 +13,13 @@ describe('sagaflow histories export', () => {
   const db = useTestDatabase();
   const rig = useSagaWorker(db);
   let out: string;
-  const savedEnv = { ...process.env };
 
-  beforeAll(() => {
-    process.env.TEMPORAL_ADDRESS = testEnv('temporalAddress');
-    process.env.TEMPORAL_NAMESPACE = testEnv('temporalNamespace');
-  });
   beforeEach(() => {
     out = fs.mkdtempSync(path.join(os.tmpdir(), 'sagaflow-histories-'));
   });
   afterEach(() => fs.rmSync(out, { recursive: true, force: true }));
-  afterAll(() => {
-    process.env = savedEnv;
-  });
 
-  const cli = async (...args: string[]) => {
-    const stderr: string[] = [];
-    const write = process.stdout.write;
-    const stdout: string[] = [];
-    process.stdout.write = ((chunk: string) => stdout.push(chunk) > 0);
-    try {
-      const code = await runCli(args, { stderr: (text) => stderr.push(text) });
-      return { code, stdout: stdout.join(''), stderr: stderr.join('') };
-    } finally {
-      process.stdout.write = write;
-    }
-  };
+  const cli = (...args: string[]) => runSagaflow(args, cliEnv(db, rig));
 
   const completedOrder = async () => {
     const orderId = randomUUID();
