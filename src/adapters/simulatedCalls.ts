@@ -104,16 +104,35 @@ export class CallLedger {
 
   /**
    * What the call with this key returned, if an attempt succeeded: for a caller whose reply was lost,
-   * such as a compensation that must find what its action did. Waits for an attempt in progress on a
-   * key tried before (its row is locked); a first attempt still in flight is not seen.
+   * such as a compensation that must find what its action did. Waits for any attempt still in
+   * progress on the key, the very first one included, so "not found" means no attempt succeeded.
    */
   async succeeded(operation: Operation, idempotencyKey: string): Promise<{ result: unknown } | undefined> {
-    const { rows } = await this.pool.query<{ first_result: Outcome | null }>(
-      'select first_result from sim_calls where operation = $1 and idempotency_key = $2 for update',
-      [operation, idempotencyKey],
-    );
-    const outcome = rows[0]?.first_result;
-    return outcome && !('rejection' in outcome) ? { result: outcome.result } : undefined;
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('begin');
+      // A first attempt in flight holds the key as an uncommitted row that a read would not see;
+      // inserting the key waits for that attempt to end. The probe is always rolled back.
+      await client.query(
+        `insert into sim_calls (operation, idempotency_key, request, attempts) values ($1, $2, 'null'::jsonb, 1)
+         on conflict (operation, idempotency_key) do nothing`,
+        [operation, idempotencyKey],
+      );
+      // A key tried before: its row lock waits for an attempt in progress.
+      const { rows } = await client.query<{ first_result: Outcome | null }>(
+        'select first_result from sim_calls where operation = $1 and idempotency_key = $2 for update',
+        [operation, idempotencyKey],
+      );
+      const outcome = rows[0]?.first_result;
+      return outcome && !('rejection' in outcome) ? { result: outcome.result } : undefined;
+    } finally {
+      broken = !(await client.query('rollback').then(
+        () => true,
+        () => false,
+      ));
+      client.release(broken);
+    }
   }
 
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {

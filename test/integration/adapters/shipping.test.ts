@@ -44,4 +44,45 @@ describe('simulated shipping', () => {
     expect(await shipping().findShipment(idempotencyKey)).toBe(shipmentId);
     expect(await shipping().findShipment(newKey())).toBeUndefined();
   });
+
+  it('waits for a first attempt still in flight before saying what the key made', async () => {
+    const idempotencyKey = newKey();
+    // A first attempt caught mid-transaction: its ledger row inserted, its effect not yet committed.
+    const attempt = await db.pool.connect();
+    try {
+      await attempt.query('begin');
+      await attempt.query(`insert into sim_calls (operation, idempotency_key, request, attempts) values ('createShipment', $1, '{}', 1)`, [idempotencyKey]);
+      let settled = false;
+      const lookup = shipping()
+        .findShipment(idempotencyKey)
+        .finally(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(settled).toBe(false);
+
+      await attempt.query(`update sim_calls set first_result = '{"result": {"shipmentId": "shp-late", "carrier": "SimExpress"}}' where idempotency_key = $1`, [idempotencyKey]);
+      await attempt.query('commit');
+
+      expect(await lookup).toBe('shp-late');
+    } finally {
+      attempt.release();
+    }
+  });
+
+  it('finds nothing, and leaves no trace, when the attempt in flight rolls back', async () => {
+    const idempotencyKey = newKey();
+    const attempt = await db.pool.connect();
+    try {
+      await attempt.query('begin');
+      await attempt.query(`insert into sim_calls (operation, idempotency_key, request, attempts) values ('createShipment', $1, '{}', 1)`, [idempotencyKey]);
+      const lookup = shipping().findShipment(idempotencyKey);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await attempt.query('rollback');
+
+      expect(await lookup).toBeUndefined();
+      const { rows } = await db.pool.query('select 1 from sim_calls where idempotency_key = $1', [idempotencyKey]);
+      expect(rows).toEqual([]);
+    } finally {
+      attempt.release();
+    }
+  });
 });
