@@ -109,7 +109,6 @@ export class CallLedger {
    */
   async succeeded(operation: Operation, idempotencyKey: string): Promise<{ result: unknown } | undefined> {
     const client = await this.pool.connect();
-    let broken = false;
     try {
       await client.query('begin');
       // A first attempt in flight holds the key as an uncommitted row that a read would not see;
@@ -127,11 +126,11 @@ export class CallLedger {
       const outcome = rows[0]?.first_result;
       return outcome && !('rejection' in outcome) ? { result: outcome.result } : undefined;
     } finally {
-      broken = !(await client.query('rollback').then(
+      const rolledBack = await client.query('rollback').then(
         () => true,
         () => false,
-      ));
-      client.release(broken);
+      );
+      client.release(!rolledBack);
     }
   }
 
