@@ -70,8 +70,13 @@ export class BuildSession {
   }
 
   async close(): Promise<void> {
-    // Destroyed rather than returned to the pool: its session, and every lock it holds, ends here.
-    this.client.release(true);
+    // Unlocked before the connection is destroyed: its end reaches the server only later, and a
+    // build started right after this one must find the locks free.
+    const unlocked = await this.client.query('select pg_advisory_unlock_all()').then(
+      () => true,
+      () => false,
+    );
+    this.client.release(!unlocked);
   }
 }
 
