@@ -1,12 +1,14 @@
-import { CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { ConfigError } from '../config/env';
 import { CliError, EXIT } from './errors';
 import { createProgram } from './program';
 
 /** Runs one command line; resolves to the process exit code instead of exiting, so tests can call it. */
 export async function runCli(argv: readonly string[], io: { stderr: (text: string) => void } = { stderr: (t) => process.stderr.write(t) }): Promise<number> {
-  const program = createProgram().exitOverride();
-  program.configureOutput({ writeErr: io.stderr });
+  const program = createProgram();
+  // Subcommands do not inherit settings made after they were added: without this, commander would
+  // call process.exit(1) itself on a subcommand's usage error (a missing required option).
+  for (const command of withSubcommands(program)) command.exitOverride().configureOutput({ writeErr: io.stderr });
   const verbose = argv.includes('--verbose');
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -22,6 +24,10 @@ export async function runCli(argv: readonly string[], io: { stderr: (text: strin
     if (error instanceof ConfigError) return EXIT.usage;
     return EXIT.failed;
   }
+}
+
+function withSubcommands(command: Command): Command[] {
+  return [command, ...command.commands.flatMap(withSubcommands)];
 }
 
 if (require.main === module) {

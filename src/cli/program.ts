@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerHistoriesCommands } from './commands/histories';
+import { registerProjectionsCommands } from './commands/projections';
 
 /** The `sagaflow` command and its groups; each group lives in its own module under commands/. */
 export function createProgram(): Command {
@@ -9,5 +10,6 @@ export function createProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nSettings come from the environment (see the README); `npm run dev` starts a local stack the commands find by themselves.');
   registerHistoriesCommands(program);
+  registerProjectionsCommands(program);
   return program;
 }
