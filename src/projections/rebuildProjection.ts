@@ -220,6 +220,10 @@ async function swapByRenaming(tx: pg.PoolClient, target: BuildTarget, settings: 
   const events = await countRange(tx, START, at, projection.eventTypes);
   if (compareCheckpoints(at, live.checkpoint) > 0 || live.status !== 'running') await moveCheckpoint(tx, projection, at, events);
 
+  // Readers lock a stable view before its table; taking them in that order too (LOCK on a view
+  // locks what it reads) makes readers wait here instead of deadlocking with the renames.
+  const { rows: views } = await tx.query<{ name: string }>(`select name from unnest($1::text[]) as name where to_regclass(quote_ident(name)) is not null`, [projection.tables]);
+  if (views.length > 0) await tx.query(`lock table ${views.map((view) => tx.escapeIdentifier(view.name)).join(', ')} in access exclusive mode`);
   const current = Object.values(projection.tableNames);
   const retired = current.map((table) => `${table}_${RETIRED_SUFFIX}`);
   await dropRelations(tx, retired);
