@@ -24,7 +24,7 @@ export function referenceOf(projection: Projection): Projection {
 
 /** Every row of a relation, ordered by the given columns. */
 export async function rowsOf(db: pg.Pool, relation: string, orderBy: string): Promise<unknown[]> {
-  return (await db.query(`select * from ${relation} order by ${orderBy}`)).rows;
+  return (await db.query<Record<string, unknown>>(`select * from ${relation} order by ${orderBy}`)).rows;
 }
 
 /**
