@@ -37,7 +37,7 @@ export function orderStream(rng: Rng): { streamId: string; events: OrderEvent[] 
 }
 
 export function newEvent(event: OrderEvent): NewEvent {
-  return { eventId: randomUUID(), type: event.type, data: event.data, metadata: { correlationId: `order-${(event.data).orderId}`, actor: 'bench' } };
+  return { eventId: randomUUID(), type: event.type, data: event.data, metadata: { correlationId: `order-${event.data.orderId}`, actor: 'bench' } };
 }
 
 /**
