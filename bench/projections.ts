@@ -5,16 +5,11 @@
  * goes to stdout (and bench/RESULTS.md with --write-results); progress goes to stderr.
  */
 import pg from 'pg';
-import { loadConfig } from '../src/config/env';
 import { contracts } from '../src/contracts';
 import { migrate } from '../src/db/migrate';
 import { createEventStore } from '../src/eventstore';
-import { stateDir } from '../src/infra/paths';
-import { redactUrl, startPostgres } from '../src/infra/postgres';
-import { handleShutdown } from '../src/infra/shutdown';
 import { createProjectionDaemon, rebuildProjection, setupProjection } from '../src/projections';
 import { orderSummary } from '../src/read-models';
-import { UsageError } from './lib/args';
 import { checkpointer, createFreshDatabase, dropDatabase } from './lib/databases';
 import { describeEnvironment } from './lib/environment';
 import { Rng } from './lib/payloads';
@@ -24,12 +19,11 @@ import { CEILING_TABLE, computeCeiling, differingRows } from './projections/ceil
 import { measureLag } from './projections/lag';
 import { COMPENSATED_EVENTS, HAPPY_EVENTS, HAPPY_PERCENT, orderLog } from './projections/orders';
 import { renderProjectionReport } from './projections/report';
+import { benchProcess, startBenchPostgres } from './lib/benchProcess';
 
 const DATABASE = 'bench_projections';
-const log = (line: string) => process.stderr.write(`${line}\n`);
-const shutdown = handleShutdown(log);
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => (interrupted = true));
+const bench = benchProcess();
+const { log, shutdown } = bench;
 
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseProjectionBenchArgs(argv);
@@ -37,16 +31,7 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const config = loadConfig();
-  const postgres = await startPostgres({
-    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
-    dataDir: stateDir('bench', 'postgres'),
-    preferredPort: 54339,
-    durable: true,
-    log,
-  });
-  shutdown.add(() => postgres.stop());
-  log(`PostgreSQL at ${redactUrl(postgres.url)}${postgres.owned ? '' : ' (not started by this run; left running)'}`);
+  const postgres = await startBenchPostgres(bench);
   const admin = new pg.Pool({ connectionString: postgres.url, max: 2 });
   shutdown.add(() => admin.end());
   const environment = await describeEnvironment(admin, argv);
@@ -125,11 +110,4 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  () => shutdown.exit(0),
-  (error: unknown) => {
-    if (interrupted) return;
-    log(error instanceof UsageError ? `${error.message}\n\n${USAGE}` : `benchmark failed: ${(error as Error).stack ?? String(error)}`);
-    shutdown.exit(error instanceof UsageError ? 2 : 1);
-  },
-);
+bench.finish(main(process.argv.slice(2)), USAGE);

@@ -15,9 +15,7 @@ import { loadConfig } from '../src/config/env';
 import { migrate } from '../src/db/migrate';
 import { startLocalServices } from '../src/infra/localServices';
 import { redactUrl } from '../src/infra/postgres';
-import { handleShutdown } from '../src/infra/shutdown';
 import { allSearchAttributes } from '../workflows/searchAttributes';
-import { UsageError } from './lib/args';
 import { createFreshDatabase, dropDatabase } from './lib/databases';
 import { describeEnvironment } from './lib/environment';
 import { runCalls, type Measurement } from './lib/measure';
@@ -26,14 +24,13 @@ import { parseSagaBenchArgs, USAGE } from './saga/args';
 import { createBareActivities } from './saga/bareActivities';
 import { makeOrders, MIXES, type BenchOrder } from './saga/load';
 import { combine, renderSagaReport, type MixResult, type SagaSubject } from './saga/report';
+import { benchProcess } from './lib/benchProcess';
 
 const DATABASE = 'bench_saga';
 // The worker logs every state change at INFO, and every injected failure at WARN.
 Runtime.install({ logger: new DefaultLogger('ERROR') });
-const log = (line: string) => process.stderr.write(`${line}\n`);
-const shutdown = handleShutdown(log);
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => (interrupted = true));
+const bench = benchProcess();
+const { log, shutdown } = bench;
 
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseSagaBenchArgs(argv);
@@ -133,11 +130,4 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  () => shutdown.exit(0),
-  (error: unknown) => {
-    if (interrupted) return;
-    log(error instanceof UsageError ? `${error.message}\n\n${USAGE}` : `benchmark failed: ${(error as Error).stack ?? String(error)}`);
-    shutdown.exit(error instanceof UsageError ? 2 : 1);
-  },
-);
+bench.finish(main(process.argv.slice(2)), USAGE);

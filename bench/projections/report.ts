@@ -1,4 +1,4 @@
-import type { Environment } from '../lib/environment';
+import { environmentLines, type Environment } from '../lib/environment';
 import type { RebuildReport } from '../../src/projections';
 import type { LagMeasurement } from './lag';
 
@@ -30,9 +30,7 @@ export function renderProjectionReport(report: ProjectionReport): string {
   return [
     RESULTS_HEADING,
     '',
-    `- date: ${env.date}`,
-    `- machine: ${env.machine}; Node ${env.node}`,
-    `- ${env.postgres}: ${env.postgresSettings}`,
+    ...environmentLines(env),
     `- command: \`${env.command}\``,
     `- log: ${thousands.format(events)} order events in ${thousands.format(report.streams)} streams (${report.mix}), each stream appended in two parts interleaved with other orders'`,
     `- rebuild: ${report.partitions} partitions by hash of stream id, pages of 2,000 events, through the read model's own handler; time from start to readers switched (partitions ${seconds(partitions)}, catch-up ${seconds(catchUp)}, swap ${seconds(swap)}); the verification that follows, before the old tables are dropped, took ${seconds(validate)}`,
