@@ -1,5 +1,5 @@
 import { environmentLines, type Environment } from '../lib/environment';
-import type { RebuildReport } from '../../src/projections';
+import { DEFAULT_BUILD_BATCH_SIZE, type RebuildReport } from '../../src/projections';
 import type { LagMeasurement } from './lag';
 
 export const RESULTS_HEADING = '## Projections (`npm run bench:projections`)';
@@ -33,7 +33,7 @@ export function renderProjectionReport(report: ProjectionReport): string {
     ...environmentLines(env),
     `- command: \`${env.command}\``,
     `- log: ${thousands.format(events)} order events in ${thousands.format(report.streams)} streams (${report.mix}), each stream appended in two parts interleaved with other orders'`,
-    `- rebuild: ${report.partitions} partitions by hash of stream id, pages of 2,000 events, through the read model's own handler; time from start to readers switched (partitions ${seconds(partitions)}, catch-up ${seconds(catchUp)}, swap ${seconds(swap)}); the verification that follows, before the old tables are dropped, took ${seconds(validate)}`,
+    `- rebuild: ${report.partitions} partitions by hash of stream id, pages of ${DEFAULT_BUILD_BATCH_SIZE.toLocaleString('en-US')} events, through the read model's own handler; time from start to readers switched (partitions ${seconds(partitions)}, catch-up ${seconds(catchUp)}, swap ${seconds(swap)}); the verification that follows, before the old tables are dropped, took ${seconds(validate)}`,
     `- ceiling: one \`INSERT … SELECT … GROUP BY\` computing order_summary in SQL over the same log, same server, same run; ${report.mismatches === 0 ? 'its table equals the rebuilt one row for row' : `${report.mismatches} rows differ from the rebuilt table`}`,
     '',
     '| measurement | events | time | events/s | share of the ceiling |',

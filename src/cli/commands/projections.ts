@@ -7,6 +7,7 @@ import { contracts } from '../../contracts';
 import { stateDir } from '../../infra/paths';
 import { redactUrl, runningPostgresUrl } from '../../infra/postgres';
 import {
+  DEFAULT_BUILD_BATCH_SIZE,
   DEFAULT_PARTITIONS,
   MAX_PARTITIONS,
   ProjectionCommandError,
@@ -42,7 +43,7 @@ export function registerProjectionsCommands(program: Command, projections: reado
   };
   const partitionsOption = () =>
     new Option('--partitions <k>', `partitions folded at once, by hash of stream id (1–${MAX_PARTITIONS})`).default(DEFAULT_PARTITIONS).argParser(partitionCount);
-  const batchOption = () => new Option('--batch-size <n>', 'events per page and transaction').default(2000).argParser(positiveInteger('--batch-size'));
+  const batchOption = () => new Option('--batch-size <n>', 'events per page and transaction').default(DEFAULT_BUILD_BATCH_SIZE).argParser(positiveInteger('--batch-size'));
 
   group
     .command('status')
