@@ -3,11 +3,7 @@
  * SQL ceiling, on identical payloads, in one run against one PostgreSQL server. The report goes to
  * stdout (and bench/RESULTS.md with --write-results); progress goes to stderr.
  */
-import { loadConfig } from '../src/config/env';
-import { stateDir } from '../src/infra/paths';
-import { redactUrl, startPostgres } from '../src/infra/postgres';
-import { handleShutdown } from '../src/infra/shutdown';
-import { parseArgs, USAGE, UsageError } from './lib/args';
+import { parseArgs, USAGE } from './lib/args';
 import { checkpointer, createFreshDatabase, dropDatabase } from './lib/databases';
 import { describeEnvironment } from './lib/environment';
 import { payloadSizes } from './lib/payloads';
@@ -19,14 +15,12 @@ import { rawSubject } from './lib/subjects/raw';
 import { sagaflowSubject } from './lib/subjects/sagaflow';
 import type { Subject, SubjectName } from './lib/subjects/subject';
 import { renderReport, type RowResult } from './lib/table';
+import { benchProcess, startBenchPostgres } from './lib/benchProcess';
 
 const SUBJECTS: Record<SubjectName, Subject> = { sagaflow: sagaflowSubject, emmett: emmettSubject, raw: rawSubject };
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
-const shutdown = handleShutdown(log);
-// After Ctrl-C the calls in flight fail as their database goes away; that is not worth a stack trace.
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => (interrupted = true));
+const bench = benchProcess();
+const { log, shutdown } = bench;
 
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv);
@@ -34,16 +28,7 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const config = loadConfig();
-  const postgres = await startPostgres({
-    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
-    dataDir: stateDir('bench', 'postgres'),
-    preferredPort: 54339,
-    durable: true,
-    log,
-  });
-  shutdown.add(() => postgres.stop());
-  log(`PostgreSQL at ${redactUrl(postgres.url)}${postgres.owned ? '' : ' (not started by this run; left running)'}`);
+  const postgres = await startBenchPostgres(bench);
 
   const admin = stockPool(postgres.url, 2);
   shutdown.add(() => admin.end());
@@ -116,11 +101,4 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  () => shutdown.exit(0),
-  (error: unknown) => {
-    if (interrupted) return;
-    log(error instanceof UsageError ? `${error.message}\n\n${USAGE}` : `benchmark failed: ${(error as Error).stack ?? String(error)}`);
-    shutdown.exit(error instanceof UsageError ? 2 : 1);
-  },
-);
+bench.finish(main(process.argv.slice(2)), USAGE);

@@ -10,9 +10,8 @@ import pg from 'pg';
 import { createSimulatedServices } from '../src/adapters';
 import { createOrderClient } from '../src/client';
 import { redactUrl } from '../src/infra/postgres';
-import { handleShutdown } from '../src/infra/shutdown';
 import { startLocalStack } from '../workers/localStack';
-import { UsageError } from './lib/args';
+import { benchProcess } from './lib/benchProcess';
 import { describeEnvironment } from './lib/environment';
 import { runCalls, type Measurement } from './lib/measure';
 import { writeResults } from './lib/results';
@@ -24,10 +23,8 @@ import { combine, renderSagaReport, type MixResult, type SagaSubject } from './s
 const DATABASE = 'bench_saga';
 // The worker logs every state change at INFO, and every injected failure at WARN.
 Runtime.install({ logger: new DefaultLogger('ERROR') });
-const log = (line: string) => process.stderr.write(`${line}\n`);
-const shutdown = handleShutdown(log);
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => (interrupted = true));
+const bench = benchProcess();
+const { log, shutdown } = bench;
 
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseSagaBenchArgs(argv);
@@ -106,11 +103,4 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  () => shutdown.exit(0),
-  (error: unknown) => {
-    if (interrupted) return;
-    log(error instanceof UsageError ? `${error.message}\n\n${USAGE}` : `benchmark failed: ${(error as Error).stack ?? String(error)}`);
-    shutdown.exit(error instanceof UsageError ? 2 : 1);
-  },
-);
+bench.finish(main(process.argv.slice(2)), USAGE);

@@ -38,3 +38,8 @@ function commandLine(argv: readonly string[]): string {
   if (script?.startsWith('bench:')) return `npm run ${script}${args ? ` -- ${args}` : ''}`;
   return `node --import tsx ${path.relative(process.cwd(), process.argv[1] ?? 'bench')}${args ? ` ${args}` : ''}`;
 }
+
+/** The report lines every benchmark opens with: when, on what machine, against which PostgreSQL. */
+export function environmentLines(env: Environment): string[] {
+  return [`- date: ${env.date}`, `- machine: ${env.machine}; Node ${env.node}`, `- ${env.postgres}: ${env.postgresSettings}`];
+}

@@ -1,4 +1,4 @@
-import type { Environment } from './environment';
+import { environmentLines, type Environment } from './environment';
 import type { Measurement } from './measure';
 import type { SubjectName } from './subjects/subject';
 
@@ -53,9 +53,7 @@ export function renderReport(report: Report): string {
   return [
     RESULTS_HEADING,
     '',
-    `- date: ${env.date}`,
-    `- machine: ${env.machine}; Node ${env.node}`,
-    `- ${env.postgres}: ${env.postgresSettings}`,
+    ...environmentLines(env),
     `- command: \`${env.command}\``,
     `- payload: data ${report.payload.data} B, metadata ${report.payload.metadata} B of JSON per event on average (byte-identical for every subject)`,
     '- each subject writes to its own fresh database on that server; rows run the subjects in turn; events/s over the measured calls after a warm-up, p50 / p99 per call (a call is one append, one imported stream or one page)',

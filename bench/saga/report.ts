@@ -1,4 +1,4 @@
-import type { Environment } from '../lib/environment';
+import { environmentLines, type Environment } from '../lib/environment';
 import type { Measurement } from '../lib/measure';
 import type { MixName } from './load';
 
@@ -59,9 +59,7 @@ export function renderSagaReport(report: SagaReport): string {
   return [
     SAGA_RESULTS_HEADING,
     '',
-    `- date: ${env.date}`,
-    `- machine: ${env.machine}; Node ${env.node}`,
-    `- ${env.postgres}: ${env.postgresSettings}`,
+    ...environmentLines(env),
     `- ${report.temporal}`,
     `- command: \`${env.command}\``,
     `- ${report.sagas} sagas per subject, mix and round, ${report.concurrency} in flight, ${report.rounds} rounds per mix after a warm-up; one worker process (default Worker settings) serves both subjects; latency is from start to result as app code sees it`,

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerEventsCommands } from './commands/events';
 import { registerHistoriesCommands } from './commands/histories';
 import { registerOrdersCommands } from './commands/orders';
+import { registerProjectionsCommands } from './commands/projections';
 import { registerSagasCommands } from './commands/sagas';
 import { processIo, type CliIo } from './output';
 
@@ -23,5 +24,6 @@ export function createProgram(io: CliIo = processIo): Command {
   registerOrdersCommands(program, io);
   registerSagasCommands(program, io);
   registerEventsCommands(program, io);
+  registerProjectionsCommands(program, io);
   return program;
 }

@@ -99,6 +99,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   return { url: connectionString(port, database), owned: true, stop: () => server.stop() };
 }
 
+/**
+ * The URL of the PostgreSQL already running on a data directory (the local stack's), found without
+ * starting, creating or changing anything; undefined when none runs there.
+ */
+export function runningPostgresUrl(dataDir: string, database = 'sagaflow'): string | undefined {
+  const running = runningServer(accessibleDataDir(dataDir));
+  return running ? connectionString(running.port, database) : undefined;
+}
+
 export function connectionString(port: number, database: string): string {
   return `postgres://${SUPERUSER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
 }

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { compareCheckpoints, type Checkpoint, type StoredEvent } from '../eventstore';
 import { readCheckpoint } from './checkpoints';
-import type { Projection } from './defineProjection';
+import type { Projection, TableNames } from './defineProjection';
 import { ProjectionHandlerError, isConnectionError } from './errors';
 import { CHECKPOINTS_TABLE, PROGRESS_CHANNEL, SKIPPED_EVENTS_TABLE, THROUGHPUT_TABLE } from './tables';
 import { withTransaction } from './transaction';
@@ -17,7 +17,7 @@ export interface Batch {
 
 export type BatchResult =
   | { applied: true; events: number; checkpoint: Checkpoint }
-  /** Another worker moved the checkpoint (this one lost its lock), or an operator stalled the projection: nothing was written. */
+  /** Another worker moved the checkpoint (this one lost its lock), or an operator stalled the projection, or a rebuild fills it: nothing was written. */
   | { applied: false; reason: 'CHECKPOINT_MOVED' | 'STALLED' };
 
 /** Test seam: runs inside the batch's transaction after the read-table writes, before the checkpoint moves. */
@@ -35,16 +35,9 @@ export async function applyBatch(pool: pg.Pool, projection: Projection, batch: B
     // Nothing is written before these checks, so returning early commits an empty transaction.
     const state = await readCheckpoint(client, projection.name, projection.version, true);
     if (!state || compareCheckpoints(state.checkpoint, batch.from) !== 0) return { applied: false, reason: 'CHECKPOINT_MOVED' };
-    if (state.status === 'stalled') return { applied: false, reason: 'STALLED' };
+    if (state.status === 'stalled' || state.status === 'rebuilding') return { applied: false, reason: 'STALLED' };
 
-    const events = await withoutSkipped(client, projection, batch.events);
-    if (events.length > 0) {
-      try {
-        await projection.apply(events, client, projection.tableNames);
-      } catch (error) {
-        throw isConnectionError(error) ? error : new ProjectionHandlerError(projection.name, projection.version, events, error);
-      }
-    }
+    const events = await applyEvents(client, projection, projection.tableNames, batch.events);
     await beforeCheckpoint?.(projection, events);
     await client.query(
       `with advanced as (
@@ -65,6 +58,22 @@ export async function applyBatch(pool: pg.Pool, projection: Projection, batch: B
     );
     return { applied: true, events: events.length, checkpoint: batch.to };
   });
+}
+
+/**
+ * Folds events into a set of the projection's tables (its own, or a build's) inside `tx`, leaving
+ * out those an operator skipped for this version; returns the events applied. A handler failure is
+ * thrown as ProjectionHandlerError.
+ */
+export async function applyEvents(tx: pg.PoolClient, projection: Projection, tables: TableNames<string>, page: StoredEvent[]): Promise<StoredEvent[]> {
+  const events = await withoutSkipped(tx, projection, page);
+  if (events.length === 0) return events;
+  try {
+    await projection.apply(events, tx, tables);
+  } catch (error) {
+    throw isConnectionError(error) ? error : new ProjectionHandlerError(projection.name, projection.version, events, error);
+  }
+  return events;
 }
 
 async function withoutSkipped(client: pg.PoolClient, projection: Projection, events: StoredEvent[]): Promise<StoredEvent[]> {

@@ -2,7 +2,8 @@ import type pg from 'pg';
 import type { Checkpoint, StoredEvent } from '../eventstore';
 import { CHECKPOINTS_TABLE } from './tables';
 
-export type ProjectionRunStatus = 'running' | 'retrying' | 'stalled';
+/** rebuilding: a rebuild fills the version's tables; workers leave it alone until it is swapped in. */
+export type ProjectionRunStatus = 'running' | 'retrying' | 'stalled' | 'rebuilding';
 
 export interface CheckpointState {
   checkpoint: Checkpoint;

@@ -12,7 +12,7 @@ export interface ProjectionMetrics {
 }
 
 const LABELS = ['projection', 'version'] as const;
-const STATUSES = ['running', 'retrying', 'stalled'] as const;
+const STATUSES = ['running', 'retrying', 'stalled', 'rebuilding'] as const;
 const MAX_ERROR_LABEL_LENGTH = 200;
 
 /**
@@ -48,7 +48,7 @@ export function createProjectionMetrics(pool: pg.Pool, health: () => DaemonHealt
 
   new Gauge({
     name: 'sagaflow_projection_status',
-    help: 'The projection’s state: 1 on the label of the current one (running, retrying, stalled)',
+    help: 'The projection’s state: 1 on the label of the current one (running, retrying, stalled, rebuilding)',
     labelNames: [...LABELS, 'status'],
     registers: [registry],
     async collect() {

@@ -91,7 +91,7 @@ export class ProjectionRunner {
       }
       const state = await readCheckpoint(pool, name, version);
       if (!state) throw new Error(`projection ${name} v${version} has no checkpoint row; was it set up?`);
-      if (state.status === 'stalled') return { then: 'poll' };
+      if (state.status === 'stalled' || state.status === 'rebuilding') return { then: 'poll' };
       if (this.isolateUntil && compareCheckpoints(state.checkpoint, this.isolateUntil) >= 0) this.isolateUntil = undefined;
       const page = await readAll(pool, contracts, {
         after: state.checkpoint,

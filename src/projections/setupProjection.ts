@@ -21,7 +21,7 @@ export interface SetupResult {
  */
 export async function setupProjection(pool: pg.Pool, projection: Projection): Promise<SetupResult> {
   const ddl = projection.setup(projection.tableNames);
-  const setupHash = createHash('sha256').update(ddl).digest('hex');
+  const setupHash = setupHashOf(projection);
   return withTransaction(pool, async (client) => {
     await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`sagaflow.projection-setup:${projection.name}`]);
     const { rows } = await client.query<{ setup_hash: string }>(`select setup_hash from ${CHECKPOINTS_TABLE} where name = $1 and version = $2`, [
@@ -51,4 +51,9 @@ export async function setupProjection(pool: pg.Pool, projection: Projection): Pr
     }
     return { created: !existing, activeVersion };
   });
+}
+
+/** What a version's tables are built by: a hash of its setup DDL for its own table names. */
+export function setupHashOf(projection: Projection): string {
+  return createHash('sha256').update(projection.setup(projection.tableNames)).digest('hex');
 }

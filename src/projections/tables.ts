@@ -18,3 +18,5 @@ export function versionedTableName(table: string, version: number): string {
 
 /** SQL function giving the advisory lock key whose holder applies a projection version. */
 export const LOCK_KEY_FUNCTION = 'sagaflow_projection_lock_key';
+export const BUILDS_TABLE = 'projection_builds';
+export const BUILD_PARTITIONS_TABLE = 'projection_build_partitions';

@@ -1,0 +1,116 @@
+/**
+ * `npm run bench:projections`: rebuilds order_summary from a log of order events and measures it
+ * beside the ceiling measured in the same run (one INSERT … SELECT … GROUP BY computing the same
+ * table), then the steady-state lag of the projection worker at a fixed append rate. The report
+ * goes to stdout (and bench/RESULTS.md with --write-results); progress goes to stderr.
+ */
+import pg from 'pg';
+import { contracts } from '../src/contracts';
+import { migrate } from '../src/db/migrate';
+import { createEventStore } from '../src/eventstore';
+import { createProjectionDaemon, rebuildProjection, setupProjection } from '../src/projections';
+import { orderSummary } from '../src/read-models';
+import { checkpointer, createFreshDatabase, dropDatabase } from './lib/databases';
+import { describeEnvironment } from './lib/environment';
+import { Rng } from './lib/payloads';
+import { writeResults } from './lib/results';
+import { parseProjectionBenchArgs, USAGE } from './projections/args';
+import { CEILING_TABLE, computeCeiling, differingRows } from './projections/ceiling';
+import { measureLag } from './projections/lag';
+import { COMPENSATED_EVENTS, HAPPY_EVENTS, HAPPY_PERCENT, orderLog } from './projections/orders';
+import { renderProjectionReport } from './projections/report';
+import { benchProcess, startBenchPostgres } from './lib/benchProcess';
+
+const DATABASE = 'bench_projections';
+const bench = benchProcess();
+const { log, shutdown } = bench;
+
+async function main(argv: readonly string[]): Promise<void> {
+  const args = parseProjectionBenchArgs(argv);
+  if (args === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const postgres = await startBenchPostgres(bench);
+  const admin = new pg.Pool({ connectionString: postgres.url, max: 2 });
+  shutdown.add(() => admin.end());
+  const environment = await describeEnvironment(admin, argv);
+  const settle = checkpointer(admin, log);
+  const url = await createFreshDatabase(admin, postgres.url, DATABASE);
+  shutdown.add(() => dropDatabase(admin, DATABASE));
+  await migrate(url);
+
+  const pool = new pg.Pool({ connectionString: url, max: args.partitions + 8 });
+  shutdown.add(() => pool.end());
+  const store = createEventStore(pool, { contracts });
+  const rng = new Rng('bench:projections');
+
+  log(`loading ${args.events.toLocaleString('en-US')} order events`);
+  const loadStarted = performance.now();
+  let shown = 0;
+  // The log is the fixture, not the measurement: its commits need not wait for the disk.
+  const loadPool = new pg.Pool({ connectionString: url, max: 4, options: '-c synchronous_commit=off' });
+  shutdown.add(() => loadPool.end());
+  const { imported } = await createEventStore(loadPool, { contracts, notify: false }).importEvents(orderLog(args.events, rng), {
+    concurrency: 4,
+    onProgress: (n) => {
+      if (n - shown >= args.events / 10) log(`  ${(shown = n).toLocaleString('en-US')} events loaded`);
+    },
+  });
+  const streams = Number((await pool.query<{ n: string }>('select count(distinct stream_id) as n from events')).rows[0]!.n);
+  log(`loaded ${imported.toLocaleString('en-US')} events in ${streams.toLocaleString('en-US')} streams in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
+  await pool.query('vacuum analyze events');
+
+  await setupProjection(pool, orderSummary);
+  await settle();
+  log(`rebuilding ${orderSummary.name} in ${args.partitions} partitions`);
+  let lastLogged = 0;
+  const rebuild = await rebuildProjection(pool, orderSummary, {
+    contracts,
+    partitions: args.partitions,
+    onProgress: ({ phase, done, total }) => {
+      if (done - lastLogged >= total / 10 || phase !== 'partitions') {
+        lastLogged = done;
+        log(`  ${phase}: ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')}`);
+      }
+    },
+  });
+  if (!rebuild.validation?.equal) throw new Error('the rebuilt order_summary differs from its verification');
+
+  await settle();
+  log('computing the ceiling: one INSERT … SELECT … GROUP BY');
+  const ceilingStarted = performance.now();
+  await computeCeiling(pool, orderSummary.tableNames.order_summary);
+  const ceilingMs = performance.now() - ceilingStarted;
+  const mismatches = await differingRows(pool, orderSummary.tableNames.order_summary, CEILING_TABLE);
+
+  log(`steady-state lag: ${args.rate} events/s for ${args.lagSeconds} s with the projection worker running`);
+  const daemon = createProjectionDaemon({ pool, connectionString: url, contracts, projections: [orderSummary], log: () => undefined });
+  await daemon.start();
+  let lag;
+  try {
+    lag = await measureLag(pool, store, orderSummary, rng, args.rate, args.lagSeconds);
+  } finally {
+    await daemon.stop();
+  }
+
+  const block = renderProjectionReport({
+    environment,
+    events: rebuild.events,
+    streams,
+    mix: `${HAPPY_PERCENT}% completed orders of ${HAPPY_EVENTS} events, ${100 - HAPPY_PERCENT}% declined and compensated of ${COMPENSATED_EVENTS}`,
+    partitions: args.partitions,
+    rebuild,
+    ceilingMs,
+    mismatches,
+    lag,
+    rate: args.rate,
+  });
+  await new Promise<void>((resolve, reject) => process.stdout.write(`${block}\n`, (error) => (error ? reject(error) : resolve())));
+  if (args.writeResults) {
+    writeResults(block);
+    log('written to bench/RESULTS.md');
+  }
+}
+
+bench.finish(main(process.argv.slice(2)), USAGE);

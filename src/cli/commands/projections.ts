@@ -1,0 +1,278 @@
+import os from 'node:os';
+import { SingleBar } from 'cli-progress';
+import { Option, type Command } from 'commander';
+import { processIo, type CliIo } from '../output';
+import pg from 'pg';
+import { loadConfig } from '../../config/env';
+import { contracts } from '../../contracts';
+import { stateDir } from '../../infra/paths';
+import { redactUrl, runningPostgresUrl } from '../../infra/postgres';
+import {
+  DEFAULT_BUILD_BATCH_SIZE,
+  DEFAULT_PARTITIONS,
+  MAX_PARTITIONS,
+  ProjectionCommandError,
+  projectionStatus,
+  rebuildProjection,
+  resumeProjection,
+  skipEvent,
+  verifyProjection,
+  type BuildProgress,
+  type Projection,
+  type ProjectionStatus,
+  type VerifyReport,
+} from '../../projections';
+import { readModels } from '../../read-models';
+import { CliError, EXIT, UsageError } from '../errors';
+import { positiveInteger } from '../parsers';
+
+interface JsonOption {
+  json?: boolean;
+}
+interface BuildCliOptions extends JsonOption {
+  partitions: number;
+  batchSize: number;
+}
+
+export function registerProjectionsCommands(program: Command, io: CliIo = processIo, projections: readonly Projection[] = readModels): void {
+  const write = io.stdout;
+  const group = program.command('projections').description('Status, rebuild, verify, skip and resume of the read-model projections');
+  const known = () => projections.map((p) => p.name).join(', ');
+  const projectionNamed = (name: string): Projection => {
+    const found = projections.find((p) => p.name === name);
+    if (!found) throw new UsageError(`<name>: no projection named ${JSON.stringify(name)}; known: ${known()}`);
+    return found;
+  };
+  const partitionsOption = () =>
+    new Option('--partitions <k>', `partitions folded at once, by hash of stream id (1–${MAX_PARTITIONS})`).default(DEFAULT_PARTITIONS).argParser(partitionCount);
+  const batchOption = () => new Option('--batch-size <n>', 'events per page and transaction').default(DEFAULT_BUILD_BATCH_SIZE).argParser(positiveInteger('--batch-size'));
+
+  group
+    .command('status')
+    .summary('State, position, lag and rate of every projection')
+    .description('Every deployed projection version: state, position, lag, rate and last error')
+    .option('--json', 'print the status as JSON')
+    .addHelpText('after', '\nExamples:\n  $ sagaflow projections status\n  $ sagaflow projections status --json')
+    .action(async (options: JsonOption) => {
+      await withDatabase(async (pool) => {
+        const rows = await projectionStatus(pool);
+        write(options.json ? json(rows) : renderStatus(rows));
+      });
+    });
+
+  group
+    .command('rebuild')
+    .summary('Rebuild a projection from the log without downtime, then swap it in')
+    .description(
+      'Rebuild a projection from the whole log while the current tables keep serving, then swap readers over in one transaction, ' +
+        'verify the new tables and drop the old ones. The code’s version if newer than the active one, else the active version in place. ' +
+        'An interrupted rebuild resumes from its partition checkpoints.',
+    )
+    .argument('<name>', `the projection (${known()})`)
+    .addOption(partitionsOption())
+    .addOption(batchOption())
+    .option('--keep-old', 'keep the replaced tables, unverified')
+    .option('--json', 'print the report as JSON')
+    .addHelpText('after', '\nExamples:\n  $ sagaflow projections rebuild order_summary\n  $ sagaflow projections rebuild order_timeline --partitions 8 --json')
+    .action(async (name: string, options: BuildCliOptions & { keepOld?: boolean }) => {
+      const projection = projectionNamed(name);
+      const exitCode = await withDatabase(async (pool) => {
+        await requireBuildTables(pool);
+        const bar = progressBar(`rebuild ${name}`);
+        const report = await rebuildProjection(pool, projection, {
+          contracts,
+          partitions: options.partitions,
+          batchSize: options.batchSize,
+          keepOld: options.keepOld ?? false,
+          onProgress: bar.update,
+        }).finally(bar.stop);
+        if (options.json) write(json(report));
+        else {
+          const how = report.mode === 'replace' ? `v${report.version} rebuilt in place` : `v${report.version} built${report.previousVersion ? ` to replace v${report.previousVersion}` : ''}`;
+          const old = report.oldTables.length === 0 ? '' : report.oldTablesDropped ? `; dropped ${report.oldTables.join(', ')}` : `; kept ${report.oldTables.join(', ')}`;
+          write(`${name}: ${how}${report.resumed ? ' (resumed)' : ''}, ${report.events} events to global position ${report.checkpoint.globalPosition}; readers see it${old}\n`);
+          if (report.validation && !report.validation.equal) write(renderDifferences(report.validation));
+        }
+        return report.validation && !report.validation.equal ? EXIT.failed : EXIT.ok;
+      });
+      if (exitCode !== EXIT.ok) throw new CliError(`${name}: the rebuilt tables differ from a recomputation; the replaced tables are kept`);
+    });
+
+  group
+    .command('verify')
+    .summary('Compare a projection with a recomputation from the log; --repair rebuilds it')
+    .description(
+      'Recompute a projection from the log into scratch tables and compare it with the live tables (row counts and a content hash per slice of rows); ' +
+        'prints the keys of differing rows and exits 1 when they differ',
+    )
+    .argument('<name>', `the projection (${known()})`)
+    .option('--repair', 'when they differ, rebuild the projection in place')
+    .addOption(partitionsOption())
+    .addOption(batchOption())
+    .option('--json', 'print the report as JSON')
+    .addHelpText('after', '\nExamples:\n  $ sagaflow projections verify order_summary\n  $ sagaflow projections verify inventory_levels --repair')
+    .action(async (name: string, options: BuildCliOptions & { repair?: boolean }) => {
+      const projection = projectionNamed(name);
+      const exitCode = await withDatabase(async (pool) => {
+        await requireBuildTables(pool);
+        const settings = { contracts, partitions: options.partitions, batchSize: options.batchSize };
+        const bar = progressBar(`verify ${name}`);
+        const report = await verifyProjection(pool, projection, { ...settings, onProgress: bar.update }).finally(bar.stop);
+        let repaired: VerifyReport | undefined;
+        if (!report.equal && options.repair) {
+          const repairBar = progressBar(`repair ${name}`);
+          const rebuilt = await rebuildProjection(pool, projection, { ...settings, onProgress: repairBar.update }).finally(repairBar.stop);
+          repaired = rebuilt.validation;
+        }
+        if (options.json) write(json(repaired ? { ...report, repaired: repaired.equal } : report));
+        else {
+          write(report.equal ? `${name} v${report.version}: equal to a recomputation at global position ${report.checkpoint.globalPosition}\n` : renderDifferences(report));
+          if (repaired) write(repaired.equal ? `${name}: repaired by a rebuild; it now equals a recomputation\n` : `${name}: still differs after the rebuild\n`);
+        }
+        return report.equal || repaired?.equal ? EXIT.ok : EXIT.failed;
+      });
+      if (exitCode !== EXIT.ok) throw new CliError(`${name} differs from a recomputation of the log${options.repair ? ', even after a rebuild' : ' (--repair rebuilds it)'}`);
+    });
+
+  group
+    .command('skip')
+    .summary('Pass over an event, recording who and why')
+    .description('Pass over the event at a global position (typically the one a projection stalled on), recording who and why')
+    .argument('<name>', `the projection (${known()})`)
+    .argument('<position>', 'the event’s global position', positiveInteger('<position>'))
+    .requiredOption('--reason <text>', 'why the event may be passed over (recorded)')
+    .option('--by <who>', 'who decided it (recorded)', defaultActor())
+    .option('--json', 'print the skipped event as JSON')
+    .addHelpText('after', '\nExamples:\n  $ sagaflow projections skip order_summary 81234 --reason "payload from the broken importer, fixed upstream" --by ana')
+    .action(async (name: string, position: number, options: JsonOption & { reason: string; by: string }) => {
+      projectionNamed(name);
+      if (options.reason.trim() === '') throw new UsageError('--reason: must be a non-empty text');
+      if (options.by.trim() === '') throw new UsageError('--by: must be a non-empty text');
+      await withDatabase(async (pool) => {
+        const skipped = await skipEvent(pool, name, position, { reason: options.reason, actor: options.by });
+        write(
+          options.json
+            ? json(skipped)
+            : `${name} v${skipped.version}: skipped ${skipped.eventType} ${skipped.eventId} at ${position} in ${skipped.streamId}${skipped.resumed ? '; the projection runs on' : ''}\n`,
+        );
+      });
+    });
+
+  group
+    .command('resume')
+    .summary('Set a stalled projection running again')
+    .description('Set a stalled projection running again, to retry the event it stalled on (after a fix)')
+    .argument('<name>', `the projection (${known()})`)
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  $ sagaflow projections resume order_summary')
+    .action(async (name: string, options: JsonOption) => {
+      projectionNamed(name);
+      await withDatabase(async (pool) => {
+        const resumed = await resumeProjection(pool, name);
+        write(options.json ? json({ name, resumed }) : resumed ? `${name}: running again\n` : `${name}: was not stalled; nothing to do\n`);
+      });
+    });
+}
+
+function partitionCount(raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_PARTITIONS) throw new UsageError(`--partitions must be a whole number from 1 to ${MAX_PARTITIONS}, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+function defaultActor(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}
+
+/**
+ * DATABASE_URL, else the local dev stack's PostgreSQL when it is running (never started from here:
+ * an operator command must not bring up a database of its own).
+ */
+async function withDatabase<T>(work: (pool: pg.Pool) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const url = config.databaseUrl ?? runningPostgresUrl(stateDir('dev', 'postgres'));
+  if (!url) throw new CliError('no PostgreSQL to talk to: set DATABASE_URL, or start the local stack with `npm run dev`');
+  const pool = new pg.Pool({ connectionString: url, max: MAX_PARTITIONS + 4, connectionTimeoutMillis: 5_000, application_name: 'sagaflow cli' });
+  pool.on('error', () => undefined); // a dropped idle connection fails the next query, which reports it
+  try {
+    await pool.query('select 1').catch((error: Error) => {
+      throw new CliError(`cannot reach PostgreSQL at ${redactUrl(url)}: ${error.message}`);
+    });
+    return await work(pool);
+  } catch (error) {
+    // The engine's refusals are the user's to act on: one line, exit 1.
+    if (error instanceof ProjectionCommandError) throw new CliError(error.message);
+    throw error;
+  } finally {
+    await pool.end();
+  }
+}
+
+async function requireBuildTables(pool: pg.Pool): Promise<void> {
+  const { rows } = await pool.query<{ present: boolean }>(`select to_regclass('projection_builds') is not null as present`);
+  if (!rows[0]!.present) throw new CliError('the database schema predates projection rebuilds: run `npm run migrate` (or start a worker, which migrates) first');
+}
+
+/** A progress bar on stderr (drawn only on a terminal) with events/s and ETA over the events to fold. */
+function progressBar(label: string): { update: (progress: BuildProgress) => void; stop: () => void } {
+  const bar = new SingleBar(
+    {
+      format: `${label} |{bar}| {percentage}% {value}/{total} events | {rate} events/s | ETA {eta_formatted} | {phase}`,
+      stream: process.stderr,
+      hideCursor: true,
+      etaBuffer: 50,
+    },
+    undefined,
+  );
+  let started: { at: number; done: number } | undefined;
+  return {
+    update(progress) {
+      if (!started) {
+        started = { at: performance.now(), done: progress.done };
+        bar.start(Math.max(progress.total, 1), progress.done, { rate: 0, phase: progress.phase });
+        return;
+      }
+      const seconds = (performance.now() - started.at) / 1000;
+      const rate = seconds > 0 ? Math.round((progress.done - started.done) / seconds) : 0;
+      if (progress.done > bar.getTotal()) bar.setTotal(progress.done);
+      bar.update(progress.done, { rate, phase: progress.phase });
+    },
+    stop: () => bar.stop(),
+  };
+}
+
+function renderStatus(rows: readonly ProjectionStatus[]): string {
+  if (rows.length === 0) return 'no projection is deployed yet\n';
+  const header = ['name', 'version', 'status', 'position', 'lag events', 'lag ms', 'events/s', 'last error'];
+  const lines = rows.map((s) => [
+    s.name,
+    `v${s.version}${s.active ? ' (active)' : ''}`,
+    `${s.status}${s.owned ? '' : ' (no worker)'}`,
+    String(s.checkpoint.globalPosition),
+    String(s.lagEvents),
+    String(s.lagMs),
+    s.eventsPerSecond.toFixed(1),
+    s.lastError ? `${s.failedEvent ? `#${s.failedEvent.globalPosition}: ` : ''}${s.lastError.replace(/\s+/g, ' ').slice(0, 120)}` : '',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((line) => line[i]!.length)));
+  return [header, ...lines].map((cells) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+function renderDifferences(report: VerifyReport): string {
+  const lines = [`${report.name} v${report.version} DIFFERS from a recomputation at global position ${report.checkpoint.globalPosition}:`];
+  for (const table of report.tables) {
+    if (table.differingPartitions.length === 0) continue;
+    lines.push(`  ${table.table}: ${table.liveRows} rows live, ${table.recomputedRows} recomputed; differing slices ${table.differingPartitions.join(', ')}`);
+    for (const row of table.differences) {
+      const key = Object.entries(row.key).map(([column, value]) => `${column}=${String(value)}`).join(' ');
+      lines.push(`    ${row.difference === 'changed' ? 'changed' : row.difference === 'missing' ? 'missing from the live table' : 'extra in the live table'}: ${key}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;

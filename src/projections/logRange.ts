@@ -1,0 +1,75 @@
+import type pg from 'pg';
+import { EVENT_COLUMNS, toStoredEvent, type EventRow } from '../eventstore/eventRows';
+import { EVENTS_TABLE } from '../eventstore/tables';
+import { checkpointOf, type Checkpoint, type ContractRegistry, type ReadAllPage } from '../eventstore';
+
+/** One of `count` slices of the log by hash of stream id: every event of a stream falls in the same slice. */
+export interface LogPartition {
+  index: number;
+  count: number;
+}
+
+/** The slice of a stream id, in SQL; kept here alone so that every reader and every digest agrees. */
+export function partitionOfSql(text: string, count: string): string {
+  // The mask keeps the hash non-negative, so the remainder is a slice number.
+  return `((hashtextextended(${text}, 0) & 9223372036854775807) % ${count})`;
+}
+
+export interface RangeOptions {
+  after: Checkpoint;
+  /** Last point included. Must lie below every transaction in flight when it was taken (see `gapSafeTip`). */
+  upTo: Checkpoint;
+  eventTypes: readonly string[];
+  limit: number;
+  partition?: LogPartition;
+}
+
+/**
+ * A page of the log between two points of its global order, optionally one partition of it. No
+ * gap check is needed: `upTo` was read below the oldest transaction in flight, so nothing can still
+ * commit inside the range.
+ */
+export async function readRange(db: pg.Pool | pg.PoolClient, contracts: ContractRegistry, options: RangeOptions): Promise<ReadAllPage> {
+  const { after, upTo, eventTypes, limit, partition } = options;
+  const params: unknown[] = [after.transactionId, after.globalPosition, upTo.transactionId, upTo.globalPosition, [...eventTypes], limit];
+  if (partition) params.push(partition.count, partition.index);
+  const { rows } = await db.query<EventRow>(
+    `select ${EVENT_COLUMNS} from ${EVENTS_TABLE} e
+      where (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+        and (e.transaction_id, e.global_position) <= ($3::text::xid8, $4::bigint)
+        and e.event_type = any($5::text[])
+        ${partition ? `and ${partitionOfSql('e.stream_id', '$7::bigint')} = $8` : ''}
+      order by e.transaction_id, e.global_position
+      limit $6`,
+    params,
+  );
+  const events = rows.map((row) => toStoredEvent(row, contracts));
+  const last = events[events.length - 1];
+  return { events, checkpoint: last ? checkpointOf(last) : after };
+}
+
+/**
+ * The last event every later commit will sort after: the newest event of a transaction older than
+ * every transaction still in flight. Undefined when there is none yet.
+ */
+export async function gapSafeTip(db: pg.Pool | pg.PoolClient): Promise<Checkpoint | undefined> {
+  const { rows } = await db.query<{ transaction_id: string; global_position: string }>(
+    `select e.transaction_id::text as transaction_id, e.global_position from ${EVENTS_TABLE} e
+      where e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+      order by e.transaction_id desc, e.global_position desc limit 1`,
+  );
+  const row = rows[0];
+  return row ? { transactionId: row.transaction_id, globalPosition: Number(row.global_position) } : undefined;
+}
+
+/** Events of these types in (after, upTo]: how much a build has to fold. */
+export async function countRange(db: pg.Pool | pg.PoolClient, after: Checkpoint, upTo: Checkpoint, eventTypes: readonly string[]): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(
+    `select count(*) as n from ${EVENTS_TABLE} e
+      where (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+        and (e.transaction_id, e.global_position) <= ($3::text::xid8, $4::bigint)
+        and e.event_type = any($5::text[])`,
+    [after.transactionId, after.globalPosition, upTo.transactionId, upTo.globalPosition, [...eventTypes]],
+  );
+  return Number(rows[0]!.n);
+}

@@ -1,0 +1,30 @@
+import pg from 'pg';
+import { contracts } from '../../src/contracts';
+import { rebuildProjection } from '../../src/projections';
+import { readModels } from '../../src/read-models';
+import { applicationCounter } from './projections';
+
+/**
+ * A rebuild in a child process, for tests that kill it: rebuilds PROJECTION in PARTITIONS
+ * partitions of BATCH_SIZE-event pages and SIGKILLs itself after KILL_AFTER_PAGES committed pages.
+ */
+async function main(): Promise<void> {
+  const projection = [...readModels, applicationCounter].find((p) => p.name === process.env.PROJECTION)!;
+  const killAfter = Number(process.env.KILL_AFTER_PAGES ?? 'Infinity');
+  let pages = 0;
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL! });
+  await rebuildProjection(pool, projection, {
+    contracts,
+    partitions: Number(process.env.PARTITIONS ?? '4'),
+    batchSize: Number(process.env.BATCH_SIZE ?? '50'),
+    afterPartitionPage: () => {
+      if (++pages >= killAfter) process.kill(process.pid, 'SIGKILL');
+    },
+  });
+  await pool.end();
+}
+
+main().catch((error: unknown) => {
+  console.error((error as Error).stack ?? String(error));
+  process.exit(1);
+});
