@@ -1,4 +1,4 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PlaceOrderInput } from '../../src/contracts/orderCommands';
 import { fastRetry, stepRetry } from '../../src/saga/retryPolicies';
 import type { BareActivities } from './bareActivities';
@@ -7,7 +7,7 @@ const normal = proxyActivities<BareActivities>({ startToCloseTimeout: '10 second
 const fast = proxyActivities<BareActivities>({ startToCloseTimeout: '5 seconds', retry: fastRetry });
 
 /**
- * The order process written by hand with no toolkit: the same four external calls with the same
+ * The order process written by hand with no toolkit: the same five external calls with the same
  * timeouts and retries, undone in reverse on failure, but no events, no search attributes, no
  * step table and no compensation for a step whose reply was lost. What a workflow costs at least.
  */
@@ -22,6 +22,8 @@ export async function bareOrderFulfillment(input: PlaceOrderInput): Promise<{ ou
   try {
     const { reservationId } = await act.bareReserve({ ...call('reserveInventory'), orderId, items: lines });
     undo.push(() => act.bareRelease({ ...call('releaseInventory'), orderId, reservationId }));
+    const { score, rejected } = await act.bareScreen({ ...call('screenOrder'), orderId, customerId, amountCents });
+    if (rejected) throw ApplicationFailure.nonRetryable(`fraud screening refused the order (score ${score})`);
     const { paymentId } = await act.bareAuthorize({ ...call('authorizePayment'), orderId, customerId, amountCents, currency });
     undo.push(() => act.bareVoid({ ...call('voidPayment'), paymentId }));
     const { shipmentId } = await act.bareShip({ ...call('createShipment'), orderId, items: lines });
