@@ -1,3 +1,4 @@
+import { parseFlags, UsageError } from './flags';
 import { SUBJECT_NAMES, type SubjectName } from './subjects/subject';
 
 export interface BenchArgs {
@@ -13,45 +14,25 @@ export const USAGE = `usage: npm run bench:eventstore -- [--subjects ${SUBJECT_N
   --scale          multiplies every row's call count; 0.2 for a quick run (default 1)
   --write-results  also write the report into bench/RESULTS.md, replacing the previous one`;
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError } from './flags';
 
 export function parseArgs(argv: readonly string[]): BenchArgs | 'help' {
-  const args: BenchArgs = { subjects: [...SUBJECT_NAMES], scale: 1, writeResults: false };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--help':
-      case '-h':
-        return 'help';
-      case '--subjects': {
-        const names = value().split(',').map((name) => name.trim()).filter(Boolean);
-        const unknown = names.filter((name) => !(SUBJECT_NAMES as readonly string[]).includes(name));
-        if (unknown.length > 0 || names.length === 0) {
-          throw new UsageError(`--subjects takes a list from ${SUBJECT_NAMES.join(', ')}; got ${names.join(',') || 'nothing'}`);
-        }
-        args.subjects = [...new Set(names)] as SubjectName[];
-        break;
-      }
-      case '--scale': {
-        const raw = value();
-        const scale = Number(raw);
-        if (!Number.isFinite(scale) || scale <= 0) throw new UsageError(`--scale must be a positive number, got ${raw}`);
-        args.scale = scale;
-        break;
-      }
-      case '--write-results':
-        args.writeResults = true;
-        break;
-      default:
-        throw new UsageError(`unknown argument ${argv[i]}`);
-    }
-  }
-  return args;
+  return parseFlags<BenchArgs>(argv, { subjects: [...SUBJECT_NAMES], scale: 1, writeResults: false }, {
+    '--subjects': { key: 'subjects', kind: 'value', parse: parseSubjects },
+    '--scale': { key: 'scale', kind: 'value', parse: parseScale },
+    '--write-results': { key: 'writeResults', kind: 'switch' },
+  });
+}
+
+function parseSubjects(raw: string): SubjectName[] {
+  const names = raw.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !(SUBJECT_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) throw new UsageError(`--subjects takes a list from ${SUBJECT_NAMES.join(', ')}; got ${names.join(',') || 'nothing'}`);
+  return [...new Set(names)] as SubjectName[];
+}
+
+function parseScale(raw: string): number {
+  const scale = Number(raw);
+  if (!Number.isFinite(scale) || scale <= 0) throw new UsageError(`--scale must be a positive number, got ${raw}`);
+  return scale;
 }

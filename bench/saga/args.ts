@@ -1,4 +1,4 @@
-import { UsageError } from '../lib/args';
+import { parseFlags } from '../lib/flags';
 
 export interface SagaBenchArgs {
   sagas: number;
@@ -15,36 +15,10 @@ export const USAGE = `usage: npm run bench:saga -- [--sagas 200] [--concurrency 
   --write-results  also write the report into bench/RESULTS.md, replacing the previous one`;
 
 export function parseSagaBenchArgs(argv: readonly string[]): SagaBenchArgs | 'help' {
-  const args: SagaBenchArgs = { sagas: 200, concurrency: 32, rounds: 3, writeResults: false };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
-    const count = (name: keyof SagaBenchArgs, max: number): number => {
-      const raw = inline ?? argv[++i];
-      const value = Number(raw);
-      if (raw === undefined || !Number.isInteger(value) || value < 1 || value > max) {
-        throw new UsageError(`${flag} must be a whole number from 1 to ${max}, got ${raw ?? 'nothing'}`);
-      }
-      return value;
-    };
-    switch (flag) {
-      case '--help':
-      case '-h':
-        return 'help';
-      case '--sagas':
-        args.sagas = count('sagas', 100_000);
-        break;
-      case '--concurrency':
-        args.concurrency = count('concurrency', 1_000);
-        break;
-      case '--rounds':
-        args.rounds = count('rounds', 100);
-        break;
-      case '--write-results':
-        args.writeResults = true;
-        break;
-      default:
-        throw new UsageError(`unknown argument ${argv[i]}`);
-    }
-  }
-  return args;
+  return parseFlags<SagaBenchArgs>(argv, { sagas: 200, concurrency: 32, rounds: 3, writeResults: false }, {
+    '--sagas': { key: 'sagas', kind: 'count', min: 1, max: 100_000 },
+    '--concurrency': { key: 'concurrency', kind: 'count', min: 1, max: 1_000 },
+    '--rounds': { key: 'rounds', kind: 'count', min: 1, max: 100 },
+    '--write-results': { key: 'writeResults', kind: 'switch' },
+  });
 }
