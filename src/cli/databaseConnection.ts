@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { createPool } from '../config/connections';
 import type { SagaflowConfig } from '../config/env';
 import { stateDir } from '../infra/paths';
-import { redactUrl, runningEmbeddedPostgresUrl } from '../infra/postgres';
+import { redactUrl, runningPostgresUrl } from '../infra/postgres';
 import { CliError } from './errors';
 
 /**
@@ -10,10 +10,12 @@ import { CliError } from './errors';
  * running, and closes the pool after it. The first query proves the connection, so a database that
  * does not answer is one clear line.
  */
-export async function withDatabase<T>(config: SagaflowConfig, work: (pool: pg.Pool) => Promise<T>): Promise<T> {
-  const url = config.databaseUrl ?? runningEmbeddedPostgresUrl(stateDir('dev', 'postgres'));
+export async function withDatabase<T>(config: SagaflowConfig, work: (pool: pg.Pool) => Promise<T>, { maxConnections = 2 }: { maxConnections?: number } = {}): Promise<T> {
+  // Never started from here: an operator command must not bring up a database of its own.
+  const url = config.databaseUrl ?? runningPostgresUrl(stateDir('dev', 'postgres'));
   if (!url) throw new CliError('no PostgreSQL to talk to: set DATABASE_URL, or start the local stack with `npm run dev`');
-  const pool = createPool(url, config, { max: 2, connectionTimeoutMillis: 5_000, application_name: 'sagaflow cli' });
+  const pool = createPool(url, config, { max: maxConnections, connectionTimeoutMillis: 5_000, application_name: 'sagaflow cli' });
+  pool.on('error', () => undefined); // a dropped idle connection fails the next query, which reports it
   try {
     try {
       await pool.query('select 1');

@@ -157,15 +157,6 @@ async function ensureDatabase(port: number, database: string): Promise<void> {
   }
 }
 
-/**
- * The application database of the embedded PostgreSQL running on this cluster directory (the local
- * dev stack's), if one is running; looks only, starts nothing.
- */
-export function runningEmbeddedPostgresUrl(dataDir: string, database = 'sagaflow'): string | undefined {
-  const running = runningServer(accessibleDataDir(dataDir));
-  return running ? connectionString(running.port, database) : undefined;
-}
-
 function runningServer(dataDir: string): { pid: number; port: number } | undefined {
   let lines: string[];
   try {

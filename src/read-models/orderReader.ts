@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { OrderItem } from '../contracts';
 import { businessKey } from '../contracts/fields';
 import { InvalidArgumentError, waitForProjection, type Checkpoint } from '../projections';
-import { orderSummary, type OrderOutcome, type OrderSagaStatus } from './orderSummary';
+import { orderSummary, type OrderOutcome, type OrderSagaStatus, type OrderSummaryRow } from './orderSummary';
 
 /** An order as the order_summary read model holds it. */
 export interface OrderView {
@@ -33,22 +33,13 @@ export interface GetOrderOptions {
   timeoutMs?: number;
 }
 
-interface OrderSummarySelect {
-  order_id: string;
-  customer_id: string | null;
-  status: OrderSagaStatus;
+/** A row of the view as node-postgres returns it: bigints as strings, timestamps as dates. */
+type OrderSummarySelect = Omit<OrderSummaryRow, 'stream_id' | 'total_cents' | 'last_stream_version' | 'placed_at' | 'updated_at'> & {
   total_cents: string | null;
-  currency: string | null;
-  items: OrderItem[];
-  outcome: OrderOutcome | null;
-  failed_step: string | null;
-  failure_reason: string | null;
-  resolved_by: string | null;
-  last_event_type: string;
   last_stream_version: string;
   placed_at: Date | null;
   updated_at: Date;
-}
+};
 
 /** App code's reads of orders, from the order_summary read model. */
 export function createOrderReader(pool: pg.Pool) {

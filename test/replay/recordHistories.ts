@@ -44,7 +44,7 @@ async function record(set: string, only: string | undefined): Promise<void> {
     shutdown.exit(0);
   } catch (error) {
     log(`histories:record failed: ${error instanceof InvalidArgumentError ? error.message : ((error as Error).stack ?? String(error))}`);
-    shutdown.exit(1);
+    shutdown.exit(error instanceof InvalidArgumentError ? 2 : 1);
   }
 }
 

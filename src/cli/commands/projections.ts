@@ -1,12 +1,9 @@
 import os from 'node:os';
 import { SingleBar } from 'cli-progress';
 import { Option, type Command } from 'commander';
-import { processIo, type CliIo } from '../output';
 import pg from 'pg';
 import { loadConfig } from '../../config/env';
 import { contracts } from '../../contracts';
-import { stateDir } from '../../infra/paths';
-import { redactUrl, runningPostgresUrl } from '../../infra/postgres';
 import {
   DEFAULT_BUILD_BATCH_SIZE,
   DEFAULT_PARTITIONS,
@@ -23,7 +20,9 @@ import {
   type VerifyReport,
 } from '../../projections';
 import { readModels } from '../../read-models';
+import { withDatabase as withCliDatabase } from '../databaseConnection';
 import { CliError, EXIT, UsageError } from '../errors';
+import { processIo, type CliIo } from '../output';
 import { positiveInteger } from '../parsers';
 
 interface JsonOption {
@@ -188,27 +187,13 @@ function defaultActor(): string {
   }
 }
 
-/**
- * DATABASE_URL, else the local dev stack's PostgreSQL when it is running (never started from here:
- * an operator command must not bring up a database of its own).
- */
+/** The shared CLI database, with room for a rebuild's partitions; the engine's refusals become one-line errors (exit 1). */
 async function withDatabase<T>(work: (pool: pg.Pool) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const url = config.databaseUrl ?? runningPostgresUrl(stateDir('dev', 'postgres'));
-  if (!url) throw new CliError('no PostgreSQL to talk to: set DATABASE_URL, or start the local stack with `npm run dev`');
-  const pool = new pg.Pool({ connectionString: url, max: MAX_PARTITIONS + 4, connectionTimeoutMillis: 5_000, application_name: 'sagaflow cli' });
-  pool.on('error', () => undefined); // a dropped idle connection fails the next query, which reports it
   try {
-    await pool.query('select 1').catch((error: Error) => {
-      throw new CliError(`cannot reach PostgreSQL at ${redactUrl(url)}: ${error.message}`);
-    });
-    return await work(pool);
+    return await withCliDatabase(loadConfig(), work, { maxConnections: MAX_PARTITIONS + 4 });
   } catch (error) {
-    // The engine's refusals are the user's to act on: one line, exit 1.
     if (error instanceof ProjectionCommandError) throw new CliError(error.message);
     throw error;
-  } finally {
-    await pool.end();
   }
 }
 
