@@ -26,6 +26,18 @@ export interface ProjectionDefinition<Table extends string = string> {
    * row last applied), so that applying the same batch again changes nothing.
    */
   apply(events: StoredEvent[], tx: pg.PoolClient, tables: TableNames<Table>): Promise<void>;
+  /**
+   * Optional set-based fold for rebuilds: statements computing, from the events in a relation named
+   * `log`, the rows `apply` would leave after exactly those events, inserted into the empty tables.
+   * A rebuild runs them once per partition (the events of a slice of the streams, by hash of stream
+   * id), so each row must come from one stream's events. `log` has the columns of the events table
+   * (global_position, transaction_id, event_id, stream_id, stream_type, version, event_type,
+   * schema_version, data, metadata, created_at) and holds the stored payloads: a rebuild takes this
+   * path only when every event of `eventTypes` is stored at its contract's latest version, and folds
+   * through `apply` otherwise. `apply` stays the reference: a rebuild verifies the tables against it
+   * before dropping the ones it replaced, and `projections verify` always folds through `apply`.
+   */
+  foldInSql?(tables: TableNames<Table>): readonly string[];
 }
 
 /** A projection ready for the engine: its definition with the versioned table names resolved. */
@@ -59,6 +71,7 @@ export function defineProjection<const Table extends string>(definition: Project
   if (new Set(definition.tables).size !== definition.tables?.length) problems.push('tables: must not repeat a name');
   if (typeof definition.setup !== 'function') problems.push('setup: must be a function returning DDL');
   if (typeof definition.apply !== 'function') problems.push('apply: must be a function');
+  if (definition.foldInSql !== undefined && typeof definition.foldInSql !== 'function') problems.push('foldInSql: must be a function returning SQL statements, or absent');
   if (problems.length > 0) throw new InvalidProjectionError(`${where} is invalid:\n  ${problems.join('\n  ')}`);
 
   const tableNames = Object.fromEntries(definition.tables.map((table) => [table, versionedTableName(table, definition.version)])) as TableNames<Table>;

@@ -15,6 +15,7 @@ export { parseEngineOptions, InvalidOptionsError, type EngineOptions, type Engin
 export * from './errors';
 export { versionedTableName } from './tables';
 export { rebuildProjection, type RebuildMode, type RebuildOptions, type RebuildReport } from './rebuildProjection';
+export type { FoldChoice } from './sqlFold';
 export { verifyProjection, type TableVerdict, type VerifyOptions, type VerifyReport } from './verifyProjection';
 export { DEFAULT_BUILD_BATCH_SIZE, DEFAULT_PARTITIONS, MAX_PARTITIONS, type BuildPhase, type BuildProgress } from './buildSession';
 export type { DifferingRow } from './tableDigest';

@@ -10,6 +10,7 @@ import { ProjectionCommandError, ProjectionSetupChangedError } from './errors';
 import { foldCatchUp, foldPartitions, foldRemainder, type BuildTarget, type FoldSettings } from './foldBuild';
 import { countRange, gapSafeTip } from './logRange';
 import { setupHashOf } from './setupProjection';
+import { foldPartitionsInSql, planSqlFold, type FoldChoice } from './sqlFold';
 import { CHECKPOINTS_TABLE, THROUGHPUT_TABLE, versionedTableName } from './tables';
 import { withTransaction } from './transaction';
 import { verifyProjection, type VerifyReport } from './verifyProjection';
@@ -18,6 +19,11 @@ export interface RebuildOptions extends BuildOptionsBase {
   contracts: ContractRegistry;
   /** Leave the replaced tables in place, unvalidated (default: validate, then drop them). */
   keepOld?: boolean;
+  /**
+   * auto (the default): partitions are folded by the projection's `foldInSql` statements when it
+   * declares them and the log allows it (see `planSqlFold`), else through `apply`; handler: always through `apply`.
+   */
+  fold?: FoldChoice;
   log?: (line: string) => void;
   /** Test seam: runs after each partition page has committed. */
   afterPartitionPage?: FoldSettings['afterPartitionPage'];
@@ -38,6 +44,8 @@ export interface RebuildReport {
   previousVersion: number | undefined;
   /** True when it carried on an interrupted rebuild from its partition checkpoints. */
   resumed: boolean;
+  /** How this run folded the partitions: those done by the projection's statements, and why the others went through `apply`. */
+  fold: { sqlPartitions: number[]; handlerReason: string | undefined };
   /** Where the rebuilt tables stood when readers were switched to them. */
   checkpoint: Checkpoint;
   /** Events of the projection's types up to that point. */
@@ -57,7 +65,8 @@ const RETIRED_SUFFIX = 'retired';
  * Rebuilds a projection from the whole log without stopping readers or the worker applying the
  * active version:
  * 1. fixes a bound, the gap-safe tip of the log now, and folds the log up to it in K partitions by
- *    hash of stream id, each with its own checkpoint (a crash resumes each where it stopped);
+ *    hash of stream id, each with its own checkpoint (a crash resumes each where it stopped): by the
+ *    projection's set-based statements where it has them, else page by page through `apply`;
  * 2. catches up in one stream from the bound to the tip;
  * 3. in one transaction, folds what is left and switches readers to the new tables;
  * 4. verifies the new tables against a fresh recomputation and drops the replaced ones if equal.
@@ -82,7 +91,7 @@ export async function rebuildProjection(pool: pg.Pool, projection: Projection, o
 
     const prepared = await prepareBuild(pool, projection, mode, partitions, log);
     const { build, tables, resumed } = prepared;
-    const target: BuildTarget = { projection, tables, build };
+    let target: BuildTarget = { projection, tables, build };
     let done = build.partitions.reduce((sum, p) => sum + p.eventsDone, 0);
     const progress = (phase: BuildProgress['phase'], total: number) => (events: number) => options.onProgress?.({ phase, done: (done += events), total });
     const settings: FoldSettings = {
@@ -95,6 +104,10 @@ export async function rebuildProjection(pool: pg.Pool, projection: Projection, o
     options.onProgress?.({ phase: 'partitions', done, total: build.eventsToBound });
 
     const timer = stopwatch();
+    const plan = await planSqlFold(pool, target, options.contracts, options.fold ?? 'auto');
+    if (plan.partitions.length > 0) log(`folding partitions ${plan.partitions.join(', ')} with the projection's SQL statements`);
+    if (plan.handlerReason) log(`folding through apply: ${plan.handlerReason}`);
+    target = { ...target, build: await foldPartitionsInSql(target, settings, plan) };
     await foldPartitions(target, settings);
     const partitionsMs = timer();
     await foldCatchUp(target, { ...settings, onPage: progress('catch-up', build.eventsToBound) }, 'tip');
@@ -127,6 +140,7 @@ export async function rebuildProjection(pool: pg.Pool, projection: Projection, o
       mode,
       previousVersion,
       resumed,
+      fold: { sqlPartitions: plan.partitions, handlerReason: plan.handlerReason },
       checkpoint: swapped.checkpoint,
       events: swapped.events,
       durationsMs: { partitions: partitionsMs, catchUp: catchUpMs, swap: swapMs, validate: timer() },

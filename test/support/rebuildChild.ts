@@ -1,12 +1,12 @@
 import pg from 'pg';
 import { contracts } from '../../src/contracts';
-import { rebuildProjection } from '../../src/projections';
+import { rebuildProjection, type FoldChoice } from '../../src/projections';
 import { readModels } from '../../src/read-models';
 import { applicationCounter } from './projections';
 
 /**
  * A rebuild in a child process, for tests that kill it: rebuilds PROJECTION in PARTITIONS
- * partitions of BATCH_SIZE-event pages and SIGKILLs itself after KILL_AFTER_PAGES committed pages.
+ * partitions of BATCH_SIZE-event pages (folding as FOLD says) and SIGKILLs itself after KILL_AFTER_PAGES committed pages.
  */
 async function main(): Promise<void> {
   const projection = [...readModels, applicationCounter].find((p) => p.name === process.env.PROJECTION)!;
@@ -17,6 +17,7 @@ async function main(): Promise<void> {
     contracts,
     partitions: Number(process.env.PARTITIONS ?? '4'),
     batchSize: Number(process.env.BATCH_SIZE ?? '50'),
+    fold: (process.env.FOLD ?? 'auto') as FoldChoice,
     afterPartitionPage: () => {
       if (++pages >= killAfter) process.kill(process.pid, 'SIGKILL');
     },

@@ -1,0 +1,104 @@
+import type pg from 'pg';
+import { compareCheckpoints, START, type ContractRegistry } from '../eventstore';
+import { EVENTS_TABLE } from '../eventstore/tables';
+import { advancePartition, lockPartition, type BuildState } from './buildState';
+import type { BuildTarget, FoldSettings } from './foldBuild';
+import { ProjectionError } from './errors';
+import { partitionOfSql } from './logRange';
+import { withTransaction } from './transaction';
+
+/** auto: fold in SQL where the projection declares how and the log allows it; handler: always through `apply`. */
+export type FoldChoice = 'auto' | 'handler';
+
+export interface SqlFoldPlan {
+  /** Partitions folded by the projection's own statements, each in one transaction. */
+  partitions: number[];
+  /** Events of the projection's types in each partition, up to the bound. */
+  events: Map<number, number>;
+  /** Why the other partitions (or all of them) fold through `apply`; undefined when none do. */
+  handlerReason: string | undefined;
+}
+
+// Every column of the events table, as a projection's statements may read them from `log`.
+const LOG_COLUMNS = 'e.global_position, e.transaction_id, e.event_id, e.stream_id, e.stream_type, e.version, e.event_type, e.schema_version, e.data, e.metadata, e.created_at';
+
+/**
+ * Which of a build's partitions can be folded in SQL: those not yet begun, when the projection
+ * declares `foldInSql` and every event of its types up to the bound is stored at its latest
+ * contract version (its statements read stored payloads; an older one would need an upcaster).
+ */
+export async function planSqlFold(pool: pg.Pool, target: BuildTarget, contracts: ContractRegistry, choice: FoldChoice): Promise<SqlFoldPlan> {
+  const { projection, build } = target;
+  const none = { partitions: [], events: new Map<number, number>() };
+  if (choice === 'handler') return { ...none, handlerReason: 'folding through apply was asked for' };
+  if (!projection.foldInSql) return { ...none, handlerReason: `${projection.name} declares no set-based fold` };
+  const survey = await surveyLog(pool, target);
+  const outdated = [
+    ...new Set(
+      survey
+        .filter(({ type, schemaVersion }) => {
+          const latest = contracts.latestVersion(type);
+          return latest !== undefined && schemaVersion < latest;
+        })
+        .map(({ type, schemaVersion }) => `${type} v${schemaVersion}`),
+    ),
+  ];
+  if (outdated.length > 0) return { ...none, handlerReason: `the log holds ${outdated.join(', ')} payloads, which only apply's upcasters bring up to date` };
+  const fresh = build.partitions.filter((p) => compareCheckpoints(p.checkpoint, START) === 0).map((p) => p.partition);
+  const begun = build.partitions.map((p) => p.partition).filter((p) => !fresh.includes(p));
+  const events = new Map<number, number>();
+  for (const row of survey) events.set(row.partition, (events.get(row.partition) ?? 0) + row.events);
+  return { partitions: fresh, events, handlerReason: begun.length > 0 ? `partitions ${begun.join(', ')} had begun folding through apply` : undefined };
+}
+
+/**
+ * Folds the given partitions from the start of the log to the build's bound with the projection's
+ * statements: per partition, the statements and its checkpoint commit in one transaction, so a
+ * crash leaves each partition either whole or untouched. Returns the build with those partitions at its bound.
+ */
+export async function foldPartitionsInSql(target: BuildTarget, settings: FoldSettings, plan: SqlFoldPlan): Promise<BuildState> {
+  const { projection, build } = target;
+  if (plan.partitions.length === 0) return build;
+  const statements = projection.foldInSql!(target.tables);
+  const count = build.partitions.length;
+  const sizes = plan.events;
+  const range = [START.transactionId, START.globalPosition, build.bound.transactionId, build.bound.globalPosition, [...projection.eventTypes], count];
+  const log = `with log as (
+      select ${LOG_COLUMNS} from ${EVENTS_TABLE} e
+       where (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+         and (e.transaction_id, e.global_position) <= ($3::text::xid8, $4::bigint)
+         and e.event_type = any($5::text[])
+         and ${partitionOfSql('e.stream_id', '$6::bigint')} = $7)`;
+  // Every partition's transaction is let finish before a failure is reported, so none is cut off mid-way.
+  const results = await Promise.allSettled(
+    plan.partitions.map((partition) =>
+      withTransaction(settings.pool, async (tx) => {
+        const current = await lockPartition(tx, build.name, build.purpose, partition);
+        if (!current || compareCheckpoints(current, START) !== 0) {
+          throw new ProjectionError(`the ${build.purpose} of ${build.name} v${build.version}: partition ${partition} moved under this process; is another one running it?`);
+        }
+        // One grouping over a partition of the log sorts far more than the default work_mem holds.
+        await tx.query(`set local work_mem = '64MB'`);
+        for (const statement of statements) await tx.query(`${log}\n${statement}`, [...range, partition]);
+        await advancePartition(tx, build.name, build.purpose, partition, build.bound, sizes.get(partition) ?? 0);
+      }).then(() => settings.onPage?.(sizes.get(partition) ?? 0)),
+    ),
+  );
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return {
+    ...build,
+    partitions: build.partitions.map((p) => (plan.partitions.includes(p.partition) ? { ...p, checkpoint: build.bound, eventsDone: sizes.get(p.partition) ?? 0 } : p)),
+  };
+}
+
+/** The events of the projection's types up to the bound, counted by partition, type and stored version: one scan of the log. */
+async function surveyLog(pool: pg.Pool, { projection, build }: BuildTarget): Promise<Array<{ partition: number; type: string; schemaVersion: number; events: number }>> {
+  const { rows } = await pool.query<{ partition: string; event_type: string; schema_version: number; n: string }>(
+    `select ${partitionOfSql('e.stream_id', '$4::bigint')} as partition, e.event_type, e.schema_version, count(*) as n from ${EVENTS_TABLE} e
+      where (e.transaction_id, e.global_position) <= ($1::text::xid8, $2::bigint) and e.event_type = any($3::text[])
+      group by 1, 2, 3 order by 2, 3`,
+    [build.bound.transactionId, build.bound.globalPosition, [...projection.eventTypes], build.partitions.length],
+  );
+  return rows.map((row) => ({ partition: Number(row.partition), type: row.event_type, schemaVersion: row.schema_version, events: Number(row.n) }));
+}
