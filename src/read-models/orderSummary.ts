@@ -2,6 +2,7 @@ import type { OrderItem } from '../contracts';
 import type { StoredEvent } from '../projections';
 import { defineProjection } from '../projections';
 import { ORDER_EVENT_TYPES, asOrderEvent, orderIdOf } from './orderEvents';
+import { orderSummaryFoldSql } from './orderSummaryFold';
 import { foldStreamRows, type StreamRow } from './streamRows';
 
 /** Where an order's saga stands, in the saga's own vocabulary (the SagaStatus search attribute). */
@@ -55,6 +56,8 @@ export const orderSummary = defineProjection({
     create index ${t.order_summary}_status_idx on ${t.order_summary} (status, updated_at);`,
   apply: (events, tx, t) =>
     foldStreamRows<OrderSummaryRow>(tx, { table: t.order_summary, key: 'order_id', keyOf: orderIdOf, evolve: evolveOrderSummary }, events),
+  // Rebuilds fold a million events in seconds this way instead of the better part of a minute.
+  foldInSql: (t) => [orderSummaryFoldSql(t.order_summary)],
 });
 
 /** The summary after one more event of the order's stream. */
