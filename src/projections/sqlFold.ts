@@ -30,7 +30,7 @@ const LOG_COLUMNS = 'e.global_position, e.transaction_id, e.event_id, e.stream_i
 export async function planSqlFold(pool: pg.Pool, target: BuildTarget, contracts: ContractRegistry, choice: FoldChoice): Promise<SqlFoldPlan> {
   const { projection, build } = target;
   const none = { partitions: [], events: new Map<number, number>() };
-  if (choice === 'handler') return { ...none, handlerReason: 'folding through apply was asked for' };
+  if (choice === 'handler') return { ...none, handlerReason: 'asked for (fold: handler)' };
   if (!projection.foldInSql) return { ...none, handlerReason: `${projection.name} declares no set-based fold` };
   const survey = await surveyLog(pool, target);
   const outdated = [

@@ -15,7 +15,9 @@ import {
   skipEvent,
   verifyProjection,
   type BuildProgress,
+  type FoldChoice,
   type Projection,
+  type RebuildReport,
   type ProjectionStatus,
   type VerifyReport,
 } from '../../projections';
@@ -70,10 +72,15 @@ export function registerProjectionsCommands(program: Command, io: CliIo = proces
     .argument('<name>', `the projection (${known()})`)
     .addOption(partitionsOption())
     .addOption(batchOption())
+    .addOption(
+      new Option('--fold <how>', "auto: partitions by the projection's SQL statements where it declares them and the log allows; handler: always through apply")
+        .choices(['auto', 'handler'])
+        .default('auto'),
+    )
     .option('--keep-old', 'keep the replaced tables, unverified')
     .option('--json', 'print the report as JSON')
     .addHelpText('after', '\nExamples:\n  $ sagaflow projections rebuild order_summary\n  $ sagaflow projections rebuild order_timeline --partitions 8 --json')
-    .action(async (name: string, options: BuildCliOptions & { keepOld?: boolean }) => {
+    .action(async (name: string, options: BuildCliOptions & { keepOld?: boolean; fold: FoldChoice }) => {
       const projection = projectionNamed(name);
       const exitCode = await withDatabase(async (pool) => {
         await requireBuildTables(pool);
@@ -83,6 +90,7 @@ export function registerProjectionsCommands(program: Command, io: CliIo = proces
           partitions: options.partitions,
           batchSize: options.batchSize,
           keepOld: options.keepOld ?? false,
+          fold: options.fold,
           onProgress: bar.update,
         }).finally(bar.stop);
         if (options.json) write(json(report));
@@ -90,6 +98,7 @@ export function registerProjectionsCommands(program: Command, io: CliIo = proces
           const how = report.mode === 'replace' ? `v${report.version} rebuilt in place` : `v${report.version} built${report.previousVersion ? ` to replace v${report.previousVersion}` : ''}`;
           const old = report.oldTables.length === 0 ? '' : report.oldTablesDropped ? `; dropped ${report.oldTables.join(', ')}` : `; kept ${report.oldTables.join(', ')}`;
           write(`${name}: ${how}${report.resumed ? ' (resumed)' : ''}, ${report.events} events to global position ${report.checkpoint.globalPosition}; readers see it${old}\n`);
+          write(`  ${describeFold(report.fold)}\n`);
           if (report.validation && !report.validation.equal) write(renderDifferences(report.validation));
         }
         return report.validation && !report.validation.equal ? EXIT.failed : EXIT.ok;
@@ -177,6 +186,12 @@ function partitionCount(raw: string): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1 || value > MAX_PARTITIONS) throw new UsageError(`--partitions must be a whole number from 1 to ${MAX_PARTITIONS}, got ${JSON.stringify(raw)}`);
   return value;
+}
+
+/** One line on how a rebuild folded its partitions. */
+function describeFold(fold: RebuildReport['fold']): string {
+  const inSql = `folded in SQL: ${fold.sqlPartitions.length === 0 ? 'no partition' : `partitions ${fold.sqlPartitions.join(', ')}`}`;
+  return fold.handlerReason ? `${inSql}; through apply: ${fold.handlerReason}` : inSql;
 }
 
 function defaultActor(): string {

@@ -37,6 +37,7 @@ describe('sagaflow projections', () => {
     [['projections', 'skip', 'order_summary', 'x1', '--reason', 'r'], /<position> must be a whole number of at least 1, got "x1"/],
     [['projections', 'skip', 'order_summary', '3'], /required option '--reason <text>' not specified/],
     [['projections', 'skip', 'order_summary', '3', '--reason', '  '], /--reason: must be a non-empty text/],
+    [['projections', 'rebuild', 'order_summary', '--fold', 'sql'], /option '--fold <how>' argument 'sql' is invalid\. Allowed choices are auto, handler\./],
     [['projections', 'resume'], /missing required argument 'name'/],
     [['projections', 'status', '--verbose-ish'], /unknown option '--verbose-ish'/],
   ])('bad usage %j: exit 2, one line naming the field, nothing written', async (argv, message) => {
@@ -81,6 +82,17 @@ describe('sagaflow projections', () => {
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ name: 'inventory_levels', mode: 'replace', oldTablesDropped: true, validation: { equal: true } });
     expect(await rowsOf(db.pool, 'inventory_levels', 'sku')).toEqual(await rowsOf(db.pool, 'reference_inventory_levels', 'sku'));
+  });
+
+  it('rebuild says which partitions it folded in SQL, and why the rest went through apply', async () => {
+    const inSql = await cli('projections', 'rebuild', 'order_summary', '--partitions', '3');
+    expect(inSql.code).toBe(0);
+    expect(inSql.stdout.split('\n')[1]).toBe('  folded in SQL: partitions 0, 1, 2');
+    const noSql = await cli('projections', 'rebuild', 'order_timeline', '--partitions', '2');
+    expect(noSql.stdout.split('\n')[1]).toBe('  folded in SQL: no partition; through apply: order_timeline declares no set-based fold');
+    const asked = await cli('projections', 'rebuild', 'order_summary', '--fold', 'handler', '--json');
+    expect(JSON.parse(asked.stdout)).toMatchObject({ fold: { sqlPartitions: [], handlerReason: 'asked for (fold: handler)' }, validation: { equal: true } });
+    expect(await rowsOf(db.pool, 'order_summary', 'order_id')).toEqual(await rowsOf(db.pool, 'reference_order_summary', 'order_id'));
   });
 
   it('skip records who and why, the OS user by default; an event already applied is refused with exit 1', async () => {

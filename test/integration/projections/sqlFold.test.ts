@@ -78,7 +78,7 @@ describe("order_summary's set-based rebuild", () => {
     await appendOrders(testEventStore(db), 120);
     await catchUp(db.pool, [reference]);
     const asked = await rebuildProjection(db.pool, orderSummary, { contracts, partitions: 4, batchSize: 50, fold: 'handler' });
-    expect(asked).toMatchObject({ fold: { sqlPartitions: [], handlerReason: 'folding through apply was asked for' }, validation: { equal: true } });
+    expect(asked).toMatchObject({ fold: { sqlPartitions: [], handlerReason: 'asked for (fold: handler)' }, validation: { equal: true } });
 
     // A rebuild through apply, killed after its first committed page: one partition has begun.
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'support', 'rebuildChild.ts')], {
