@@ -1,18 +1,19 @@
 /**
- * `npm run bench:projections`: rebuilds order_summary from a log of order events and measures it
- * beside the ceiling measured in the same run (one INSERT … SELECT … GROUP BY computing the same
- * table), then the steady-state lag of the projection worker at a fixed append rate. The report
+ * `npm run bench:projections`: rebuilds order_summary from a log of order events, through its
+ * handler and then by its SQL fold (the default), and measures both beside the ceiling measured in
+ * the same run (one INSERT … SELECT … GROUP BY computing the same table), then the steady-state lag of the projection worker at a fixed append rate. The report
  * goes to stdout (and bench/RESULTS.md with --write-results); progress goes to stderr.
  */
 import pg from 'pg';
 import { contracts } from '../src/contracts';
 import { migrate } from '../src/db/migrate';
 import { createEventStore } from '../src/eventstore';
-import { createProjectionDaemon, rebuildProjection, setupProjection } from '../src/projections';
+import { createProjectionDaemon, rebuildProjection, setupProjection, type FoldChoice, type RebuildReport } from '../src/projections';
 import { orderSummary } from '../src/read-models';
 import { checkpointer, createFreshDatabase, dropDatabase } from './lib/databases';
 import { describeEnvironment } from './lib/environment';
 import { Rng } from './lib/payloads';
+import { surviveDisconnects } from './lib/pools';
 import { writeResults } from './lib/results';
 import { parseProjectionBenchArgs, USAGE } from './projections/args';
 import { CEILING_TABLE, computeCeiling, differingRows } from './projections/ceiling';
@@ -32,7 +33,7 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   const postgres = await startBenchPostgres(bench);
-  const admin = new pg.Pool({ connectionString: postgres.url, max: 2 });
+  const admin = surviveDisconnects(new pg.Pool({ connectionString: postgres.url, max: 2 }));
   shutdown.add(() => admin.end());
   const environment = await describeEnvironment(admin, argv);
   const settle = checkpointer(admin, log);
@@ -40,7 +41,7 @@ async function main(argv: readonly string[]): Promise<void> {
   shutdown.add(() => dropDatabase(admin, DATABASE));
   await migrate(url);
 
-  const pool = new pg.Pool({ connectionString: url, max: args.partitions + 8 });
+  const pool = surviveDisconnects(new pg.Pool({ connectionString: url, max: args.partitions + 8 }));
   shutdown.add(() => pool.end());
   const store = createEventStore(pool, { contracts });
   const rng = new Rng('bench:projections');
@@ -49,7 +50,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const loadStarted = performance.now();
   let shown = 0;
   // The log is the fixture, not the measurement: its commits need not wait for the disk.
-  const loadPool = new pg.Pool({ connectionString: url, max: 4, options: '-c synchronous_commit=off' });
+  const loadPool = surviveDisconnects(new pg.Pool({ connectionString: url, max: 4, options: '-c synchronous_commit=off' }));
   shutdown.add(() => loadPool.end());
   const { imported } = await createEventStore(loadPool, { contracts, notify: false }).importEvents(orderLog(args.events, rng), {
     concurrency: 4,
@@ -62,20 +63,28 @@ async function main(argv: readonly string[]): Promise<void> {
   await pool.query('vacuum analyze events');
 
   await setupProjection(pool, orderSummary);
-  await settle();
-  log(`rebuilding ${orderSummary.name} in ${args.partitions} partitions`);
-  let lastLogged = 0;
-  const rebuild = await rebuildProjection(pool, orderSummary, {
-    contracts,
-    partitions: args.partitions,
-    onProgress: ({ phase, done, total }) => {
-      if (done - lastLogged >= total / 10 || phase !== 'partitions') {
-        lastLogged = done;
-        log(`  ${phase}: ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')}`);
-      }
-    },
-  });
-  if (!rebuild.validation?.equal) throw new Error('the rebuilt order_summary differs from its verification');
+  const rebuildWith = async (fold: FoldChoice): Promise<RebuildReport> => {
+    await settle();
+    log(`rebuilding ${orderSummary.name} in ${args.partitions} partitions, fold: ${fold}`);
+    let lastLogged = 0;
+    const report = await rebuildProjection(pool, orderSummary, {
+      contracts,
+      partitions: args.partitions,
+      fold,
+      onProgress: ({ phase, done, total }) => {
+        if (done - lastLogged >= total / 10 || phase !== 'partitions') {
+          lastLogged = done;
+          log(`  ${phase}: ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')}`);
+        }
+      },
+    });
+    if (!report.validation?.equal) throw new Error(`the order_summary rebuilt with fold: ${fold} differs from its verification`);
+    return report;
+  };
+  // The handler path first, so that the SQL fold and the ceiling after it read the same warm cache.
+  const handlerRebuild = await rebuildWith('handler');
+  const rebuild = await rebuildWith('auto');
+  if (rebuild.fold.sqlPartitions.length !== args.partitions) throw new Error(`the default rebuild folded through apply: ${rebuild.fold.handlerReason}`);
 
   await settle();
   log('computing the ceiling: one INSERT … SELECT … GROUP BY');
@@ -101,6 +110,7 @@ async function main(argv: readonly string[]): Promise<void> {
     mix: `${HAPPY_PERCENT}% completed orders of ${HAPPY_EVENTS} events, ${100 - HAPPY_PERCENT}% declined and compensated of ${COMPENSATED_EVENTS}`,
     partitions: args.partitions,
     rebuild,
+    handlerRebuild,
     ceilingMs,
     mismatches,
     lag,
