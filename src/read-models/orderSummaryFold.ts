@@ -17,12 +17,12 @@ export function orderSummaryFoldSql(table: string): string {
                  case when last_status = 'CANCELLED' then case when first_resolved < last_status_version then 'RESOLVED' else 'COMPENSATED' end else last_status end as status,
                  case when last_outcome = 'CANCELLED' then case when first_resolved < last_outcome_version then 'COMPENSATION_FAILED' else 'COMPENSATED' end else last_outcome end as outcome
             from (select s.order_id, min(s.stream_id) as stream_id,
-                         (array_agg(s.data order by s.version desc) filter (where s.event_type = 'OrderPlaced'))[1] as placed,
-                         (array_agg(s.created_at order by s.version desc) filter (where s.event_type = 'OrderPlaced'))[1] as placed_at,
+                         (array_agg(s.placed order by s.version desc) filter (where s.placed is not null))[1] as placed,
+                         (array_agg(s.created_at order by s.version desc) filter (where s.placed is not null))[1] as placed_at,
                          (array_agg(s.step order by s.version desc) filter (where s.step is not null))[1] as failed_step,
                          (array_agg(s.reason order by s.version desc) filter (where s.reason is not null))[1] as failure_reason,
-                         (array_agg(s.data->>'resolvedBy' order by s.version desc) filter (where s.event_type = 'CompensationResolved'))[1] as resolved_by,
-                         min(s.version) filter (where s.event_type = 'CompensationResolved') as first_resolved,
+                         (array_agg(s.resolved_by order by s.version desc) filter (where s.resolution))[1] as resolved_by,
+                         min(s.version) filter (where s.resolution) as first_resolved,
                          (array_agg(s.status order by s.version desc) filter (where s.status is not null))[1] as last_status,
                          (array_agg(s.version order by s.version desc) filter (where s.status is not null))[1] as last_status_version,
                          (array_agg(s.outcome order by s.version desc) filter (where s.outcome is not null))[1] as last_outcome,
@@ -30,8 +30,12 @@ export function orderSummaryFoldSql(table: string): string {
                          (array_agg(s.event_type order by s.version desc))[1] as last_event_type,
                          max(s.version) as last_stream_version,
                          (array_agg(s.created_at order by s.version desc))[1] as updated_at
-                    from (select l.data->>'orderId' as order_id, l.stream_id, l.version, l.event_type, l.data,
+                    -- Only what the aggregates read is carried into the sort by order: a whole payload only for OrderPlaced.
+                    from (select l.data->>'orderId' as order_id, l.stream_id, l.version, l.event_type,
                                  date_trunc('milliseconds', l.created_at) as created_at,
+                                 case when l.event_type = 'OrderPlaced' then l.data end as placed,
+                                 l.event_type = 'CompensationResolved' as resolution,
+                                 case when l.event_type = 'CompensationResolved' then l.data->>'resolvedBy' end as resolved_by,
                                  case l.event_type
                                    when 'PaymentDeclined' then 'COMPENSATING'
                                    when 'FraudScreened' then case when l.data->>'decision' = 'rejected' then 'COMPENSATING' end
@@ -55,6 +59,6 @@ export function orderSummaryFoldSql(table: string): string {
                                      coalesce(nullif(array_to_string(array(select jsonb_array_elements_text(l.data->'reasons')), '; '), ''), 'no reason given') end
                                    when 'OrderCancelled' then l.data->>'reason'
                                  end as reason
-                            from log l) s
+                            from log l offset 0) s
                    group by s.order_id) folded) o`;
 }
