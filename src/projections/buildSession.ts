@@ -4,8 +4,8 @@ import { dropRelations, scratchTableNames } from './buildTables';
 import { createBuild, deleteBuild, type BuildPurpose, type BuildState } from './buildState';
 import type { Projection, TableNames } from './defineProjection';
 import { ProjectionCommandError } from './errors';
-import { countRange } from './logRange';
-import { START, type Checkpoint } from '../eventstore';
+import { eventsInSurvey, surveyRange, type LogSurvey } from './logRange';
+import type { Checkpoint } from '../eventstore';
 import { LOCK_KEY_FUNCTION } from './tables';
 
 export type BuildPhase = 'partitions' | 'catch-up' | 'swap' | 'validate';
@@ -82,7 +82,8 @@ export class BuildSession {
 
 /**
  * Starts a build into scratch tables `<table>_v<version>_<suffix>`: drops any left by an earlier
- * one, creates them with the projection's DDL, and records the build up to `bound`.
+ * one, creates them with the projection's DDL, and records the build up to `bound` with the survey
+ * of the log that counted its events.
  */
 export async function startScratchBuild(
   pool: pg.Pool,
@@ -91,15 +92,23 @@ export async function startScratchBuild(
   suffix: string,
   bound: Checkpoint,
   partitions: number,
-): Promise<{ build: BuildState; tables: TableNames<string> }> {
+): Promise<{ build: BuildState; tables: TableNames<string>; survey: LogSurvey }> {
   const tables = scratchTableNames(projection, suffix);
-  const build = await withTransaction(pool, async (tx) => {
+  return withTransaction(pool, async (tx) => {
     await dropRelations(tx, Object.values(tables));
     await tx.query(projection.setup(tables));
-    const eventsToBound = await countRange(tx, START, bound, projection.eventTypes);
-    return createBuild(tx, { name: projection.name, version: projection.version, purpose, scratchSuffix: suffix, partitions, bound, eventsToBound });
+    const survey = await surveyRange(tx, bound, projection.eventTypes, partitions);
+    const build = await createBuild(tx, {
+      name: projection.name,
+      version: projection.version,
+      purpose,
+      scratchSuffix: suffix,
+      partitions,
+      bound,
+      eventsToBound: eventsInSurvey(survey),
+    });
+    return { build, tables, survey };
   });
-  return { build, tables };
 }
 
 /** Drops a scratch build's tables and its record. */

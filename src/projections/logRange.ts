@@ -106,3 +106,22 @@ export async function countRange(db: pg.Pool | pg.PoolClient, after: Checkpoint,
   );
   return Number(rows[0]!.n);
 }
+
+/** The events of some types up to a checkpoint, counted by partition, type and stored schema version. */
+export type LogSurvey = Array<{ partition: number; type: string; schemaVersion: number; events: number }>;
+
+/**
+ * One scan of the log up to `upTo` that both counts a build's events and tells how they fold: per
+ * partition for progress, per stored schema version for whether a set-based fold may read them.
+ */
+export async function surveyRange(db: pg.Pool | pg.PoolClient, upTo: Checkpoint, eventTypes: readonly string[], partitions: number): Promise<LogSurvey> {
+  const { rows } = await db.query<{ partition: string; event_type: string; schema_version: number; n: string }>(
+    `select ${partitionOfSql('e.stream_id', '$4::bigint')} as partition, e.event_type, e.schema_version, count(*) as n from ${EVENTS_TABLE} e
+      where (e.transaction_id, e.global_position) <= ($1::text::xid8, $2::bigint) and e.event_type = any($3::text[])
+      group by 1, 2, 3 order by 2, 3, 1`,
+    [upTo.transactionId, upTo.globalPosition, [...eventTypes], partitions],
+  );
+  return rows.map((row) => ({ partition: Number(row.partition), type: row.event_type, schemaVersion: row.schema_version, events: Number(row.n) }));
+}
+
+export const eventsInSurvey = (survey: LogSurvey): number => survey.reduce((sum, row) => sum + row.events, 0);

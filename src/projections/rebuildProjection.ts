@@ -8,7 +8,7 @@ import { readCheckpoint } from './checkpoints';
 import type { Projection, TableNames } from './defineProjection';
 import { ProjectionCommandError, ProjectionSetupChangedError } from './errors';
 import { foldCatchUp, foldPartitions, foldRemainder, type BuildTarget, type FoldSettings } from './foldBuild';
-import { countRange, gapSafeTip } from './logRange';
+import { countRange, eventsInSurvey, gapSafeTip, surveyRange, type LogSurvey } from './logRange';
 import { setupHashOf } from './setupProjection';
 import { foldPartitionsInSql, planSqlFold, type FoldChoice } from './sqlFold';
 import { CHECKPOINTS_TABLE, THROUGHPUT_TABLE, versionedTableName } from './tables';
@@ -50,7 +50,8 @@ export interface RebuildReport {
   checkpoint: Checkpoint;
   /** Events of the projection's types up to that point. */
   events: number;
-  durationsMs: { partitions: number; catchUp: number; swap: number; validate: number };
+  /** prepare: the bound fixed, the tables set up and the events to it counted; the rest, the steps above. */
+  durationsMs: { prepare: number; partitions: number; catchUp: number; swap: number; validate: number };
   /** The verify of the new tables, when the old ones were to be dropped. */
   validation: VerifyReport | undefined;
   /** The replaced tables, and whether they were dropped (kept on --keep-old or a failed validation). */
@@ -89,8 +90,10 @@ export async function rebuildProjection(pool: pg.Pool, projection: Projection, o
       );
     }
 
+    const timer = stopwatch();
     const prepared = await prepareBuild(pool, projection, mode, partitions, log);
-    const { build, tables, resumed } = prepared;
+    const prepareMs = timer();
+    const { build, tables, resumed, survey } = prepared;
     let target: BuildTarget = { projection, tables, build };
     let done = build.partitions.reduce((sum, p) => sum + p.eventsDone, 0);
     const progress = (phase: BuildProgress['phase'], total: number) => (events: number) => options.onProgress?.({ phase, done: (done += events), total });
@@ -103,8 +106,7 @@ export async function rebuildProjection(pool: pg.Pool, projection: Projection, o
     };
     options.onProgress?.({ phase: 'partitions', done, total: build.eventsToBound });
 
-    const timer = stopwatch();
-    const plan = await planSqlFold(pool, target, options.contracts, options.fold ?? 'auto');
+    const plan = await planSqlFold(pool, target, options.contracts, options.fold ?? 'auto', survey);
     if (plan.partitions.length > 0) log(`folding partitions ${plan.partitions.join(', ')} with the projection's SQL statements`);
     if (plan.handlerReason) log(`folding through apply: ${plan.handlerReason}`);
     target = { ...target, build: await foldPartitionsInSql(target, settings, plan) };
@@ -143,7 +145,7 @@ export async function rebuildProjection(pool: pg.Pool, projection: Projection, o
       fold: { sqlPartitions: plan.partitions, handlerReason: plan.handlerReason },
       checkpoint: swapped.checkpoint,
       events: swapped.events,
-      durationsMs: { partitions: partitionsMs, catchUp: catchUpMs, swap: swapMs, validate: timer() },
+      durationsMs: { prepare: prepareMs, partitions: partitionsMs, catchUp: catchUpMs, swap: swapMs, validate: timer() },
       validation,
       oldTables,
       oldTablesDropped,
@@ -153,14 +155,17 @@ export async function rebuildProjection(pool: pg.Pool, projection: Projection, o
   }
 }
 
-/** The interrupted build of this version and mode when there is one, else a new one from position 0. */
+/**
+ * The interrupted build of this version and mode when there is one, else a new one from position 0
+ * with the survey of the log that counted its events.
+ */
 async function prepareBuild(
   pool: pg.Pool,
   projection: Projection,
   mode: RebuildMode,
   partitions: number,
   log: (line: string) => void,
-): Promise<{ build: BuildState; tables: TableNames<string>; resumed: boolean }> {
+): Promise<{ build: BuildState; tables: TableNames<string>; resumed: boolean; survey?: LogSurvey }> {
   const { name, version } = projection;
   const suffix = mode === 'replace' ? REPLACE_SUFFIX : null;
   const earlier = await readBuild(pool, name, 'rebuild');
@@ -173,7 +178,7 @@ async function prepareBuild(
 
   const bound = (await gapSafeTip(pool)) ?? START;
   if (suffix) return { ...(await startScratchBuild(pool, projection, 'rebuild', suffix, bound, partitions)), resumed: false };
-  return { build: await startVersionBuild(pool, projection, bound, partitions), tables: projection.tableNames, resumed: false };
+  return { ...(await startVersionBuild(pool, projection, bound, partitions)), tables: projection.tableNames, resumed: false };
 }
 
 /**
@@ -181,7 +186,7 @@ async function prepareBuild(
  * begun building them one batch at a time. Its checkpoint is marked rebuilding, so workers leave it
  * alone even if this process dies and its locks go.
  */
-async function startVersionBuild(pool: pg.Pool, projection: Projection, bound: Checkpoint, partitions: number): Promise<BuildState> {
+async function startVersionBuild(pool: pg.Pool, projection: Projection, bound: Checkpoint, partitions: number): Promise<{ build: BuildState; survey: LogSurvey }> {
   const { name, version } = projection;
   const setupHash = setupHashOf(projection);
   return withTransaction(pool, async (tx) => {
@@ -199,8 +204,9 @@ async function startVersionBuild(pool: pg.Pool, projection: Projection, bound: C
              updated_at = now()`,
       [name, version, projection.eventTypes, setupHash],
     );
-    const eventsToBound = await countRange(tx, START, bound, projection.eventTypes);
-    return createBuild(tx, { name, version, purpose: 'rebuild', scratchSuffix: null, partitions, bound, eventsToBound });
+    const survey = await surveyRange(tx, bound, projection.eventTypes, partitions);
+    const build = await createBuild(tx, { name, version, purpose: 'rebuild', scratchSuffix: null, partitions, bound, eventsToBound: eventsInSurvey(survey) });
+    return { build, survey };
   });
 }
 
@@ -210,7 +216,7 @@ async function activateNewVersion(tx: pg.PoolClient, target: BuildTarget, settin
   await readCheckpoint(tx, projection.name, projection.version, true);
   const from = (await lockCatchUp(tx, projection.name, 'rebuild'))!;
   const { at } = await foldRemainder(tx, target, settings, from, 'tip');
-  const events = await countRange(tx, START, at, projection.eventTypes);
+  const events = await eventsUpTo(tx, target, at);
   await moveCheckpoint(tx, projection, at, events);
   await activateVersion(tx, projection);
   await deleteBuild(tx, projection.name, 'rebuild');
@@ -231,7 +237,7 @@ async function swapByRenaming(tx: pg.PoolClient, target: BuildTarget, settings: 
   const built = (await lockCatchUp(tx, projection.name, 'rebuild'))!;
   let at = built;
   if (compareCheckpoints(live.checkpoint, built) > 0) at = (await foldRemainder(tx, target, settings, built, live.checkpoint)).at;
-  const events = await countRange(tx, START, at, projection.eventTypes);
+  const events = await eventsUpTo(tx, target, at);
   if (compareCheckpoints(at, live.checkpoint) > 0 || live.status !== 'running') await moveCheckpoint(tx, projection, at, events);
 
   // Readers lock a stable view before its table; taking them in that order too (LOCK on a view
@@ -246,6 +252,15 @@ async function swapByRenaming(tx: pg.PoolClient, target: BuildTarget, settings: 
   await activateVersion(tx, projection); // the stable views follow the tables they were made on: point them at the new ones
   await deleteBuild(tx, projection.name, 'rebuild');
   return { checkpoint: at, events };
+}
+
+/**
+ * The events of the projection's types up to `at`: those to the bound, counted when the build
+ * began, plus the few after it, so the swap transaction (which holds the checkpoint row that the
+ * worker waits on) does not count the whole log again.
+ */
+async function eventsUpTo(tx: pg.PoolClient, { projection, build }: BuildTarget, at: Checkpoint): Promise<number> {
+  return build.eventsToBound + (await countRange(tx, build.bound, at, projection.eventTypes));
 }
 
 /** Sets a version's checkpoint to where its rebuilt tables stand and lets the workers run it. */

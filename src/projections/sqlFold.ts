@@ -4,7 +4,7 @@ import { EVENTS_TABLE } from '../eventstore/tables';
 import { advancePartition, lockPartition, type BuildState } from './buildState';
 import type { BuildTarget, FoldSettings } from './foldBuild';
 import { ProjectionError } from './errors';
-import { partitionOfSql } from './logRange';
+import { partitionOfSql, surveyRange, type LogSurvey } from './logRange';
 import { withTransaction } from './transaction';
 
 /** auto: fold in SQL where the projection declares how and the log allows it; handler: always through `apply`. */
@@ -25,14 +25,16 @@ const LOG_COLUMNS = 'e.global_position, e.transaction_id, e.event_id, e.stream_i
 /**
  * Which of a build's partitions can be folded in SQL: those not yet begun, when the projection
  * declares `foldInSql` and every event of its types up to the bound is stored at its latest
- * contract version (its statements read stored payloads; an older one would need an upcaster).
+ * contract version (its statements read stored payloads; an older one would need an upcaster). The
+ * survey of the log taken when the build began answers both, when this process began it.
  */
-export async function planSqlFold(pool: pg.Pool, target: BuildTarget, contracts: ContractRegistry, choice: FoldChoice): Promise<SqlFoldPlan> {
+export async function planSqlFold(pool: pg.Pool, target: BuildTarget, contracts: ContractRegistry, choice: FoldChoice, surveyed?: LogSurvey): Promise<SqlFoldPlan> {
   const { projection, build } = target;
   const none = { partitions: [], events: new Map<number, number>() };
   if (choice === 'handler') return { ...none, handlerReason: 'asked for (fold: handler)' };
   if (!projection.foldInSql) return { ...none, handlerReason: `${projection.name} declares no set-based fold` };
-  const survey = await surveyLog(pool, target);
+  // A resumed build was surveyed by the process that began it; this one looks again.
+  const survey = surveyed ?? (await surveyRange(pool, build.bound, projection.eventTypes, build.partitions.length));
   const outdated = [
     ...new Set(
       survey
@@ -90,15 +92,4 @@ export async function foldPartitionsInSql(target: BuildTarget, settings: FoldSet
     ...build,
     partitions: build.partitions.map((p) => (plan.partitions.includes(p.partition) ? { ...p, checkpoint: build.bound, eventsDone: sizes.get(p.partition) ?? 0 } : p)),
   };
-}
-
-/** The events of the projection's types up to the bound, counted by partition, type and stored version: one scan of the log. */
-async function surveyLog(pool: pg.Pool, { projection, build }: BuildTarget): Promise<Array<{ partition: number; type: string; schemaVersion: number; events: number }>> {
-  const { rows } = await pool.query<{ partition: string; event_type: string; schema_version: number; n: string }>(
-    `select ${partitionOfSql('e.stream_id', '$4::bigint')} as partition, e.event_type, e.schema_version, count(*) as n from ${EVENTS_TABLE} e
-      where (e.transaction_id, e.global_position) <= ($1::text::xid8, $2::bigint) and e.event_type = any($3::text[])
-      group by 1, 2, 3 order by 2, 3`,
-    [build.bound.transactionId, build.bound.globalPosition, [...projection.eventTypes], build.partitions.length],
-  );
-  return rows.map((row) => ({ partition: Number(row.partition), type: row.event_type, schemaVersion: row.schema_version, events: Number(row.n) }));
 }

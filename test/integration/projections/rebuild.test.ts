@@ -1,4 +1,5 @@
 import { contracts } from '../../../src/contracts';
+import type { Checkpoint } from '../../../src/eventstore';
 import { createProjectionDaemon, defineProjection, projectionStatus, rebuildProjection, type Projection } from '../../../src/projections';
 import { orderSummary, readModels } from '../../../src/read-models';
 import { useTestDatabase } from '../../support/database';
@@ -28,9 +29,19 @@ describe('rebuilding a projection', () => {
     expect(before.length).toBeGreaterThan(200);
     const report = await rebuildProjection(db.pool, projection, { contracts, partitions: 3, batchSize: 97 });
     expect(report).toMatchObject({ mode: 'replace', resumed: false, oldTablesDropped: true, validation: { equal: true } });
+    expect(report.fold.sqlPartitions).toEqual(projection.foldInSql ? [0, 1, 2] : []);
     expect(await rowsOf(db.pool, table, key)).toEqual(before);
     expect(await rowsOf(db.pool, table, key)).toEqual(await rowsOf(db.pool, `reference_${table}`, key));
   });
+
+  /** The order events in the log up to a checkpoint, counted afresh. */
+  async function eventsUpTo(at: Checkpoint): Promise<number> {
+    const { rows } = await db.pool.query<{ n: string }>(
+      `select count(*) as n from events where (transaction_id, global_position) <= ($1::text::xid8, $2::bigint) and event_type = any($3::text[])`,
+      [at.transactionId, at.globalPosition, [...orderSummary.eventTypes]],
+    );
+    return Number(rows[0]!.n);
+  }
 
   it('a rebuild while orders keep coming and the worker keeps applying ends equal to the batch-built tables', async () => {
     const store = testEventStore(db);
@@ -46,8 +57,10 @@ describe('rebuilding a projection', () => {
     try {
       const replaced = await rebuildProjection(db.pool, orderSummary, { contracts, partitions: 4, batchSize: 64 });
       expect(replaced).toMatchObject({ mode: 'replace', validation: { equal: true } });
+      expect(replaced.events).toBe(await eventsUpTo(replaced.checkpoint));
       const upgraded = await rebuildProjection(db.pool, nextVersion, { contracts, partitions: 4, batchSize: 64 });
       expect(upgraded).toMatchObject({ mode: 'new-version', previousVersion: 1, oldTablesDropped: true, validation: { equal: true } });
+      expect(upgraded.events).toBe(await eventsUpTo(upgraded.checkpoint));
     } finally {
       appending = false;
       await appends;
