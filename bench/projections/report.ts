@@ -25,10 +25,10 @@ const thousands = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 /** From the start of a rebuild to readers switched to its tables. */
-const totalMs = ({ durationsMs: d }: RebuildReport) => d.partitions + d.catchUp + d.swap;
+const totalMs = ({ durationsMs: d }: RebuildReport) => d.prepare + d.partitions + d.catchUp + d.swap;
 const phases = (report: RebuildReport) => {
   const d = report.durationsMs;
-  return `${seconds(totalMs(report))} (partitions ${seconds(d.partitions)}, catch-up ${seconds(d.catchUp)}, swap ${seconds(d.swap)})`;
+  return `${seconds(totalMs(report))} (prepare ${seconds(d.prepare)}, partitions ${seconds(d.partitions)}, catch-up ${seconds(d.catchUp)}, swap ${seconds(d.swap)})`;
 };
 
 export function renderProjectionReport(report: ProjectionReport): string {
