@@ -30,7 +30,7 @@ export interface ProjectionDefinition<Table extends string = string> {
    * Optional set-based fold for rebuilds: statements computing, from the events in a relation named
    * `log`, the rows `apply` would leave after exactly those events, inserted into the empty tables.
    * A rebuild runs them once per partition (the events of a slice of the streams, by hash of stream
-   * id), so each row must come from one stream's events. `log` has the columns of the events table
+   * id), so each row must come from one stream's events; events an operator skipped are not in it. `log` has the columns of the events table
    * (global_position, transaction_id, event_id, stream_id, stream_type, version, event_type,
    * schema_version, data, metadata, created_at) and holds the stored payloads: a rebuild takes this
    * path only when every event of `eventTypes` is stored at its contract's latest version, and folds

@@ -5,6 +5,7 @@ import { advancePartition, lockPartition, type BuildState } from './buildState';
 import type { BuildTarget, FoldSettings } from './foldBuild';
 import { ProjectionError } from './errors';
 import { partitionOfSql, surveyRange, type LogSurvey } from './logRange';
+import { SKIPPED_EVENTS_TABLE } from './tables';
 import { withTransaction } from './transaction';
 
 /** auto: fold in SQL where the projection declares how and the log allows it; handler: always through `apply`. */
@@ -65,12 +66,14 @@ export async function foldPartitionsInSql(target: BuildTarget, settings: FoldSet
   const count = build.partitions.length;
   const sizes = plan.events;
   const range = [START.transactionId, START.globalPosition, build.bound.transactionId, build.bound.globalPosition, [...projection.eventTypes], count];
+  // Events an operator skipped for this version are left out of `log`, as `apply` never sees them.
   const log = `with log as (
       select ${LOG_COLUMNS} from ${EVENTS_TABLE} e
        where (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
          and (e.transaction_id, e.global_position) <= ($3::text::xid8, $4::bigint)
          and e.event_type = any($5::text[])
-         and ${partitionOfSql('e.stream_id', '$6::bigint')} = $7)`;
+         and ${partitionOfSql('e.stream_id', '$6::bigint')} = $7
+         and not exists (select from ${SKIPPED_EVENTS_TABLE} s where s.name = $8 and s.version = $9 and s.global_position = e.global_position))`;
   // Every partition's transaction is let finish before a failure is reported, so none is cut off mid-way.
   const results = await Promise.allSettled(
     plan.partitions.map((partition) =>
@@ -81,7 +84,7 @@ export async function foldPartitionsInSql(target: BuildTarget, settings: FoldSet
         }
         // One grouping over a partition of the log sorts far more than the default work_mem holds.
         await tx.query(`set local work_mem = '64MB'`);
-        for (const statement of statements) await tx.query(`${log}\n${statement}`, [...range, partition]);
+        for (const statement of statements) await tx.query(`${log}\n${statement}`, [...range, partition, projection.name, projection.version]);
         await advancePartition(tx, build.name, build.purpose, partition, build.bound, sizes.get(partition) ?? 0);
       }).then(() => settings.onPage?.(sizes.get(partition) ?? 0)),
     ),

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { contracts } from '../../../src/contracts';
 import type { OrderEvent } from '../../../src/contracts';
-import { rebuildProjection } from '../../../src/projections';
+import { rebuildProjection, setupProjection, skipEvent } from '../../../src/projections';
 import { orderSummary } from '../../../src/read-models';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
@@ -99,6 +99,20 @@ describe("order_summary's set-based rebuild", () => {
     expect(resumed.fold.handlerReason).toMatch(/^partitions \d had begun folding through apply$/);
     expect(await rowsOf(db.pool, 'order_summary', 'order_id')).toEqual(await rowsOf(db.pool, 'reference_order_summary', 'order_id'));
   }, 60_000);
+
+  it('leaves out an event an operator skipped, as apply does', async () => {
+    const orderId = randomUUID();
+    const store = testEventStore(db);
+    await store.append(`Order-${orderId}`, [{ eventId: randomUUID(), type: 'OrderPlaced', data: { orderId, customerId: 'c', items: [{ sku: 'mug', quantity: 1 }], totalCents: 500, currency: 'EUR' } }], { expectedVersion: 'no_stream' });
+    const { checkpoint } = await store.append(`Order-${orderId}`, [{ eventId: randomUUID(), type: 'OrderCompleted', data: { orderId } }], { expectedVersion: 1 });
+    await setupProjection(db.pool, orderSummary);
+    await skipEvent(db.pool, orderSummary.name, checkpoint.globalPosition, { reason: 'a test', actor: 'jest' });
+
+    const report = await rebuildProjection(db.pool, orderSummary, { contracts, partitions: 2 });
+    expect(report).toMatchObject({ fold: { sqlPartitions: [0, 1] }, validation: { equal: true } });
+    const { rows } = await db.pool.query('select status, last_event_type from order_summary where order_id = $1', [orderId]);
+    expect(rows).toEqual([{ status: 'RUNNING', last_event_type: 'OrderPlaced' }]);
+  });
 
   it('folds through apply when the log holds payloads older than their contract, which only upcasters read', async () => {
     const orderId = randomUUID();
