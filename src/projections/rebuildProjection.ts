@@ -277,6 +277,9 @@ async function moveCheckpoint(tx: pg.PoolClient, projection: Projection, at: Che
 
 async function dropOldTables(pool: pg.Pool, name: string, mode: RebuildMode, previousVersion: number | undefined, tables: readonly string[]): Promise<void> {
   await withTransaction(pool, async (tx) => {
+    // A worker still running the old version locks its checkpoint row, then writes its tables. Taken
+    // in that order here too, a batch in flight finishes first; dropping the tables first deadlocks with it.
+    if (mode === 'new-version' && previousVersion !== undefined) await readCheckpoint(tx, name, previousVersion, true);
     await dropRelations(tx, tables);
     if (mode === 'new-version' && previousVersion !== undefined) {
       // The old version is gone for good: a worker still running its code finds no checkpoint and says so.
