@@ -48,6 +48,9 @@ export const UNDO_STEP: Readonly<Record<string, string>> = {
   capturePayment: 'refundPayment',
 };
 
+// Own keys only: a step named like an Object.prototype member ("toString") must not find a function.
+const undoStepOf = (step: string): string => (Object.hasOwn(UNDO_STEP, step) ? UNDO_STEP[step]! : step);
+
 /** Which saga step each order event records. */
 export function stepOf(event: OrderEvent): StepOf {
   switch (event.type) {
@@ -78,8 +81,8 @@ export function stepOf(event: OrderEvent): StepOf {
     case 'OrderCancelled':
       return { step: 'cancelOrder' };
     case 'CompensationFailed':
-      return { step: UNDO_STEP[event.data.step] ?? event.data.step, compensates: event.data.step, failed: true };
+      return { step: undoStepOf(event.data.step), compensates: event.data.step, failed: true };
     case 'CompensationResolved':
-      return { step: UNDO_STEP[event.data.step] ?? event.data.step, compensates: event.data.step };
+      return { step: undoStepOf(event.data.step), compensates: event.data.step };
   }
 }

@@ -3,6 +3,7 @@ import type { OrderEvent } from '../contracts';
 import type { StoredEvent } from '../projections';
 import { defineProjection } from '../projections';
 import { ORDER_EVENT_TYPES, asOrderEvent, orderIdOf, stepOf } from './orderEvents';
+import { orderTimelineFoldSql } from './orderTimelineFold';
 
 /** Every step of every order with its time; compensations marked, with the step each undoes. */
 export const orderTimeline = defineProjection({
@@ -29,6 +30,7 @@ export const orderTimeline = defineProjection({
     );`,
   // One row per stream version: a replayed event hits its own row and is ignored.
   apply: async (events, tx, t) => insertTimelineRows(tx, t.order_timeline, events),
+  foldInSql: (t) => [orderTimelineFoldSql(t.order_timeline)],
 });
 
 async function insertTimelineRows(tx: pg.PoolClient, table: string, events: readonly StoredEvent[]): Promise<void> {

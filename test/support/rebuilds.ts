@@ -1,8 +1,12 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import path from 'node:path';
 import type pg from 'pg';
 import type { EventStore } from '../../src/eventstore';
 import { defineProjection, type Projection } from '../../src/projections';
 import { orderEvents, type OrderScenario } from './orderScenarios';
+import { waitFor } from './waitFor';
 
 const SCENARIOS: OrderScenario[] = ['completed', 'outOfStock', 'declined', 'shipmentFailed', 'captureFailed', 'compensationResolved'];
 
@@ -48,4 +52,26 @@ export async function appendOrders(store: EventStore, count: number): Promise<vo
       );
     }
   }
+}
+
+/**
+ * Runs test/support/rebuildChild.ts (which SIGKILLs itself after KILL_AFTER_PAGES pages) against a
+ * database and returns how it ended, once PostgreSQL has ended its sessions too: the server notices
+ * a dead client only when it next reads from its socket, and until then the child's advisory locks
+ * still say a rebuild is running.
+ */
+export async function runKilledRebuild(pool: pg.Pool, databaseUrl: string, env: Record<string, string>): Promise<{ signal: NodeJS.Signals | null; stderr: string }> {
+  const applicationName = `sagaflow-test-rebuild-${randomUUID()}`;
+  const root = path.resolve(__dirname, '..', '..');
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'support', 'rebuildChild.ts')], {
+    cwd: root,
+    env: { ...process.env, ...env, DATABASE_URL: databaseUrl, PGAPPNAME: applicationName },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  const sessions = async () => (await pool.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where application_name = $1`, [applicationName])).rows[0]!.n;
+  await waitFor(async () => (await sessions()) === 0, 10_000);
+  return { signal, stderr };
 }

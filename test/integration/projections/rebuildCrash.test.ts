@@ -1,14 +1,9 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import path from 'node:path';
 import { contracts } from '../../../src/contracts';
 import { rebuildProjection, type BuildProgress } from '../../../src/projections';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
 import { applicationCounter, applications, catchUp, eventIds } from '../../support/projections';
-import { appendOrders } from '../../support/rebuilds';
-
-const root = path.resolve(__dirname, '..', '..', '..');
+import { appendOrders, runKilledRebuild } from '../../support/rebuilds';
 
 describe('a rebuild SIGKILLed half way', () => {
   const db = useTestDatabase();
@@ -17,14 +12,7 @@ describe('a rebuild SIGKILLed half way', () => {
     await appendOrders(testEventStore(db), 200);
     // The counter is not idempotent: any event a resumed rebuild applied twice would count 2.
     await catchUp(db.pool, [applicationCounter]);
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'support', 'rebuildChild.ts')], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: db.url, PROJECTION: applicationCounter.name, PARTITIONS: '4', BATCH_SIZE: '20', KILL_AFTER_PAGES: '9' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const [, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+    const { signal, stderr } = await runKilledRebuild(db.pool, db.url, { PROJECTION: applicationCounter.name, PARTITIONS: '4', BATCH_SIZE: '20', KILL_AFTER_PAGES: '9' });
     expect({ signal, stderr }).toEqual({ signal: 'SIGKILL', stderr: '' });
 
     const { rows: partitions } = await db.pool.query<{ partition: number; events_done: string }>(

@@ -1,18 +1,14 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { contracts } from '../../../src/contracts';
 import type { OrderEvent } from '../../../src/contracts';
 import { rebuildProjection, setupProjection, skipEvent } from '../../../src/projections';
-import { orderSummary } from '../../../src/read-models';
+import { orderSummary, orderTimeline } from '../../../src/read-models';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
 import { catchUp } from '../../support/projections';
-import { appendOrders, referenceOf, rowsOf } from '../../support/rebuilds';
+import { appendOrders, referenceOf, rowsOf, runKilledRebuild } from '../../support/rebuilds';
 
-const root = path.resolve(__dirname, '..', '..', '..');
 const reference = referenceOf(orderSummary);
 
 /** Any order event, in any order: the set-based fold must agree with the handler on every sequence, not just the saga's. */
@@ -49,11 +45,15 @@ const orders = fc.array(
   { minLength: 1, maxLength: 12 },
 );
 
-describe("order_summary's set-based rebuild", () => {
+describe("the read models' set-based rebuilds", () => {
   const db = useTestDatabase();
 
-  it('equals the rows its handler builds one batch at a time, for any sequence of order events', async () => {
+  it.each([
+    { projection: orderSummary, table: 'order_summary', key: 'order_id' },
+    { projection: orderTimeline, table: 'order_timeline', key: 'order_id, stream_version' },
+  ])('$table: equals the rows its handler builds one batch at a time, for any sequence of order events', async ({ projection, table, key }) => {
     const store = testEventStore(db);
+    const referenceProjection = referenceOf(projection);
     await fc.assert(
       fc.asyncProperty(orders, async (generated) => {
         // Each stream in two appends, the second parts after all the first, so streams interleave in the log.
@@ -65,10 +65,10 @@ describe("order_summary's set-based rebuild", () => {
             await store.append(`Order-${orderId}`, slice.map((event) => ({ eventId: randomUUID(), ...event })), { expectedVersion: 'any' });
           }
         }
-        await catchUp(db.pool, [reference], 7);
-        const report = await rebuildProjection(db.pool, orderSummary, { contracts, partitions: 3, keepOld: true });
+        await catchUp(db.pool, [referenceProjection], 7);
+        const report = await rebuildProjection(db.pool, projection, { contracts, partitions: 3, keepOld: true });
         expect(report.fold).toEqual({ sqlPartitions: [0, 1, 2], handlerReason: undefined });
-        expect(await rowsOf(db.pool, 'order_summary', 'order_id')).toEqual(await rowsOf(db.pool, 'reference_order_summary', 'order_id'));
+        expect(await rowsOf(db.pool, table, key)).toEqual(await rowsOf(db.pool, `reference_${table}`, key));
       }),
       { numRuns: 25 },
     );
@@ -81,13 +81,8 @@ describe("order_summary's set-based rebuild", () => {
     expect(asked).toMatchObject({ fold: { sqlPartitions: [], handlerReason: 'asked for (fold: handler)' }, validation: { equal: true } });
 
     // A rebuild through apply, killed after its first committed page: one partition has begun.
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'support', 'rebuildChild.ts')], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: db.url, PROJECTION: orderSummary.name, FOLD: 'handler', PARTITIONS: '4', BATCH_SIZE: '10', KILL_AFTER_PAGES: '1' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const [, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
-    expect(signal).toBe('SIGKILL');
+    const killed = await runKilledRebuild(db.pool, db.url, { PROJECTION: orderSummary.name, FOLD: 'handler', PARTITIONS: '4', BATCH_SIZE: '10', KILL_AFTER_PAGES: '1' });
+    expect(killed).toEqual({ signal: 'SIGKILL', stderr: '' });
     const { rows } = await db.pool.query<{ partition: number }>(
       `select partition from projection_build_partitions where name = $1 and purpose = 'rebuild' and events_done = 0 order by partition`,
       [orderSummary.name],
