@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { compareCheckpoints, readAll, type Checkpoint, type ContractRegistry, type ReadAllPage, type StoredEvent } from '../eventstore';
+import { compareCheckpoints, readAll, type Checkpoint, type ContractRegistry, type ReadAllPage } from '../eventstore';
 import { applyEvents } from './applyBatch';
 import { advanceCatchUp, advancePartition, lockCatchUp, lockPartition, type BuildState } from './buildState';
 import type { Projection, TableNames } from './defineProjection';
@@ -21,8 +21,8 @@ export interface FoldSettings {
   batchSize: number;
   /** Called after each committed page with the number of events it covered. */
   onPage?: (events: number) => void;
-  /** Test seam: runs after a partition's page has committed. */
-  afterPartitionPage?: (partition: number, events: readonly StoredEvent[]) => void | Promise<void>;
+  /** Test seam: runs after a partition's page (or its whole SQL fold) has committed, with the events it covered. */
+  afterPartitionPage?: (partition: number, events: number) => void | Promise<void>;
 }
 
 /**
@@ -57,7 +57,7 @@ export async function foldPartitions(target: BuildTarget, settings: FoldSettings
           });
           at = to;
           settings.onPage?.(page.events.length);
-          if (page.events.length > 0) await settings.afterPartitionPage?.(partition, page.events);
+          if (page.events.length > 0) await settings.afterPartitionPage?.(partition, page.events.length);
         } catch (error) {
           failures.push(error);
         }

@@ -48,10 +48,13 @@ export async function planSqlFold(pool: pg.Pool, target: BuildTarget, contracts:
   ];
   if (outdated.length > 0) return { ...none, handlerReason: `the log holds ${outdated.join(', ')} payloads, which only apply's upcasters bring up to date` };
   const fresh = build.partitions.filter((p) => compareCheckpoints(p.checkpoint, START) === 0).map((p) => p.partition);
-  const begun = build.partitions.map((p) => p.partition).filter((p) => !fresh.includes(p));
+  // Partitions already at the bound (folded before a crash, either way) need nothing more.
+  const partway = build.partitions
+    .filter((p) => compareCheckpoints(p.checkpoint, START) !== 0 && compareCheckpoints(p.checkpoint, build.bound) !== 0)
+    .map((p) => p.partition);
   const events = new Map<number, number>();
   for (const row of survey) events.set(row.partition, (events.get(row.partition) ?? 0) + row.events);
-  return { partitions: fresh, events, handlerReason: begun.length > 0 ? `partitions ${begun.join(', ')} had begun folding through apply` : undefined };
+  return { partitions: fresh, events, handlerReason: partway.length > 0 ? `partitions ${partway.join(', ')} had begun folding through apply` : undefined };
 }
 
 /**
@@ -86,7 +89,10 @@ export async function foldPartitionsInSql(target: BuildTarget, settings: FoldSet
         await tx.query(`set local work_mem = '64MB'`);
         for (const statement of statements) await tx.query(`${log}\n${statement}`, [...range, partition, projection.name, projection.version]);
         await advancePartition(tx, build.name, build.purpose, partition, build.bound, sizes.get(partition) ?? 0);
-      }).then(() => settings.onPage?.(sizes.get(partition) ?? 0)),
+      }).then(async () => {
+        settings.onPage?.(sizes.get(partition) ?? 0);
+        await settings.afterPartitionPage?.(partition, sizes.get(partition) ?? 0);
+      }),
     ),
   );
   const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');

@@ -95,6 +95,23 @@ describe("the read models' set-based rebuilds", () => {
     expect(await rowsOf(db.pool, 'order_summary', 'order_id')).toEqual(await rowsOf(db.pool, 'reference_order_summary', 'order_id'));
   }, 60_000);
 
+  it('resumes a SQL fold killed part way: finished partitions stay as they are, the rest fold in SQL', async () => {
+    await appendOrders(testEventStore(db), 60);
+    await catchUp(db.pool, [reference]);
+    // Killed once a partition's statement has committed; others may commit alongside, or roll back.
+    const killed = await runKilledRebuild(db.pool, db.url, { PROJECTION: orderSummary.name, FOLD: 'auto', PARTITIONS: '4', KILL_AFTER_PAGES: '1' });
+    expect(killed).toEqual({ signal: 'SIGKILL', stderr: '' });
+    const { rows } = await db.pool.query<{ partition: number }>(
+      `select partition from projection_build_partitions where name = $1 and purpose = 'rebuild' and events_done = 0 order by partition`,
+      [orderSummary.name],
+    );
+    expect(rows.length).toBeLessThan(4);
+
+    const resumed = await rebuildProjection(db.pool, orderSummary, { contracts, partitions: 4 });
+    expect(resumed).toMatchObject({ resumed: true, fold: { sqlPartitions: rows.map((r) => r.partition), handlerReason: undefined }, validation: { equal: true } });
+    expect(await rowsOf(db.pool, 'order_summary', 'order_id')).toEqual(await rowsOf(db.pool, 'reference_order_summary', 'order_id'));
+  }, 60_000);
+
   it('leaves out an event an operator skipped, as apply does', async () => {
     const orderId = randomUUID();
     const store = testEventStore(db);
