@@ -2,6 +2,7 @@ import type { StoredEvent } from '../projections';
 import { defineProjection } from '../projections';
 import { ORDER_SAGA_TYPE, asOrderEvent, orderIdOf } from './orderEvents';
 import type { OrderOutcome } from './orderSummary';
+import { sagaOutcomesFoldSql } from './sagaOutcomesFold';
 import { foldStreamRows, type StreamRow } from './streamRows';
 
 export interface SagaOutcomeOrderRow extends StreamRow {
@@ -42,6 +43,7 @@ export const sagaOutcomes = defineProjection({
        group by saga_type, outcome, failed_step, date_trunc('hour', finished_at);`,
   apply: (events, tx, t) =>
     foldStreamRows<SagaOutcomeOrderRow>(tx, { table: t.saga_outcome_orders, key: 'order_id', keyOf: orderIdOf, evolve: evolveSagaOutcome }, events),
+  foldInSql: (t) => [sagaOutcomesFoldSql(t.saga_outcome_orders)],
 });
 
 export function evolveSagaOutcome(row: SagaOutcomeOrderRow | undefined, stored: StoredEvent): SagaOutcomeOrderRow {

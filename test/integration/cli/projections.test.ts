@@ -88,8 +88,8 @@ describe('sagaflow projections', () => {
     const inSql = await cli('projections', 'rebuild', 'order_summary', '--partitions', '3');
     expect(inSql.code).toBe(0);
     expect(inSql.stdout.split('\n')[1]).toBe('  folded in SQL: partitions 0, 1, 2');
-    const noSql = await cli('projections', 'rebuild', 'saga_outcomes', '--partitions', '2');
-    expect(noSql.stdout.split('\n')[1]).toBe('  folded in SQL: no partition; through apply: saga_outcomes declares no set-based fold');
+    const noSql = await cli('projections', 'rebuild', 'inventory_levels', '--partitions', '2');
+    expect(noSql.stdout.split('\n')[1]).toBe('  folded in SQL: no partition; through apply: inventory_levels declares no set-based fold');
     const asked = await cli('projections', 'rebuild', 'order_summary', '--fold', 'handler', '--json');
     expect(JSON.parse(asked.stdout)).toMatchObject({ fold: { sqlPartitions: [], handlerReason: 'asked for (fold: handler)' }, validation: { equal: true } });
     expect(await rowsOf(db.pool, 'order_summary', 'order_id')).toEqual(await rowsOf(db.pool, 'reference_order_summary', 'order_id'));

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { contracts } from '../../../src/contracts';
 import type { OrderEvent } from '../../../src/contracts';
 import { rebuildProjection, setupProjection, skipEvent } from '../../../src/projections';
-import { orderSummary, orderTimeline } from '../../../src/read-models';
+import { orderSummary, orderTimeline, sagaOutcomes } from '../../../src/read-models';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
 import { catchUp } from '../../support/projections';
@@ -51,6 +51,7 @@ describe("the read models' set-based rebuilds", () => {
   it.each([
     { projection: orderSummary, table: 'order_summary', key: 'order_id' },
     { projection: orderTimeline, table: 'order_timeline', key: 'order_id, stream_version' },
+    { projection: sagaOutcomes, table: 'saga_outcome_orders', key: 'order_id' },
   ])('$table: equals the rows its handler builds one batch at a time, for any sequence of order events', async ({ projection, table, key }) => {
     const store = testEventStore(db);
     const referenceProjection = referenceOf(projection);
