@@ -1,8 +1,9 @@
 /**
  * `npm run bench:projections`: rebuilds order_summary from a log of order events by its SQL fold
  * (the default) and through its handler, and measures both beside the ceiling measured in the same
- * run (one INSERT … SELECT … GROUP BY computing the same table), then the steady-state lag of the projection worker at a fixed append rate. The report
- * goes to stdout (and bench/RESULTS.md with --write-results); progress goes to stderr.
+ * run (one INSERT … SELECT … GROUP BY computing the same table), then the steady-state lag of the
+ * projection worker at a fixed append rate. The report goes to stdout (and bench/RESULTS.md with
+ * --write-results); progress goes to stderr.
  */
 import pg from 'pg';
 import { contracts } from '../src/contracts';

@@ -30,9 +30,10 @@ export interface ProjectionDefinition<Table extends string = string> {
    * Optional set-based fold for rebuilds: statements computing, from the events in a relation named
    * `log`, the rows `apply` would leave after exactly those events, inserted into the empty tables.
    * A rebuild runs them once per partition (the events of a slice of the streams, by hash of stream
-   * id), so each row must come from one stream's events; events an operator skipped are not in it. `log` has the columns of the events table
-   * (global_position, transaction_id, event_id, stream_id, stream_type, version, event_type,
-   * schema_version, data, metadata, created_at) and holds the stored payloads: a rebuild takes this
+   * id), so each row must come from one stream's events; events an operator skipped are not in it.
+   * `log` has the columns of the events table (global_position, transaction_id, event_id, stream_id,
+   * stream_type, version, event_type, schema_version, data, metadata, created_at) and holds the
+   * stored payloads: a rebuild takes this
    * path only when every event of `eventTypes` is stored at its contract's latest version, and folds
    * through `apply` otherwise. `apply` stays the reference: a rebuild verifies the tables against it
    * before dropping the ones it replaced, and `projections verify` always folds through `apply`.
@@ -75,5 +76,10 @@ export function defineProjection<const Table extends string>(definition: Project
   if (problems.length > 0) throw new InvalidProjectionError(`${where} is invalid:\n  ${problems.join('\n  ')}`);
 
   const tableNames = Object.fromEntries(definition.tables.map((table) => [table, versionedTableName(table, definition.version)])) as TableNames<Table>;
+  // Asked once here, so a fold that yields nothing runnable is refused at startup, not mid-rebuild.
+  const statements: unknown = definition.foldInSql?.(tableNames) ?? ['-'];
+  if (!Array.isArray(statements) || statements.length === 0 || !statements.every((statement) => typeof statement === 'string' && statement.trim() !== '')) {
+    throw new InvalidProjectionError(`${where} is invalid:\n  foldInSql: must return a non-empty array of SQL statements, got ${JSON.stringify(statements)}`);
+  }
   return { ...definition, eventTypes: [...definition.eventTypes], tables: [...definition.tables], tableNames };
 }

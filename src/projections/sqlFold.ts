@@ -65,18 +65,18 @@ export async function planSqlFold(pool: pg.Pool, target: BuildTarget, contracts:
 export async function foldPartitionsInSql(target: BuildTarget, settings: FoldSettings, plan: SqlFoldPlan): Promise<BuildState> {
   const { projection, build } = target;
   if (plan.partitions.length === 0) return build;
-  const statements = projection.foldInSql!(target.tables);
   const count = build.partitions.length;
   const sizes = plan.events;
-  const range = [START.transactionId, START.globalPosition, build.bound.transactionId, build.bound.globalPosition, [...projection.eventTypes], count];
-  // Events an operator skipped for this version are left out of `log`, as `apply` never sees them.
+  const statements = projection.foldInSql!(target.tables);
+  const range = [build.bound.transactionId, build.bound.globalPosition, [...projection.eventTypes], count];
+  // A partition folds in SQL only from the start of the log, so the bound is its one limit. Events an
+  // operator skipped for this version are left out of `log`, as `apply` never sees them.
   const log = `with log as (
       select ${LOG_COLUMNS} from ${EVENTS_TABLE} e
-       where (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
-         and (e.transaction_id, e.global_position) <= ($3::text::xid8, $4::bigint)
-         and e.event_type = any($5::text[])
-         and ${partitionOfSql('e.stream_id', '$6::bigint')} = $7
-         and not exists (select from ${SKIPPED_EVENTS_TABLE} s where s.name = $8 and s.version = $9 and s.global_position = e.global_position))`;
+       where (e.transaction_id, e.global_position) <= ($1::text::xid8, $2::bigint)
+         and e.event_type = any($3::text[])
+         and ${partitionOfSql('e.stream_id', '$4::bigint')} = $5
+         and not exists (select from ${SKIPPED_EVENTS_TABLE} s where s.name = $6 and s.version = $7 and s.global_position = e.global_position))`;
   // Every partition's transaction is let finish before a failure is reported, so none is cut off mid-way.
   const results = await Promise.allSettled(
     plan.partitions.map((partition) =>
@@ -102,3 +102,4 @@ export async function foldPartitionsInSql(target: BuildTarget, settings: FoldSet
     partitions: build.partitions.map((p) => (plan.partitions.includes(p.partition) ? { ...p, checkpoint: build.bound, eventsDone: sizes.get(p.partition) ?? 0 } : p)),
   };
 }
+

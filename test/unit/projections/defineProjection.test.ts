@@ -25,6 +25,13 @@ describe('defineProjection', () => {
     expect(attempt).toThrow(/tables: must not repeat a name/);
   });
 
+  it('refuses a set-based fold that is not a function, or yields no runnable statement', () => {
+    expect(() => defineProjection({ ...valid, foldInSql: 'insert …' as never })).toThrow(/foldInSql: must be a function returning SQL statements, or absent/);
+    expect(() => defineProjection({ ...valid, foldInSql: () => [] })).toThrow(/projection "things" is invalid:\n {2}foldInSql: must return a non-empty array of SQL statements, got \[\]/);
+    expect(() => defineProjection({ ...valid, foldInSql: () => ['  '] })).toThrow(/foldInSql: must return a non-empty array of SQL statements, got \[" {2}"\]/);
+    expect(() => defineProjection({ ...valid, foldInSql: (t) => [`insert into ${t.things} select stream_id from log`] })).not.toThrow();
+  });
+
   it('refuses a table name PostgreSQL would truncate', () => {
     expect(() => defineProjection({ ...valid, tables: ['t'.repeat(61)] as never[] })).toThrow(/longer than 63 characters/);
   });
