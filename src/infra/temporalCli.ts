@@ -38,6 +38,8 @@ export function goAvailable(): boolean {
  */
 export async function buildTemporalCli(log: (line: string) => void): Promise<string> {
   const target = cachedCliPath();
+  // A fresh machine has no cache directory at all (not even ~/.cache): make the whole path first.
+  fs.mkdirSync(cacheDir(), { recursive: true });
   const tmpBin = fs.mkdtempSync(path.join(cacheDir(), 'build-'));
   log(`building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go into ${path.dirname(target)} (one time; several minutes on 2 cores)`);
   const started = Date.now();
