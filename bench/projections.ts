@@ -14,7 +14,7 @@ import { orderSummary } from '../src/read-models';
 import { checkpointer, createFreshDatabase, dropDatabase } from './lib/databases';
 import { describeEnvironment } from './lib/environment';
 import { Rng } from './lib/payloads';
-import { surviveDisconnects } from './lib/pools';
+import { surviveDisconnects } from '../src/config/connections';
 import { writeResults } from './lib/results';
 import { parseProjectionBenchArgs, USAGE } from './projections/args';
 import { CEILING_TABLE, computeCeiling, differingRows } from './projections/ceiling';

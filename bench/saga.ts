@@ -6,9 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import pg from 'pg';
 import { createSimulatedServices } from '../src/adapters';
 import { createOrderClient } from '../src/client';
+import { createPool } from '../src/config/connections';
 import { redactUrl } from '../src/infra/postgres';
 import { startLocalStack } from '../workers/localStack';
 import { benchProcess } from './lib/benchProcess';
@@ -42,7 +42,7 @@ async function main(argv: readonly string[]): Promise<void> {
     worker: { workflowsPath: require.resolve('./saga/workflows'), extraActivities: (pool) => createBareActivities(createSimulatedServices(pool)) },
   });
   log(`PostgreSQL at ${redactUrl(services.postgres.url)}, Temporal at ${services.temporal.address}`);
-  const admin = new pg.Pool({ connectionString: services.postgres.url, max: 1 });
+  const admin = createPool(services.postgres.url, {}, { max: 1 });
   shutdown.add(() => admin.end());
   const environment = await describeEnvironment(admin, argv);
   const orders = createOrderClient({ client, taskQueue });

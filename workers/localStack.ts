@@ -1,7 +1,7 @@
 import { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import pg from 'pg';
-import { connectTemporal, connectTemporalWorker, createPool } from '../src/config/connections';
+import { connectTemporal, connectTemporalWorker, createPool, reportLostConnections } from '../src/config/connections';
 import { loadConfig } from '../src/config/env';
 import { migrate } from '../src/db/migrate';
 import { startLocalServices, type LocalServices, type ServiceProfile } from '../src/infra/localServices';
@@ -57,7 +57,7 @@ export async function startLocalStack({ profile, taskQueue, shutdown, log, fresh
     databaseUrl = withDatabase(services.postgres.url, freshDatabase);
   }
   await migrate(databaseUrl, log, config);
-  const pool = createPool(databaseUrl, config, { max: 20 });
+  const pool = createPool(databaseUrl, config, { max: 20, onConnectionLost: reportLostConnections(log) });
   shutdown.add(() => pool.end());
 
   const workerConnection = await connectTemporalWorker(services.temporal.address, config);

@@ -1,7 +1,7 @@
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import type pg from 'pg';
 import { createActivities } from '../activities';
-import { connectTemporalWorker, createPool } from '../src/config/connections';
+import { connectTemporalWorker, createPool, reportLostConnections } from '../src/config/connections';
 import { loadConfig } from '../src/config/env';
 import { migrate } from '../src/db/migrate';
 
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     throw new Error('a standalone saga worker needs DATABASE_URL and TEMPORAL_ADDRESS (`npm run dev` starts a local stack instead)');
   }
   await migrate(config.databaseUrl, console.log, config);
-  const pool = createPool(config.databaseUrl, config);
+  const pool = createPool(config.databaseUrl, config, { onConnectionLost: reportLostConnections((line) => console.log(`saga worker: ${line}`)) });
   const connection = await connectTemporalWorker(config.temporalAddress, config);
   try {
     const worker = await createSagaWorker({

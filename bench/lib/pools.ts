@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { surviveDisconnects } from '../../src/config/connections';
 
 const asString = (value: string) => value;
 const parseJson = (value: string): unknown => JSON.parse(value);
@@ -18,16 +19,4 @@ const getTypeParser: pg.CustomTypesConfig['getTypeParser'] = (oid, format = 'tex
 
 export function stockPool(connectionString: string, max: number): pg.Pool {
   return surviveDisconnects(new pg.Pool({ connectionString, max, types: { getTypeParser } }));
-}
-
-/**
- * When the server ends connections (a database dropped or the server stopped on Ctrl-C), node-postgres
- * emits 'error' on the pool for idle clients and on the client itself for checked-out ones, and an
- * 'error' nobody listens to kills the process before its cleanup has stopped the server. The query
- * that was running still rejects, so nothing is hidden.
- */
-export function surviveDisconnects(pool: pg.Pool): pg.Pool {
-  pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
-  return pool;
 }

@@ -40,9 +40,49 @@ export function postgresConnection(databaseUrl: string, settings: DatabaseSettin
   return { connectionString, ssl };
 }
 
-/** A pool on the database, with the TLS settings of `postgresConnection`. */
-export function createPool(databaseUrl: string, settings: DatabaseSettings = {}, options: Omit<pg.PoolConfig, 'connectionString' | 'ssl'> = {}): pg.Pool {
-  return new pg.Pool({ ...postgresConnection(databaseUrl, settings), ...options });
+export interface PoolOptions extends Omit<pg.PoolConfig, 'connectionString' | 'ssl'> {
+  /** Told of each connection the server ended (a restart, a terminated backend); by default nothing is said. */
+  onConnectionLost?: (error: Error) => void;
+}
+
+/**
+ * A pool on the database, with the TLS settings of `postgresConnection`, that outlives the server's
+ * restarts (see `surviveDisconnects`).
+ */
+export function createPool(databaseUrl: string, settings: DatabaseSettings = {}, { onConnectionLost, ...options }: PoolOptions = {}): pg.Pool {
+  return surviveDisconnects(new pg.Pool({ ...postgresConnection(databaseUrl, settings), ...options }), onConnectionLost);
+}
+
+/**
+ * When the server ends a connection (a restart, `pg_terminate_backend`, a failover), node-postgres
+ * emits 'error' on the pool for an idle client and on the client itself for a checked-out one, and an
+ * 'error' event nobody listens to ends the process: one restart of PostgreSQL took the saga worker
+ * down. Both are heard here. Nothing is hidden: the query in flight still rejects (an activity fails
+ * and Temporal retries it), and pg-pool discards a client that is no longer queryable when it is
+ * released, so the next checkout opens a fresh connection.
+ */
+export function surviveDisconnects(pool: pg.Pool, onConnectionLost: (error: Error) => void = () => undefined): pg.Pool {
+  pool.on('error', onConnectionLost);
+  pool.on('connect', (client) => client.on('error', onConnectionLost));
+  return pool;
+}
+
+/**
+ * A connection-lost reporter for a long-running process's log: one line when connections start
+ * dropping, then at most one per interval with how many more dropped, instead of one per pooled client.
+ */
+export function reportLostConnections(log: (line: string) => void, intervalMs = 10_000): (error: Error) => void {
+  let lastLogged = 0;
+  let unreported = 0;
+  return (error) => {
+    unreported += 1;
+    const now = Date.now();
+    if (now - lastLogged < intervalMs) return;
+    const code = (error as { code?: string }).code;
+    log(`lost ${unreported} database connection${unreported === 1 ? '' : 's'} (${code ? `${code} ` : ''}${error.message}); work in flight retries on a new one`);
+    lastLogged = now;
+    unreported = 0;
+  };
 }
 
 export interface TemporalConnectionOptions {

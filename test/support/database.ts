@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { createPool } from '../../src/config/connections';
 import { withDatabase } from '../../src/infra/postgres';
 import { testEnv } from './env';
 
@@ -15,7 +16,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `sagaflow_test_${randomUUID().replace(/-/g, '')}`;
   await adminQuery(adminUrl, `create database ${name} template ${testEnv('templateDatabase')}`);
   const url = withDatabase(adminUrl, name);
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const pool = createPool(url, {}, { max: 10 });
   return {
     url,
     pool,

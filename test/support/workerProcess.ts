@@ -17,13 +17,22 @@ const root = path.resolve(__dirname, '..', '..');
  * The standalone saga worker (workers/sagaWorker.ts) as a real child process, for tests that kill
  * it: an in-process worker cannot be SIGKILLed without killing the test.
  */
-export async function spawnSagaWorker({ databaseUrl, taskQueue }: { databaseUrl: string; taskQueue: string }): Promise<WorkerProcess> {
+export async function spawnSagaWorker({
+  databaseUrl,
+  taskQueue,
+  temporalAddress = testEnv('temporalAddress'),
+}: {
+  databaseUrl: string;
+  taskQueue: string;
+  /** Another Temporal server than the run's shared one (a test that restarts its own). */
+  temporalAddress?: string;
+}): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'workers', 'sagaWorker.ts')], {
     cwd: root,
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
-      TEMPORAL_ADDRESS: testEnv('temporalAddress'),
+      TEMPORAL_ADDRESS: temporalAddress,
       TEMPORAL_NAMESPACE: testEnv('temporalNamespace'),
       SAGAFLOW_TASK_QUEUE: taskQueue,
       SAGAFLOW_WORKFLOW_BUNDLE: testEnv('workflowBundle'),

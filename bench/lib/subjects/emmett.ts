@@ -3,7 +3,7 @@ import { STREAM_DOES_NOT_EXIST, type Event } from '@event-driven-io/emmett';
 import { getPostgreSQLEventStore, readMessagesBatch } from '@event-driven-io/emmett-postgresql';
 import pg from 'pg';
 import type { BenchEvent, BenchMetadata, BenchOrderData } from '../payloads';
-import { surviveDisconnects } from '../pools';
+import { surviveDisconnects } from '../../../src/config/connections';
 import type { Subject, SubjectSession } from './subject';
 
 /**
