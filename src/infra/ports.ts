@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import net from 'node:net';
 
 /** Asks the kernel for a free TCP port on loopback. */
@@ -51,8 +52,26 @@ export async function waitForPort(host: string, port: number, timeoutMs: number)
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+  return !isZombie(pid);
+}
+
+/**
+ * A process that has exited but was not yet reaped still answers signal 0. A server whose owner was
+ * killed is reparented to init, and an init that reaps slowly (seen in containers and microVMs)
+ * leaves it a zombie for a while: its pid file must then read as "not running", not as a server
+ * to reuse. Linux only (/proc); elsewhere signal 0 decides alone.
+ */
+function isZombie(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return false;
+  }
+  // "pid (command) S …": the state follows the last ')' (a command may itself contain parentheses).
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state === 'Z' || state === 'X';
 }

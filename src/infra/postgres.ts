@@ -30,6 +30,11 @@ export interface EmbeddedPostgresOptions {
    * Benchmarks and dev keep it true so their numbers and data mean something.
    */
   durable?: boolean;
+  /**
+   * As root, the system user the server runs as (PostgreSQL refuses to run as root), created when
+   * missing: `postgres` unless told otherwise.
+   */
+  osUser?: string;
   log?: (line: string) => void;
 }
 
@@ -59,7 +64,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     return { url, owned: false, stop: async () => undefined };
   }
 
-  const owner = serverUser();
+  removeStaleLockFile(dataDir, options.log);
+  const owner = serverUser(options.osUser ?? SUPERUSER, options.log);
   const binaries = embeddedPostgresBinaries({ forOtherUser: owner !== undefined });
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     options.log?.(`initialising a PostgreSQL cluster in ${dataDir}`);
@@ -132,6 +138,7 @@ export function redactUrl(url: string): string {
 
 export async function assertReachable(url: string, what: string, ssl: DatabaseSettings = {}): Promise<void> {
   const client = new pg.Client({ ...postgresConnection(url, ssl), connectionTimeoutMillis: 5_000 });
+  client.on('error', () => undefined); // a session ended under us fails the query below, which says so
   try {
     await client.connect();
     await client.query('select 1');
@@ -144,6 +151,7 @@ export async function assertReachable(url: string, what: string, ssl: DatabaseSe
 
 async function ensureDatabase(port: number, database: string): Promise<void> {
   const client = new pg.Client({ connectionString: connectionString(port, 'postgres') });
+  client.on('error', () => undefined); // a session ended under us fails the query in flight, which is thrown
   await client.connect();
   try {
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [database]);
@@ -169,6 +177,25 @@ function runningServer(dataDir: string): { pid: number; port: number } | undefin
   return Number.isInteger(pid) && pid > 0 && Number.isInteger(port) && isProcessAlive(pid) ? { pid, port } : undefined;
 }
 
+/**
+ * A server killed with its owner leaves postmaster.pid behind. PostgreSQL overwrites the file when
+ * its pid is gone, but not while that pid is an unreaped zombie (it too asks with signal 0), and an
+ * init that reaps slowly keeps it so for a while: the new server then refuses to start. The pid is
+ * known dead here, so the lock file is stale and goes.
+ */
+function removeStaleLockFile(dataDir: string, log?: (line: string) => void): void {
+  const lockFile = path.join(dataDir, 'postmaster.pid');
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(lockFile, 'utf8').split('\n')[0]);
+  } catch {
+    return;
+  }
+  if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid)) return;
+  log?.(`removing the lock file of a PostgreSQL that is no longer running (pid ${pid})`);
+  fs.rmSync(lockFile, { force: true });
+}
+
 function initCluster(initdb: string, dataDir: string, owner: { uid: number; gid: number } | undefined): void {
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   fs.mkdirSync(dataDir, { mode: 0o700 });
@@ -190,13 +217,13 @@ function initCluster(initdb: string, dataDir: string, owner: { uid: number; gid:
   }
 }
 
-/** PostgreSQL refuses to run as root; as root we run it as the `postgres` system user, creating it once. */
-function serverUser(): { uid: number; gid: number } | undefined {
+/** PostgreSQL refuses to run as root; as root we run it as a system user (`postgres`), creating it once. */
+function serverUser(name: string, log?: (line: string) => void): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const lookup = () => {
     try {
-      const uid = Number(execFileSync('id', ['-u', SUPERUSER]).toString().trim());
-      const gid = Number(execFileSync('id', ['-g', SUPERUSER]).toString().trim());
+      const uid = Number(execFileSync('id', ['-u', name], { stdio: 'pipe' }).toString().trim());
+      const gid = Number(execFileSync('id', ['-g', name], { stdio: 'pipe' }).toString().trim());
       return { uid, gid };
     } catch {
       return undefined;
@@ -204,13 +231,15 @@ function serverUser(): { uid: number; gid: number } | undefined {
   };
   const found = lookup();
   if (found) return found;
+  log?.(`creating the system user '${name}' to run PostgreSQL (it refuses to run as root)`);
   try {
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', SUPERUSER], { stdio: 'pipe' });
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', name], { stdio: 'pipe' });
   } catch (error) {
-    throw new InfraError(`running as root, PostgreSQL needs a '${SUPERUSER}' user and useradd failed: ${(error as Error).message}`);
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
+    throw new InfraError(`running as root, PostgreSQL needs a '${name}' user and useradd failed: ${stderr || (error as Error).message}`);
   }
   const created = lookup();
-  if (!created) throw new InfraError(`created the '${SUPERUSER}' user but cannot look it up`);
+  if (!created) throw new InfraError(`created the '${name}' user but cannot look it up`);
   return created;
 }
 
