@@ -1,7 +1,8 @@
 import type { z } from 'zod';
+import { SagaflowError } from '../errors/sagaflowError';
 
 /** Input that app code passed to the client does not satisfy the contract; nothing was started. */
-export class InvalidInputError extends Error {
+export class InvalidInputError extends SagaflowError {
   override name = 'InvalidInputError';
   constructor(
     readonly what: string,

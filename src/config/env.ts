@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { loadDotEnv } from './dotEnv';
+import { SagaflowError } from '../errors/sagaflowError';
 
 /** The sslmode values node-postgres can honour: it has no fallback between plain and TLS connections (allow, prefer). */
 export const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
@@ -117,7 +118,7 @@ export type SagaflowConfig = {
   workflowBundlePath?: string;
 };
 
-export class ConfigError extends Error {
+export class ConfigError extends SagaflowError {
   override name = 'ConfigError';
   /** One `VARIABLE: rule` per wrong variable. */
   constructor(readonly issues: string[]) {

@@ -15,6 +15,8 @@ export interface AppendSettings {
   contracts: ContractRegistry;
   /** Largest accepted `data` payload, in bytes of JSON. */
   maxPayloadBytes: number;
+  /** Largest accepted `metadata`, in bytes of JSON. */
+  maxMetadataBytes: number;
   /**
    * How subscribers are woken: through this notifier right after commit when appending through a
    * pool; when appending on a client (possibly inside the caller's transaction) by pg_notify in the
@@ -105,14 +107,24 @@ export async function appendEvents(
   settings: AppendSettings,
   streamId: string,
   events: NewEvent[],
-  { expectedVersion }: AppendOptions,
+  options: AppendOptions,
 ): Promise<AppendResult> {
+  // Checked here, before anything is sent, so a caller from plain JavaScript gets the store's own
+  // error naming the argument rather than a TypeError from deep inside.
+  if (typeof streamId !== 'string') throw new EventStoreError(`streamId must be a string, got ${describe(streamId)}`);
   const streamType = streamTypeOf(streamId);
+  if (typeof options !== 'object' || options === null) {
+    throw new EventStoreError(`append to ${streamId}: options must be an object with expectedVersion, got ${describe(options)}`);
+  }
+  const { expectedVersion } = options;
   assertExpectedVersion(expectedVersion);
+  if (!Array.isArray(events)) throw new EventStoreError(`append to ${streamId}: events must be an array, got ${describe(events)}`);
   if (events.length === 0) throw new EventStoreError(`append to ${streamId}: events must not be empty`);
   const prepared = prepare(settings, events);
   const [mode, version] = typeof expectedVersion === 'number' ? ['exact', expectedVersion] : [expectedVersion, null];
-  const single = events.length === 1;
+  // 'any' and 'stream_exists' go through the function, which reads the stream again when another
+  // writer takes the version first; the one-statement path cannot, and serves exact versions.
+  const single = events.length === 1 && (mode === 'exact' || mode === 'no_stream');
   const onClient = 'release' in db;
   const notifyInStatement = onClient && settings.notifier !== undefined;
   const query = {
@@ -192,30 +204,37 @@ async function explainRejection(db: Db, streamId: string, events: PreparedEvents
 
 function prepare(settings: AppendSettings, events: NewEvent[]): PreparedEvents {
   const prepared: PreparedEvents = { ids: [], types: [], schemaVersions: [], data: [], metadata: [] };
+  const seen = new Map<string, number>();
   events.forEach((event, index) => {
-    const eventId = event.eventId ?? randomUUID();
-    if (!UUID.test(eventId)) {
-      throw new EventValidationError(index, String(event.type), [{ field: 'eventId', rule: 'must be a UUID' }], eventId);
+    if (typeof event !== 'object' || event === null) {
+      throw new EventValidationError(index, '?', [{ field: 'event', rule: `must be an object, got ${describe(event)}` }]);
     }
+    // Omitted, an id is made here, and a retry of the same call appends the events again: only
+    // callers that never retry may omit it. null is a mistake, not an omission.
+    const eventId = event.eventId === undefined ? randomUUID() : event.eventId;
+    if (typeof eventId !== 'string' || !UUID.test(eventId)) {
+      throw new EventValidationError(index, String(event.type), [{ field: 'eventId', rule: `must be a UUID (or omitted, to have one made), got ${describe(eventId)}` }]);
+    }
+    const repeated = seen.get(eventId.toLowerCase());
+    if (repeated !== undefined) {
+      throw new EventValidationError(index, String(event.type), [{ field: 'eventId', rule: `repeats the id of event #${repeated}: every event of a batch needs its own id` }], eventId);
+    }
+    seen.set(eventId.toLowerCase(), index);
     if (typeof event.type !== 'string' || event.type.length === 0) {
       throw new EventValidationError(index, String(event.type), [{ field: 'type', rule: 'must be a non-empty string' }], eventId);
     }
     const { schemaVersion, data } = settings.contracts.validate(event.type, event.data, index, eventId);
     const json = JSON.stringify(data);
-    const bytes = Buffer.byteLength(json, 'utf8');
-    if (bytes > settings.maxPayloadBytes) {
-      throw new EventValidationError(
-        index,
-        event.type,
-        [{ field: 'data', rule: `is ${bytes} bytes of JSON, over the limit of ${settings.maxPayloadBytes} bytes` }],
-        eventId,
-      );
-    }
+    checkSize(json, 'data', settings.maxPayloadBytes, index, event.type, eventId);
+    checkStorableText(json, data, 'data', index, event.type, eventId);
+    const metadata = JSON.stringify(checkMetadata(event.metadata, index, event.type, eventId));
+    checkSize(metadata, 'metadata', settings.maxMetadataBytes, index, event.type, eventId);
+    checkStorableText(metadata, event.metadata, 'metadata', index, event.type, eventId);
     prepared.ids.push(eventId);
     prepared.types.push(event.type);
     prepared.schemaVersions.push(schemaVersion);
     prepared.data.push(json);
-    prepared.metadata.push(JSON.stringify(checkMetadata(event.metadata, index, event.type, eventId)));
+    prepared.metadata.push(metadata);
   });
   return prepared;
 }
@@ -234,9 +253,58 @@ function checkMetadata(metadata: EventMetadata | undefined, index: number, type:
   return metadata;
 }
 
-function assertExpectedVersion(expected: ExpectedVersion): void {
-  const valid = typeof expected === 'number' ? Number.isSafeInteger(expected) && expected >= 0 : ['no_stream', 'stream_exists', 'any'].includes(expected);
+function checkSize(json: string, field: 'data' | 'metadata', limit: number, index: number, type: string, eventId: string): void {
+  const bytes = Buffer.byteLength(json, 'utf8');
+  if (bytes > limit) {
+    throw new EventValidationError(index, type, [{ field, rule: `is ${bytes} bytes of JSON, over the limit of ${limit} bytes` }], eventId);
+  }
+}
+
+/**
+ * jsonb cannot hold the NUL character, and JSON text with a lone surrogate is not valid UTF-8:
+ * PostgreSQL refuses both with raw errors (22P05, 22P02). JSON.stringify writes them as \u0000 and
+ * \udXXX escapes, so one scan of the serialized text finds them; only then is the value walked, to
+ * name the field.
+ */
+const UNSTORABLE_ESCAPE = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
+
+function checkStorableText(json: string, value: unknown, field: 'data' | 'metadata', index: number, type: string, eventId: string): void {
+  if (!UNSTORABLE_ESCAPE.test(json)) return;
+  const found = findUnstorable(value, field);
+  throw new EventValidationError(index, type, [{ field: found?.path ?? field, rule: found?.rule ?? 'holds text PostgreSQL cannot store' }], eventId);
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function findUnstorable(value: unknown, path: string): { path: string; rule: string } | undefined {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) return { path, rule: 'must not contain the NUL character (\\u0000), which PostgreSQL cannot store' };
+    if (LONE_SURROGATE.test(value)) return { path, rule: 'must be well-formed Unicode (it holds a lone surrogate)' };
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const keyIssue = findUnstorable(key, `${path} key ${JSON.stringify(key)}`);
+    if (keyIssue) return keyIssue;
+    const issue = findUnstorable(child, `${path}.${key}`);
+    if (issue) return issue;
+  }
+  return undefined;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'bigint') return `the BigInt ${value}n`;
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${value}`;
+  return typeof value === 'undefined' ? 'undefined' : `a${typeof value === 'object' ? 'n' : ''} ${typeof value}`;
+}
+
+function assertExpectedVersion(expected: unknown): asserts expected is ExpectedVersion {
+  const valid =
+    typeof expected === 'number' ? Number.isSafeInteger(expected) && expected >= 0 : typeof expected === 'string' && ['no_stream', 'stream_exists', 'any'].includes(expected);
   if (!valid) {
-    throw new EventStoreError(`expectedVersion must be a whole number ≥ 0, 'no_stream', 'stream_exists' or 'any'; got ${JSON.stringify(expected)}`);
+    throw new EventStoreError(`expectedVersion must be a whole number ≥ 0, 'no_stream', 'stream_exists' or 'any'; got ${describe(expected)}`);
   }
 }

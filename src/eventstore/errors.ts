@@ -1,7 +1,8 @@
 import type { ExpectedVersion } from './types';
+import { SagaflowError } from '../errors/sagaflowError';
 
 /** Base of every error the event store raises on purpose; anything else is a bug or an outage. */
-export class EventStoreError extends Error {
+export class EventStoreError extends SagaflowError {
   override name = 'EventStoreError';
 }
 

@@ -3,6 +3,7 @@ import { aggregateStream, type Aggregate, type AggregateOptions } from './aggreg
 import { appendEvents, type AppendOptions, type AppendSettings } from './appendEvents';
 import { AppendNotifier } from './appendNotifier';
 import type { ContractRegistry } from './contracts';
+import { EventStoreError } from './errors';
 import { importEvents, type ImportEvent, type ImportOptions } from './importEvents';
 import { readAll, type ReadAllOptions, type ReadAllPage } from './readAll';
 import { readStream, type ReadStreamOptions } from './readStream';
@@ -13,11 +14,14 @@ export interface EventStoreOptions {
   contracts: ContractRegistry;
   /** Largest accepted `data` payload in bytes of JSON (default 16 KiB). */
   maxPayloadBytes?: number;
+  /** Largest accepted `metadata` in bytes of JSON (default 4 KiB): ids and an actor, not a second payload. */
+  maxMetadataBytes?: number;
   /** Wake subscribers (pg_notify on the `sagaflow_events` channel) after every append (default true). */
   notify?: boolean;
 }
 
 export const DEFAULT_MAX_PAYLOAD_BYTES = 16 * 1024;
+export const DEFAULT_MAX_METADATA_BYTES = 4 * 1024;
 
 export interface EventStore {
   append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult>;
@@ -36,13 +40,12 @@ export interface EventStore {
 
 /** The PostgreSQL event store over a pool; the schema comes from the project's migrations. */
 export function createEventStore(pool: pg.Pool, options: EventStoreOptions): EventStore {
-  const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
-  if (!Number.isSafeInteger(maxPayloadBytes) || maxPayloadBytes < 1) {
-    throw new Error(`maxPayloadBytes must be a whole number of bytes ≥ 1, got ${maxPayloadBytes}`);
-  }
+  const maxPayloadBytes = byteLimit('maxPayloadBytes', options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES);
+  const maxMetadataBytes = byteLimit('maxMetadataBytes', options.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES);
   const settings: AppendSettings = {
     contracts: options.contracts,
     maxPayloadBytes,
+    maxMetadataBytes,
     notifier: options.notify === false ? undefined : new AppendNotifier(pool),
   };
   const { contracts } = options;
@@ -55,4 +58,9 @@ export function createEventStore(pool: pg.Pool, options: EventStoreOptions): Eve
     verifyStream: (streamId) => verifyChain(pool, streamId),
     verifyAll: () => verifyChain(pool),
   };
+}
+
+function byteLimit(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new EventStoreError(`${name} must be a whole number of bytes ≥ 1, got ${String(value)}`);
+  return value;
 }

@@ -1,4 +1,4 @@
-export { createEventStore, DEFAULT_MAX_PAYLOAD_BYTES, type EventStore, type EventStoreOptions } from './eventStore';
+export { createEventStore, DEFAULT_MAX_METADATA_BYTES, DEFAULT_MAX_PAYLOAD_BYTES, type EventStore, type EventStoreOptions } from './eventStore';
 export { appendEvents, type AppendOptions, type AppendSettings } from './appendEvents';
 export { AppendNotifier } from './appendNotifier';
 export { readAll, type ReadAllOptions, type ReadAllPage } from './readAll';

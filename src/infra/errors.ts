@@ -1,4 +1,5 @@
+import { SagaflowError } from '../errors/sagaflowError';
 /** A local service could not be found, started or reached. The message says which and what to do. */
-export class InfraError extends Error {
+export class InfraError extends SagaflowError {
   override name = 'InfraError';
 }

@@ -2,7 +2,8 @@ import type pg from 'pg';
 import { compareCheckpoints, type Checkpoint, type StoredEvent } from '../eventstore';
 import { readCheckpoint } from './checkpoints';
 import type { Projection, TableNames } from './defineProjection';
-import { ProjectionHandlerError, isConnectionError } from './errors';
+import { isConnectionError } from '../errors/postgresErrors';
+import { ProjectionHandlerError } from './errors';
 import { CHECKPOINTS_TABLE, PROGRESS_CHANNEL, SKIPPED_EVENTS_TABLE, THROUGHPUT_TABLE } from './tables';
 import { withTransaction } from './transaction';
 

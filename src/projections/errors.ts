@@ -1,7 +1,8 @@
 import type { Checkpoint, StoredEvent } from '../eventstore';
+import { SagaflowError } from '../errors/sagaflowError';
 
 /** Base of every error the projection engine raises on purpose. */
-export class ProjectionError extends Error {
+export class ProjectionError extends SagaflowError {
   override name = 'ProjectionError';
 }
 
@@ -105,18 +106,6 @@ export interface ProjectionStanding {
 
 export function describePosition({ transactionId, globalPosition }: Checkpoint): string {
   return `position ${globalPosition} (transaction ${transactionId})`;
-}
-
-// SQLSTATE classes and Node socket errors that mean "the server went away", not "the handler is wrong".
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03']);
-
-/** True when an error means PostgreSQL could not be reached or dropped the connection: retry after a pause. */
-export function isConnectionError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08'))) return true;
-  // node-postgres reports a dropped socket without a code.
-  return /Connection terminated|connection error and is not queryable|Client was closed|timeout exceeded when trying to connect/i.test(error.message);
 }
 
 export function messageOf(error: unknown): string {

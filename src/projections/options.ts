@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BackoffPolicy } from './backoff';
+import { SagaflowError } from '../errors/sagaflowError';
 
 const wholeMs = (min: number, max: number) =>
   z
@@ -38,7 +39,7 @@ export interface EngineOptions {
   reconnect: BackoffPolicy;
 }
 
-export class InvalidOptionsError extends Error {
+export class InvalidOptionsError extends SagaflowError {
   override name = 'InvalidOptionsError';
 }
 

@@ -132,13 +132,16 @@ describe('append', () => {
     expect(await countEvents(db, streamId)).toBe(0);
   });
 
-  it('defaults the payload limit to 16 KiB of data; metadata does not count', async () => {
+  it('defaults the payload limit to 16 KiB of data and bounds metadata apart, at 4 KiB', async () => {
     const store = testEventStore(db);
     const { orderId, streamId } = newStream();
-    const over = { type: 'CompensationFailed', data: { orderId, step: 's', error: 'e'.repeat(4000), attempts: 1 }, metadata: { note: 'y'.repeat(20_000) } };
-    await store.append(streamId, [over], { expectedVersion: 'any' });
+    const within = { type: 'CompensationFailed', data: { orderId, step: 's', error: 'e'.repeat(4000), attempts: 1 }, metadata: { note: 'y'.repeat(4000) } };
+    await store.append(streamId, [within], { expectedVersion: 'any' });
     const huge = { type: 'OrderPlaced', data: { orderId, customerId: 'c', items: Array.from({ length: 800 }, (_, i) => ({ sku: `sku-${i}`, quantity: 1 })), totalCents: 1, currency: 'USD' } };
-    await expect(store.append(streamId, [huge], { expectedVersion: 'any' })).rejects.toThrow(/over the limit of 16384 bytes/);
+    await expect(store.append(streamId, [huge], { expectedVersion: 'any' })).rejects.toThrow(/data: is \d+ bytes of JSON, over the limit of 16384 bytes/);
+    const heavyMetadata = { ...orderCompleted(orderId), metadata: { note: 'y'.repeat(2_000_000) } };
+    await expect(store.append(streamId, [heavyMetadata], { expectedVersion: 'any' })).rejects.toThrow(/metadata: is 2000\d+ bytes of JSON, over the limit of 4096 bytes/);
+    expect(await countEvents(db, streamId)).toBe(1);
   });
 
   it('rejects malformed stream ids, event ids and expected versions with the rule', async () => {

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { contracts } from '../../../src/contracts';
-import { appendEvents, DEFAULT_MAX_PAYLOAD_BYTES, START, type Checkpoint, type StoredEvent } from '../../../src/eventstore';
+import { appendEvents, DEFAULT_MAX_METADATA_BYTES, DEFAULT_MAX_PAYLOAD_BYTES, START, type Checkpoint, type StoredEvent } from '../../../src/eventstore';
 import { useTestDatabase } from '../../support/database';
 import { orderPlaced, testEventStore } from '../../support/eventStore';
 
 describe('gap-safe global reads', () => {
   const db = useTestDatabase();
 
-  const settings = { contracts, maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES, notifier: undefined };
+  const settings = { contracts, maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES, maxMetadataBytes: DEFAULT_MAX_METADATA_BYTES, notifier: undefined };
 
   async function readEverything(after: Checkpoint): Promise<{ events: StoredEvent[]; checkpoint: Checkpoint }> {
     const store = testEventStore(db);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { contracts } from '../../../src/contracts';
-import { appendEvents, DEFAULT_MAX_PAYLOAD_BYTES } from '../../../src/eventstore';
+import { appendEvents, DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_MAX_METADATA_BYTES } from '../../../src/eventstore';
 import { useTestDatabase } from '../../support/database';
 import { orderPlaced, testEventStore } from '../../support/eventStore';
 
@@ -50,7 +50,7 @@ describe('immutability of the log', () => {
 });
 
 async function testEventStoreOnClient(client: pg.PoolClient, streamId: string, orderId: string) {
-  await appendEvents(client, { contracts, maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES, notifier: undefined }, streamId, [orderPlaced(orderId)], {
+  await appendEvents(client, { contracts, maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES, maxMetadataBytes: DEFAULT_MAX_METADATA_BYTES, notifier: undefined }, streamId, [orderPlaced(orderId)], {
     expectedVersion: 'no_stream',
   });
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { contracts } from '../../../src/contracts';
-import { appendEvents, AppendNotifier, DEFAULT_MAX_PAYLOAD_BYTES, subscribeToAppends } from '../../../src/eventstore';
+import { appendEvents, AppendNotifier, DEFAULT_MAX_METADATA_BYTES, DEFAULT_MAX_PAYLOAD_BYTES, subscribeToAppends } from '../../../src/eventstore';
 import { useTestDatabase } from '../../support/database';
 import { orderPlaced, testEventStore } from '../../support/eventStore';
 
@@ -30,7 +30,7 @@ describe('append notifications', () => {
     try {
       const orderId = randomUUID();
       await client.query('begin');
-      const settings = { contracts, maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES, notifier: new AppendNotifier(db.pool) };
+      const settings = { contracts, maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES, maxMetadataBytes: DEFAULT_MAX_METADATA_BYTES, notifier: new AppendNotifier(db.pool) };
       await appendEvents(client, settings, `Order-${orderId}`, [orderPlaced(orderId)], { expectedVersion: 'no_stream' });
       await new Promise((r) => setTimeout(r, 200));
       expect(received).toEqual([]);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { contracts } from '../../../src/contracts';
-import { appendEvents, DEFAULT_MAX_PAYLOAD_BYTES } from '../../../src/eventstore';
+import { appendEvents, DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_MAX_METADATA_BYTES } from '../../../src/eventstore';
 import { createProjectionDaemon, projectionStatus, type ProjectionDaemon } from '../../../src/projections';
 import { useTestDatabase } from '../../support/database';
 import { orderPlaced, testEventStore } from '../../support/eventStore';
@@ -27,7 +27,7 @@ describe('a running projection and appends still in flight', () => {
       // The slow appender takes its position first and keeps its transaction open...
       const held = randomUUID();
       await slow.query('begin');
-      const settings = { contracts, maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES, notifier: undefined };
+      const settings = { contracts, maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES, maxMetadataBytes: DEFAULT_MAX_METADATA_BYTES, notifier: undefined };
       const heldEvent = orderPlaced(held);
       await appendEvents(slow as unknown as pg.PoolClient, settings, `Order-${held}`, [heldEvent], { expectedVersion: 'no_stream' });
       // ...while concurrent appenders commit many later positions.

@@ -1,0 +1,2 @@
+export { SagaflowError } from './sagaflowError';
+export { classifyPostgresError, isConnectionError, type PostgresErrorKind } from './postgresErrors';
