@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       metricsPort: projectionConfig.metricsPort,
       batchSize: projectionConfig.batchSize,
       pollIntervalMs: projectionConfig.pollIntervalMs,
+      heldBackLogAfterMs: projectionConfig.heldBackLogAfterMs,
       log: (line) => console.log(`[projections] ${line}`),
     },
   });

@@ -103,6 +103,7 @@ async function main(): Promise<void> {
       metricsPort: config.metricsPort,
       batchSize: config.batchSize,
       pollIntervalMs: config.pollIntervalMs,
+      heldBackLogAfterMs: config.heldBackLogAfterMs,
       log,
     });
     shutdown.add(() => worker.stop());

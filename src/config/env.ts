@@ -160,6 +160,7 @@ const projectionWorkerSchema = z.object({
   SAGAFLOW_METRICS_PORT: wholeNumber(0, 65535).default(9464),
   SAGAFLOW_PROJECTION_BATCH_SIZE: wholeNumber(1, 10_000).default(500),
   SAGAFLOW_PROJECTION_POLL_MS: wholeNumber(10, 600_000).default(1_000),
+  SAGAFLOW_PROJECTION_HELD_BACK_LOG_MS: wholeNumber(0, 3_600_000).default(5_000),
 });
 
 export type ProjectionWorkerConfig = Pick<SagaflowConfig, 'databaseUrl' | 'databaseSslCaPath'> & {
@@ -169,18 +170,21 @@ export type ProjectionWorkerConfig = Pick<SagaflowConfig, 'databaseUrl' | 'datab
   batchSize: number;
   /** How often to look for events and for projections to take over when no notification arrives. */
   pollIntervalMs: number;
+  /** How long an open transaction may hold the log's read bound back before the worker logs it. */
+  heldBackLogAfterMs: number;
 };
 
 /** The projection worker's settings: the shared ones (its database) validated like `loadConfig`'s, and its own. */
 export function loadProjectionWorkerConfig(env: NodeJS.ProcessEnv = loadDotEnv()): ProjectionWorkerConfig {
   const { databaseUrl, databaseSslCaPath } = loadConfig(env);
-  const { SAGAFLOW_METRICS_PORT, SAGAFLOW_PROJECTION_BATCH_SIZE, SAGAFLOW_PROJECTION_POLL_MS } = parseEnv(projectionWorkerSchema, env);
+  const { SAGAFLOW_METRICS_PORT, SAGAFLOW_PROJECTION_BATCH_SIZE, SAGAFLOW_PROJECTION_POLL_MS, SAGAFLOW_PROJECTION_HELD_BACK_LOG_MS } = parseEnv(projectionWorkerSchema, env);
   return {
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(databaseSslCaPath ? { databaseSslCaPath } : {}),
     metricsPort: SAGAFLOW_METRICS_PORT,
     batchSize: SAGAFLOW_PROJECTION_BATCH_SIZE,
     pollIntervalMs: SAGAFLOW_PROJECTION_POLL_MS,
+    heldBackLogAfterMs: SAGAFLOW_PROJECTION_HELD_BACK_LOG_MS,
   };
 }
 

@@ -111,8 +111,8 @@ describe('loadConfig', () => {
 });
 
 describe('loadProjectionWorkerConfig', () => {
-  it('defaults: metrics on 9464, batches of 500, a poll every second', () => {
-    expect(loadProjectionWorkerConfig({})).toEqual({ metricsPort: 9464, batchSize: 500, pollIntervalMs: 1_000 });
+  it('defaults: metrics on 9464, batches of 500, a poll every second, a held-back read bound logged after 5 s', () => {
+    expect(loadProjectionWorkerConfig({})).toEqual({ metricsPort: 9464, batchSize: 500, pollIntervalMs: 1_000, heldBackLogAfterMs: 5_000 });
   });
 
   it('takes the database settings the other processes take', () => {
@@ -120,8 +120,12 @@ describe('loadProjectionWorkerConfig', () => {
   });
 
   it('names every invalid variable with its rule', () => {
-    const message = configErrorOf({ SAGAFLOW_METRICS_PORT: '70000', SAGAFLOW_PROJECTION_POLL_MS: '5', SAGAFLOW_PROJECTION_BATCH_SIZE: 'many' }, loadProjectionWorkerConfig);
+    const message = configErrorOf(
+      { SAGAFLOW_METRICS_PORT: '70000', SAGAFLOW_PROJECTION_POLL_MS: '5', SAGAFLOW_PROJECTION_BATCH_SIZE: 'many', SAGAFLOW_PROJECTION_HELD_BACK_LOG_MS: '-1' },
+      loadProjectionWorkerConfig,
+    );
     expect(message).toMatch(/SAGAFLOW_METRICS_PORT: must be at most 65535/);
+    expect(message).toMatch(/SAGAFLOW_PROJECTION_HELD_BACK_LOG_MS: must be at least 0/);
     expect(message).toMatch(/SAGAFLOW_PROJECTION_POLL_MS: must be at least 10/);
     expect(message).toMatch(/SAGAFLOW_PROJECTION_BATCH_SIZE: must be a number/);
   });

@@ -11,15 +11,17 @@ import { applicationCounter } from '../../support/projections';
 import { waitFor } from '../../support/waitFor';
 
 const APPLICATION = 'nightly report';
+const HELD_BACK_LOG_AFTER_MS = 300;
 
 /**
  * The read bound is server-wide: a transaction left open in another database of the same server
  * holds every projection back. These tests open one there and expect each place an operator looks
- * (status, its JSON, the metrics) to name its session, and to stop once it ends.
+ * (status, its JSON, the metrics, the worker's log) to name its session, and to stop once it ends.
  */
 describe('a projection held back by an open transaction in another database', () => {
   const db = useTestDatabase();
   const otherDatabase = `sagaflow_test_other_${randomUUID().replace(/-/g, '')}`;
+  const lines: string[] = [];
   let worker: ProjectionWorker;
   let session: pg.Client;
   let pid: number;
@@ -31,6 +33,8 @@ describe('a projection held back by an open transaction in another database', ()
       projections: [applicationCounter],
       metricsPort: 0,
       pollIntervalMs: 50,
+      heldBackLogAfterMs: HELD_BACK_LOG_AFTER_MS,
+      log: (line) => lines.push(line),
     });
     // One event applied first: the worker owns the projection and is caught up.
     await appendOrders(1);
@@ -60,10 +64,12 @@ describe('a projection held back by an open transaction in another database', ()
     await session.query('select pg_current_xact_id()');
   };
 
+  const heldBackLogLines = () => lines.filter((line) => line.startsWith('read bound held back') && line.includes(`pid ${pid},`));
+  const freeAgainLines = () => lines.filter((line) => line.startsWith('read bound free again') && line.includes(`pid ${pid} `));
   const metrics = async () => (await fetch(`${worker.httpUrl}/metrics`)).text();
   const blockerAge = (text: string) => Number(/^sagaflow_projection_blocker_age_seconds\{projection="application_counter",version="1"\} (\S+)$/m.exec(text)?.[1]);
 
-  it('status, its JSON and the metrics name the session; all of them clear when it ends', async () => {
+  it('status, its JSON, the metrics and the worker’s log (once) name the session; all of them clear when it ends', async () => {
     await holdTransactionOpen();
     await appendOrders(3);
     // Other test files share the server: wait until this session is the oldest transaction on it.
@@ -94,6 +100,15 @@ describe('a projection held back by an open transaction in another database', ()
     expect(scraped).toContain(`sagaflow_projection_blocker{pid="${pid}",database="${otherDatabase}",application_name="${APPLICATION}"} 1`);
     expect(blockerAge(scraped)).toBeGreaterThan(0);
 
+    await waitFor(async () => heldBackLogLines().length > 0, 10_000);
+    // Many more looks (every 50 ms) pass: still the one line.
+    await new Promise((resolve) => setTimeout(resolve, 20 * 50));
+    expect(heldBackLogLines()).toHaveLength(1);
+    expect(heldBackLogLines()[0]).toContain(`database "${otherDatabase}", application "${APPLICATION}", user "postgres", state "idle in transaction"`);
+    expect(heldBackLogLines()[0]).toContain('statement "select pg_current_xact_id()"');
+    expect(heldBackLogLines()[0]).toContain('3 committed events wait behind it');
+    expect(freeAgainLines()).toHaveLength(0);
+
     await session.query('rollback');
     await session.end();
     await waitFor(async () => (await statusOf(db.pool)).lagEvents === 0, 10_000);
@@ -102,6 +117,8 @@ describe('a projection held back by an open transaction in another database', ()
     expect(after.stdout).not.toContain('held back');
     await waitFor(async () => !(await metrics()).includes('sagaflow_projection_blocker{'), 5_000);
     expect(blockerAge(await metrics())).toBe(0);
+    await waitFor(async () => freeAgainLines().length === 1, 5_000);
+    expect(heldBackLogLines()).toHaveLength(1);
   });
 
   it('a role that may not see other roles’ sessions still learns the pid, database and application, and a lower bound of the age', async () => {
