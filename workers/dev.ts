@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     shutdown,
     log,
     projections: {
+      metricsHost: projectionConfig.metricsHost,
       metricsPort: projectionConfig.metricsPort,
       batchSize: projectionConfig.batchSize,
       pollIntervalMs: projectionConfig.pollIntervalMs,
