@@ -1,7 +1,7 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
 import { createOrderClient } from '../src/client';
-import { ConfigError, loadConfig } from '../src/config/env';
+import { ConfigError, loadConfig, loadProjectionWorkerConfig } from '../src/config/env';
 import { readDemoSummary, renderDemoSummary, waitForSettledSummaries } from '../src/demo/summary';
 import { runWorkload, type DemoOrderResult } from '../src/demo/runWorkload';
 import { planDemoOrders } from '../src/demo/workload';
@@ -28,6 +28,7 @@ interface DemoOptions {
  */
 async function demo({ orders: count, concurrency, exit }: DemoOptions): Promise<void> {
   const config = loadConfig();
+  const { metricsHost } = loadProjectionWorkerConfig();
   // Signals are ours to handle: the workers must drain before the services they talk to go away.
   // Core's WARN lines (an activity finishing after its run was cancelled, say) are expected noise in a demo.
   Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
@@ -38,7 +39,7 @@ async function demo({ orders: count, concurrency, exit }: DemoOptions): Promise<
     taskQueue: config.taskQueue,
     shutdown,
     log,
-    projections: { metricsPort: 0 },
+    projections: { metricsHost, metricsPort: 0 },
   });
   const orders = createOrderClient({ client, taskQueue: config.taskQueue });
 

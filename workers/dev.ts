@@ -29,9 +29,11 @@ async function main(): Promise<void> {
     shutdown,
     log,
     projections: {
+      metricsHost: projectionConfig.metricsHost,
       metricsPort: projectionConfig.metricsPort,
       batchSize: projectionConfig.batchSize,
       pollIntervalMs: projectionConfig.pollIntervalMs,
+      heldBackLogAfterMs: projectionConfig.heldBackLogAfterMs,
       log: (line) => console.log(`[projections] ${line}`),
     },
   });

@@ -21,7 +21,7 @@ export interface LocalStackOptions {
   freshDatabase?: string;
   /** Worker additions, e.g. a benchmark's extra workflows, and activities made over the stack's pool. */
   worker?: Pick<SagaWorkerOptions, 'workflowsPath'> & { extraActivities?: (pool: pg.Pool) => SagaWorkerOptions['extraActivities'] };
-  /** Also run the projection worker over the read models, with these settings (metricsPort 0 picks a free port). */
+  /** Also run the projection worker over the read models, with these settings (metricsPort 0 picks a free port; metricsHost defaults to 127.0.0.1). */
   projections?: Omit<ProjectionWorkerOptions, 'databaseUrl' | 'projections'>;
 }
 

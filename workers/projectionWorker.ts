@@ -1,5 +1,5 @@
 import { createPool, postgresConnection, type DatabaseSettings } from '../src/config/connections';
-import { ConfigError, loadProjectionWorkerConfig } from '../src/config/env';
+import { ConfigError, DEFAULT_METRICS_HOST, loadProjectionWorkerConfig } from '../src/config/env';
 import { contracts } from '../src/contracts';
 import { migrate } from '../src/db/migrate';
 import { InfraError } from '../src/infra/errors';
@@ -22,6 +22,8 @@ export interface ProjectionWorkerOptions extends EngineOptionsInput {
   /** TLS for the database (DATABASE_SSL_CA); sslmode comes with the URL. */
   databaseSsl?: DatabaseSettings;
   projections: readonly Projection[];
+  /** Address /metrics and /healthz listen on; default 127.0.0.1, this machine only (0.0.0.0: every interface). */
+  metricsHost?: string;
   /** Port of /metrics and /healthz; 0 picks a free one. */
   metricsPort: number;
   log?: (line: string) => void;
@@ -37,7 +39,16 @@ export interface ProjectionWorker {
 }
 
 /** The projection engine over its own pool, with its metrics and health endpoints. The schema must be migrated. */
-export async function startProjectionWorker({ databaseUrl, databaseSsl, projections, metricsPort, log, beforeCheckpoint, ...engine }: ProjectionWorkerOptions): Promise<ProjectionWorker> {
+export async function startProjectionWorker({
+  databaseUrl,
+  databaseSsl,
+  projections,
+  metricsHost = DEFAULT_METRICS_HOST,
+  metricsPort,
+  log,
+  beforeCheckpoint,
+  ...engine
+}: ProjectionWorkerOptions): Promise<ProjectionWorker> {
   const connection = postgresConnection(databaseUrl, databaseSsl);
   const pool = createPool(databaseUrl, databaseSsl, { application_name: 'sagaflow projection worker' });
   let daemon: ProjectionDaemon | undefined;
@@ -61,10 +72,10 @@ export async function startProjectionWorker({ databaseUrl, databaseSsl, projecti
     throw error;
   }
   const running = daemon;
-  const http = await serveHttpEndpoints({ port: metricsPort, registry: metrics.registry, health }).catch(async (error: Error) => {
+  const http = await serveHttpEndpoints({ host: metricsHost, port: metricsPort, registry: metrics.registry, health }).catch(async (error: Error) => {
     await running.stop();
     await pool.end();
-    throw new InfraError(`cannot serve metrics on port ${metricsPort}: ${error.message}`);
+    throw new InfraError(`cannot serve metrics on ${metricsHost} port ${metricsPort}: ${error.message}`);
   });
   return {
     daemon: running,
@@ -100,9 +111,11 @@ async function main(): Promise<void> {
       databaseUrl: postgres.url,
       databaseSsl: config,
       projections: readModels,
+      metricsHost: config.metricsHost,
       metricsPort: config.metricsPort,
       batchSize: config.batchSize,
       pollIntervalMs: config.pollIntervalMs,
+      heldBackLogAfterMs: config.heldBackLogAfterMs,
       log,
     });
     shutdown.add(() => worker.stop());

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import { z } from 'zod';
 import { loadDotEnv } from './dotEnv';
 import { SagaflowError } from '../errors/sagaflowError';
@@ -157,31 +158,60 @@ const wholeNumber = (min: number, max: number) =>
     .min(min, { message: `must be at least ${min}` })
     .max(max, { message: `must be at most ${max}` });
 
+/** Where the projection worker's /metrics and /healthz listen unless told: this machine only. */
+export const DEFAULT_METRICS_HOST = '127.0.0.1';
+
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/** An address to listen on: an IP address of this machine's interfaces (or a wildcard), or a name resolving to one. */
+const listenHost = z.string().superRefine((value, ctx) => {
+  // A name's last label is never all digits: 256.1.1.1 or 9464 is a mistyped address or a port, not a name.
+  if (net.isIP(value) !== 0 || (HOST_NAME.test(value) && !/(^|\.)\d+$/.test(value))) return;
+  const withPort = /^(\[[^\]]+\]|[^:]+):\d+$/.exec(value);
+  ctx.addIssue({
+    code: 'custom',
+    message: withPort
+      ? `must be an address without a port (the port is SAGAFLOW_METRICS_PORT), e.g. ${withPort[1]!.replace(/^\[|\]$/g, '')}`
+      : 'must be an IP address or host name to listen on, e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)',
+  });
+});
+
 const projectionWorkerSchema = z.object({
+  SAGAFLOW_METRICS_HOST: listenHost.default(DEFAULT_METRICS_HOST),
   SAGAFLOW_METRICS_PORT: wholeNumber(0, 65535).default(9464),
   SAGAFLOW_PROJECTION_BATCH_SIZE: wholeNumber(1, 10_000).default(500),
   SAGAFLOW_PROJECTION_POLL_MS: wholeNumber(10, 600_000).default(1_000),
+  SAGAFLOW_PROJECTION_HELD_BACK_LOG_MS: wholeNumber(0, 3_600_000).default(5_000),
 });
 
 export type ProjectionWorkerConfig = Pick<SagaflowConfig, 'databaseUrl' | 'databaseSslCaPath'> & {
+  /** Address the worker's /metrics and /healthz listen on: loopback unless set (0.0.0.0 for a scraper on another host). */
+  metricsHost: string;
   /** Port of the worker's /metrics and /healthz (0: any free port). */
   metricsPort: number;
   /** Events per projection transaction. */
   batchSize: number;
   /** How often to look for events and for projections to take over when no notification arrives. */
   pollIntervalMs: number;
+  /** How long an open transaction may hold the log's read bound back before the worker logs it. */
+  heldBackLogAfterMs: number;
 };
 
 /** The projection worker's settings: the shared ones (its database) validated like `loadConfig`'s, and its own. */
 export function loadProjectionWorkerConfig(env: NodeJS.ProcessEnv = loadDotEnv()): ProjectionWorkerConfig {
   const { databaseUrl, databaseSslCaPath } = loadConfig(env);
-  const { SAGAFLOW_METRICS_PORT, SAGAFLOW_PROJECTION_BATCH_SIZE, SAGAFLOW_PROJECTION_POLL_MS } = parseEnv(projectionWorkerSchema, env);
+  const { SAGAFLOW_METRICS_HOST, SAGAFLOW_METRICS_PORT, SAGAFLOW_PROJECTION_BATCH_SIZE, SAGAFLOW_PROJECTION_POLL_MS, SAGAFLOW_PROJECTION_HELD_BACK_LOG_MS } = parseEnv(
+    projectionWorkerSchema,
+    env,
+  );
   return {
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(databaseSslCaPath ? { databaseSslCaPath } : {}),
+    metricsHost: SAGAFLOW_METRICS_HOST,
     metricsPort: SAGAFLOW_METRICS_PORT,
     batchSize: SAGAFLOW_PROJECTION_BATCH_SIZE,
     pollIntervalMs: SAGAFLOW_PROJECTION_POLL_MS,
+    heldBackLogAfterMs: SAGAFLOW_PROJECTION_HELD_BACK_LOG_MS,
   };
 }
 

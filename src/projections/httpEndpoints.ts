@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import type { DaemonHealth } from './projectionDaemon';
 
 export interface HttpEndpoints {
-  /** e.g. http://localhost:9464 */
+  /** e.g. http://127.0.0.1:9464 */
   url: string;
   close(): Promise<void>;
 }
@@ -13,9 +13,10 @@ export interface HttpEndpoints {
  * The worker's HTTP face: `GET /metrics` (Prometheus text format) and `GET /healthz`, which answers
  * 200 while the worker's session with PostgreSQL is up and 503 while it reconnects, with the
  * projections it owns. A stalled projection does not make the worker unhealthy: restarting it would
- * not help; the stall shows in the metrics.
+ * not help; the stall shows in the metrics. It listens on `host` only: the caller decides who may
+ * reach it (loopback for a developer's machine, every interface for a scraper in another container).
  */
-export async function serveHttpEndpoints({ port, host, registry, health }: { port: number; host?: string; registry: Registry; health: () => DaemonHealth }): Promise<HttpEndpoints> {
+export async function serveHttpEndpoints({ port, host, registry, health }: { port: number; host: string; registry: Registry; health: () => DaemonHealth }): Promise<HttpEndpoints> {
   const server = http.createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method !== 'GET') return reply(response, 405, 'text/plain', 'only GET\n');

@@ -8,6 +8,7 @@ export { activateVersion, activeVersionOf, resolveVersion } from './activeVersio
 export { waitForProjection, DEFAULT_WAIT_TIMEOUT_MS, type ProjectionPassed, type WaitOptions } from './waitForProjection';
 export { readCheckpoint, type CheckpointState, type ProjectionRunStatus } from './checkpoints';
 export { projectionStatus, type ProjectionStatus } from './projectionStatus';
+export { findLogBlocker, describeLogBlocker, howToEndLogBlocker, type LogBlocker } from './logBlocker';
 export { skipEvent, resumeProjection, type SkipOptions, type SkippedEvent, type VersionOption } from './operatorCommands';
 export { createProjectionMetrics, type ProjectionMetrics } from './metrics';
 export { serveHttpEndpoints, type HttpEndpoints } from './httpEndpoints';

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Projection } from './defineProjection';
+import { blockerAgeMs } from './logBlocker';
 import type { DaemonHealth } from './projectionDaemon';
 import type { ProjectionObserver } from './projectionRunner';
 import { projectionStatus, type ProjectionStatus } from './projectionStatus';
@@ -45,6 +46,26 @@ export function createProjectionMetrics(pool: pg.Pool, health: () => DaemonHealt
   fromStatus('sagaflow_projection_events_per_second', 'Events the projection applied per second over the last minute, by any worker', (row) => row.eventsPerSecond);
   fromStatus('sagaflow_projection_active', '1 for the version readers see through the stable views', (row) => (row.active ? 1 : 0));
   fromStatus('sagaflow_projection_owned', '1 when some worker holds the projection version’s lock', (row) => (row.owned ? 1 : 0));
+  fromStatus(
+    'sagaflow_projection_blocker_age_seconds',
+    'Age of the open transaction holding committed events of the projection behind the gap-safe read bound (0 when none); ' +
+      'at least the wait of its oldest held event when the worker’s role may not see other sessions’ transaction start',
+    (row) => (row.heldBack ? blockerAgeMs(row.heldBack.by) / 1000 : 0),
+  );
+
+  new Gauge({
+    name: 'sagaflow_projection_blocker',
+    help: 'The session whose open transaction holds committed events behind the gap-safe read bound, in any database of the server; present only while it does',
+    labelNames: ['pid', 'database', 'application_name'],
+    registers: [registry],
+    async collect() {
+      const { rows } = await snapshot();
+      this.reset();
+      // One server, one bound: every held projection names the same session.
+      const blocker = rows.find((row) => row.heldBack)?.heldBack?.by;
+      if (blocker) this.set({ pid: String(blocker.pid), database: blocker.database ?? '', application_name: blocker.applicationName }, 1);
+    },
+  });
 
   new Gauge({
     name: 'sagaflow_projection_status',

@@ -27,6 +27,12 @@ export const engineOptionsSchema = z.object({
     })
     .refine(maxNotBelowInitial, maxNotBelowInitialRule)
     .default({ attempts: 5, initialDelayMs: 500, maxDelayMs: 30_000 }),
+  /**
+   * An open transaction that holds the log's read bound back this long, with committed events
+   * waiting behind it, is logged (once, and once more when it ends). Shorter holds are normal: every
+   * append and batch in flight holds the bound for milliseconds.
+   */
+  heldBackLogAfterMs: wholeMs(0, 3_600_000).default(5_000),
   /** Pauses between attempts to reach PostgreSQL again after a connection error. */
   reconnect: z.object(delayRange).refine(maxNotBelowInitial, maxNotBelowInitialRule).default({ initialDelayMs: 200, maxDelayMs: 10_000 }),
 });
@@ -35,6 +41,7 @@ export type EngineOptionsInput = z.input<typeof engineOptionsSchema>;
 export interface EngineOptions {
   batchSize: number;
   pollIntervalMs: number;
+  heldBackLogAfterMs: number;
   handlerRetry: BackoffPolicy & { attempts: number };
   reconnect: BackoffPolicy;
 }

@@ -5,6 +5,8 @@ import { backoffDelay } from './backoff';
 import { ControlConnection } from './controlConnection';
 import type { Projection } from './defineProjection';
 import { InvalidProjectionError, messageOf } from './errors';
+import { HeldBackWatch } from './heldBackWatch';
+import { findLogBlocker } from './logBlocker';
 import { parseEngineOptions, type EngineOptionsInput } from './options';
 import { ProjectionRunner, type ProjectionObserver } from './projectionRunner';
 import { setupProjection } from './setupProjection';
@@ -70,6 +72,28 @@ export function createProjectionDaemon(options: ProjectionDaemonOptions): Projec
   let stopping = false;
   let session: ControlConnection | undefined;
   let supervising: Promise<void> | undefined;
+  let watching: Promise<void> | undefined;
+  const stopWatching = new Wakeup();
+
+  /**
+   * Looks each poll interval for an open transaction holding the read bound back, so that a worker
+   * whose lag only grows says why in its log. Only while it applies something: a standby's log
+   * would repeat the owner's.
+   */
+  async function watchReadBound(): Promise<void> {
+    const watch = new HeldBackWatch(engineOptions.heldBackLogAfterMs, log);
+    const eventTypes = [...new Set(options.projections.flatMap((projection) => projection.eventTypes))];
+    while (!stopping) {
+      if (runners.some((runner) => runner.owned)) {
+        try {
+          watch.observe(await findLogBlocker(pool, { eventTypes }), Date.now());
+        } catch {
+          // The database is out of reach: the runners say so and reconnect; look again next time.
+        }
+      }
+      await stopWatching.wait(engineOptions.pollIntervalMs);
+    }
+  }
 
   async function supervise(): Promise<void> {
     let failures = 0;
@@ -114,12 +138,14 @@ export function createProjectionDaemon(options: ProjectionDaemonOptions): Projec
         throw error;
       }
       supervising = supervise();
+      watching = watchReadBound();
     },
     async stop() {
       stopping = true;
       stopWaiting.wake();
+      stopWatching.wake();
       runners.forEach((runner) => runner.stop());
-      await supervising;
+      await Promise.all([supervising, watching]);
       pool.off('error', onPoolError);
     },
     health() {

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { EVENTS_TABLE } from '../eventstore/tables';
 import type { Checkpoint } from '../eventstore';
 import type { ProjectionRunStatus } from './checkpoints';
+import { findLogBlocker, type LogBlocker } from './logBlocker';
 import { CHECKPOINTS_TABLE, LOCK_KEY_FUNCTION, PROJECTIONS_TABLE, THROUGHPUT_TABLE } from './tables';
 
 export interface ProjectionStatus {
@@ -23,6 +24,12 @@ export interface ProjectionStatus {
   lastError: string | null;
   /** The event it fails on, while retrying or stalled. */
   failedEvent: { eventId: string; globalPosition: number; transactionId: string; attempts: number } | null;
+  /**
+   * Set when part of the lag is committed events of its types that no worker may read yet because
+   * an older transaction is still open (in any database of the server): how many, and that
+   * transaction's session.
+   */
+  heldBack: { events: number; by: LogBlocker } | null;
   updatedAt: Date;
 }
 
@@ -36,6 +43,7 @@ interface StatusRow {
   global_position: string;
   events_applied: string;
   lag_events: string;
+  held_events: string;
   lag_ms: string;
   events_per_second: string;
   last_error: string | null;
@@ -49,16 +57,20 @@ interface StatusRow {
 const RATE_WINDOW_SECONDS = 60;
 
 /**
- * Every deployed projection version with its position, lag (events and age), recent rate, state and
- * last error. Reads only the database, so any process can report it, whichever worker does the work.
+ * Every deployed projection version with its position, lag (events and age), recent rate, state,
+ * last error and, when an open transaction holds its events back, that transaction's session. Reads
+ * only the database, so any process can report it, whichever worker does the work.
  */
 export async function projectionStatus(db: pg.Pool | pg.PoolClient): Promise<ProjectionStatus[]> {
+  // First the blocker, then the lag behind its transaction id: events past it wait for it, whether
+  // or not a younger transaction has become the bound meanwhile.
+  const blocker = await findLogBlocker(db);
   const { rows } = await db.query<StatusRow>(
     `select c.name, c.version, coalesce(p.active_version = c.version, false) as active, c.status,
             c.transaction_id::text as transaction_id, c.global_position, c.events_applied,
             c.last_error, c.failed_event_id, c.failed_global_position, c.failed_transaction_id::text as failed_transaction_id,
             c.failed_attempts, c.updated_at,
-            lag.events as lag_events,
+            lag.events as lag_events, lag.held as held_events,
             coalesce(round(extract(epoch from now() - lag.oldest) * 1000), 0) as lag_ms,
             coalesce((select sum(t.events) from ${THROUGHPUT_TABLE} t
                        where t.name = c.name and t.version = c.version
@@ -72,11 +84,13 @@ export async function projectionStatus(db: pg.Pool | pg.PoolClient): Promise<Pro
        from ${CHECKPOINTS_TABLE} c
        left join ${PROJECTIONS_TABLE} p on p.name = c.name
        cross join lateral (select ${LOCK_KEY_FUNCTION}(c.name, c.version) as key) k
-       cross join lateral (select count(*) as events, min(e.created_at) as oldest
+       cross join lateral (select count(*) as events, min(e.created_at) as oldest,
+                                  count(*) filter (where e.transaction_id > $1::text::xid8) as held
                              from ${EVENTS_TABLE} e
                             where (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
                               and e.event_type = any(c.event_types)) lag
       order by c.name, c.version`,
+    [blocker?.transactionId ?? null],
   );
   return rows.map((row) => ({
     name: row.name,
@@ -99,6 +113,7 @@ export async function projectionStatus(db: pg.Pool | pg.PoolClient): Promise<Pro
             attempts: row.failed_attempts ?? 0,
           }
         : null,
+    heldBack: blocker && Number(row.held_events) > 0 ? { events: Number(row.held_events), by: blocker } : null,
     updatedAt: row.updated_at,
   }));
 }

@@ -111,8 +111,24 @@ describe('loadConfig', () => {
 });
 
 describe('loadProjectionWorkerConfig', () => {
-  it('defaults: metrics on 9464, batches of 500, a poll every second', () => {
-    expect(loadProjectionWorkerConfig({})).toEqual({ metricsPort: 9464, batchSize: 500, pollIntervalMs: 1_000 });
+  it('defaults: metrics on 127.0.0.1 port 9464, batches of 500, a poll every second, a held-back read bound logged after 5 s', () => {
+    expect(loadProjectionWorkerConfig({})).toEqual({ metricsHost: '127.0.0.1', metricsPort: 9464, batchSize: 500, pollIntervalMs: 1_000, heldBackLogAfterMs: 5_000 });
+  });
+
+  it.each(['0.0.0.0', '::', '::1', '10.1.2.3', 'localhost', 'metrics.internal'])('takes SAGAFLOW_METRICS_HOST=%j', (host) => {
+    expect(loadProjectionWorkerConfig({ SAGAFLOW_METRICS_HOST: host }).metricsHost).toBe(host);
+  });
+
+  it.each([
+    ['0.0.0.0:9464', /SAGAFLOW_METRICS_HOST: must be an address without a port \(the port is SAGAFLOW_METRICS_PORT\), e\.g\. 0\.0\.0\.0/],
+    ['[::1]:9464', /SAGAFLOW_METRICS_HOST: must be an address without a port .*e\.g\. ::1/],
+    ['http://0.0.0.0', /SAGAFLOW_METRICS_HOST: must be an IP address or host name to listen on, e\.g\. 127\.0\.0\.1 \(this machine only\) or 0\.0\.0\.0 \(every interface\)/],
+    ['all interfaces', /SAGAFLOW_METRICS_HOST: must be an IP address or host name/],
+    ['-metrics', /SAGAFLOW_METRICS_HOST: must be an IP address or host name/],
+    ['256.1.1.1', /SAGAFLOW_METRICS_HOST: must be an IP address or host name/],
+    ['9464', /SAGAFLOW_METRICS_HOST: must be an IP address or host name/],
+  ])('refuses SAGAFLOW_METRICS_HOST=%j with its rule', (host, rule) => {
+    expect(configErrorOf({ SAGAFLOW_METRICS_HOST: host }, loadProjectionWorkerConfig)).toMatch(rule);
   });
 
   it('takes the database settings the other processes take', () => {
@@ -120,8 +136,12 @@ describe('loadProjectionWorkerConfig', () => {
   });
 
   it('names every invalid variable with its rule', () => {
-    const message = configErrorOf({ SAGAFLOW_METRICS_PORT: '70000', SAGAFLOW_PROJECTION_POLL_MS: '5', SAGAFLOW_PROJECTION_BATCH_SIZE: 'many' }, loadProjectionWorkerConfig);
+    const message = configErrorOf(
+      { SAGAFLOW_METRICS_PORT: '70000', SAGAFLOW_PROJECTION_POLL_MS: '5', SAGAFLOW_PROJECTION_BATCH_SIZE: 'many', SAGAFLOW_PROJECTION_HELD_BACK_LOG_MS: '-1' },
+      loadProjectionWorkerConfig,
+    );
     expect(message).toMatch(/SAGAFLOW_METRICS_PORT: must be at most 65535/);
+    expect(message).toMatch(/SAGAFLOW_PROJECTION_HELD_BACK_LOG_MS: must be at least 0/);
     expect(message).toMatch(/SAGAFLOW_PROJECTION_POLL_MS: must be at least 10/);
     expect(message).toMatch(/SAGAFLOW_PROJECTION_BATCH_SIZE: must be a number/);
   });

@@ -7,6 +7,8 @@ import { contracts } from '../../contracts';
 import {
   DEFAULT_BUILD_BATCH_SIZE,
   DEFAULT_PARTITIONS,
+  describeLogBlocker,
+  howToEndLogBlocker,
   MAX_PARTITIONS,
   ProjectionCommandError,
   projectionStatus,
@@ -51,7 +53,7 @@ export function registerProjectionsCommands(program: Command, io: CliIo = proces
   group
     .command('status')
     .summary('State, position, lag and rate of every projection')
-    .description('Every deployed projection version: state, position, lag, rate and last error')
+    .description('Every deployed projection version: state, position, lag, rate and last error, and the open transaction holding their events back, if one does')
     .option('--json', 'print the status as JSON')
     .addHelpText('after', '\nExamples:\n  $ sagaflow projections status\n  $ sagaflow projections status --json')
     .action(async (options: JsonOption) => {
@@ -251,7 +253,7 @@ function renderStatus(rows: readonly ProjectionStatus[]): string {
   const lines = rows.map((s) => [
     s.name,
     `v${s.version}${s.active ? ' (active)' : ''}`,
-    `${s.status}${s.owned ? '' : ' (no worker)'}`,
+    `${s.status}${s.owned ? '' : ' (no worker)'}${s.heldBack ? ' (held back)' : ''}`,
     String(s.checkpoint.globalPosition),
     String(s.lagEvents),
     String(s.lagMs),
@@ -259,7 +261,22 @@ function renderStatus(rows: readonly ProjectionStatus[]): string {
     s.lastError ? `${s.failedEvent ? `#${s.failedEvent.globalPosition}: ` : ''}${s.lastError.replace(/\s+/g, ' ').slice(0, 120)}` : '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((line) => line[i]!.length)));
-  return [header, ...lines].map((cells) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+  const table = [header, ...lines].map((cells) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+  return table + renderHeldBack(rows);
+}
+
+/** Why lag that does not drain is not draining: the open transaction every gap-safe reader waits for. */
+function renderHeldBack(rows: readonly ProjectionStatus[]): string {
+  const held = rows.filter((s) => s.heldBack);
+  const blocker = held[0]?.heldBack?.by;
+  if (!blocker) return '';
+  return [
+    '',
+    `held back by an open transaction: ${describeLogBlocker(blocker)}`,
+    `  committed events waiting behind it: ${held.map((s) => `${s.name} v${s.version} ${s.heldBack!.events}`).join(', ')}`,
+    `  to let the projections read on, ${howToEndLogBlocker(blocker)}`,
+    '',
+  ].join('\n');
 }
 
 function renderDifferences(report: VerifyReport): string {

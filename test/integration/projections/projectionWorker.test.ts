@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
@@ -20,6 +22,29 @@ function runWorker(env: Record<string, string>) {
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = once(child, 'exit').then(([code, signal]) => (signal as string | null) ?? (code as number | null));
   return { child, exited, output: () => output };
+}
+
+/** An IPv4 address of this machine that is not loopback, if it has one. */
+function nonLoopbackAddress(): string | undefined {
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .find((address) => address && address.family === 'IPv4' && !address.internal)?.address;
+}
+
+/** Whether a TCP connection to host:port is accepted. */
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: 2_000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
 }
 
 describe('workers/projectionWorker.ts', () => {
@@ -50,9 +75,37 @@ describe('workers/projectionWorker.ts', () => {
   }, 60_000);
 
   it('refuses a wrong setting at start, naming the variable and the rule', async () => {
-    const worker = runWorker({ DATABASE_URL: db.url, SAGAFLOW_PROJECTION_BATCH_SIZE: '0', SAGAFLOW_METRICS_PORT: 'ninety' });
+    const worker = runWorker({ DATABASE_URL: db.url, SAGAFLOW_PROJECTION_BATCH_SIZE: '0', SAGAFLOW_METRICS_PORT: 'ninety', SAGAFLOW_METRICS_HOST: 'http://0.0.0.0' });
     expect(await worker.exited).toBe(1);
     expect(worker.output()).toContain('SAGAFLOW_PROJECTION_BATCH_SIZE: must be at least 1');
     expect(worker.output()).toContain('SAGAFLOW_METRICS_PORT: must be a number');
+    expect(worker.output()).toContain('SAGAFLOW_METRICS_HOST: must be an IP address or host name to listen on');
   }, 30_000);
+
+  /** Starts the worker, waits for its metrics URL, runs `check` with the URL and stops it. */
+  async function withWorker(env: Record<string, string>, check: (url: URL) => Promise<void>): Promise<void> {
+    const worker = runWorker({ DATABASE_URL: db.url, SAGAFLOW_METRICS_PORT: '0', ...env });
+    try {
+      await waitFor(async () => /metrics on (\S+)\/metrics/.test(worker.output()), 30_000);
+      await check(new URL(/metrics on (\S+)\/metrics/.exec(worker.output())![1]!));
+    } finally {
+      worker.child.kill('SIGTERM');
+    }
+    expect(await worker.exited).toBe(0);
+  }
+
+  it('serves /metrics where SAGAFLOW_METRICS_HOST says: 127.0.0.1 only when unset, every interface with 0.0.0.0', async () => {
+    const outside = nonLoopbackAddress();
+    await withWorker({ SAGAFLOW_METRICS_HOST: '' }, async (url) => {
+      expect(url.hostname).toBe('127.0.0.1');
+      expect(await accepts('127.0.0.1', Number(url.port))).toBe(true);
+      // A machine with only loopback has nothing else to try: the address it printed has said it.
+      if (outside) expect(await accepts(outside, Number(url.port))).toBe(false);
+    });
+    // As docker-compose.yml runs it, for a Prometheus in another container.
+    await withWorker({ SAGAFLOW_METRICS_HOST: '0.0.0.0' }, async (url) => {
+      if (outside) expect((await fetch(`http://${outside}:${url.port}/metrics`)).status).toBe(200);
+      expect(await accepts('127.0.0.1', Number(url.port))).toBe(true);
+    });
+  }, 90_000);
 });

@@ -42,16 +42,18 @@ describe('engine options', () => {
     expect(parseEngineOptions({})).toEqual({
       batchSize: 500,
       pollIntervalMs: 1_000,
+      heldBackLogAfterMs: 5_000,
       handlerRetry: { attempts: 5, initialDelayMs: 500, maxDelayMs: 30_000 },
       reconnect: { initialDelayMs: 200, maxDelayMs: 10_000 },
     });
   });
 
   it('names every wrong field with its rule', () => {
-    const attempt = () => parseEngineOptions({ batchSize: 0, pollIntervalMs: 2.5, handlerRetry: { attempts: 3, initialDelayMs: 100, maxDelayMs: 10 } });
+    const attempt = () => parseEngineOptions({ batchSize: 0, pollIntervalMs: 2.5, heldBackLogAfterMs: -1, handlerRetry: { attempts: 3, initialDelayMs: 100, maxDelayMs: 10 } });
     expect(attempt).toThrow(InvalidOptionsError);
     expect(attempt).toThrow(/batchSize: must be at least 1/);
     expect(attempt).toThrow(/pollIntervalMs: must be a whole number of milliseconds/);
+    expect(attempt).toThrow(/heldBackLogAfterMs: must be at least 0 ms/);
     expect(attempt).toThrow(/handlerRetry.maxDelayMs: must not be below initialDelayMs/);
   });
 
