@@ -1,5 +1,6 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { ConfigError, loadConfig, loadProjectionWorkerConfig } from '../src/config/env';
+import { ConfigError, DEFAULT_METRICS_PORT, loadConfig, loadProjectionWorkerConfig } from '../src/config/env';
+import { preferredOrFreePort } from '../src/infra/ports';
 import { InfraError } from '../src/infra/errors';
 import { redactUrl } from '../src/infra/postgres';
 import { handleShutdown } from '../src/infra/shutdown';
@@ -30,7 +31,8 @@ async function main(): Promise<void> {
     log,
     projections: {
       metricsHost: projectionConfig.metricsHost,
-      metricsPort: projectionConfig.metricsPort,
+      // A newcomer's machine may run another exporter on 9464: unless a port was asked for, take a free one then.
+      metricsPort: projectionConfig.metricsPort ?? (await preferredOrFreePort(DEFAULT_METRICS_PORT)),
       batchSize: projectionConfig.batchSize,
       pollIntervalMs: projectionConfig.pollIntervalMs,
       heldBackLogAfterMs: projectionConfig.heldBackLogAfterMs,

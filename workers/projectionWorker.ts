@@ -1,5 +1,5 @@
 import { createPool, postgresConnection, type DatabaseSettings } from '../src/config/connections';
-import { ConfigError, DEFAULT_METRICS_HOST, loadProjectionWorkerConfig } from '../src/config/env';
+import { ConfigError, DEFAULT_METRICS_HOST, DEFAULT_METRICS_PORT, loadProjectionWorkerConfig } from '../src/config/env';
 import { contracts } from '../src/contracts';
 import { migrate } from '../src/db/migrate';
 import { InfraError } from '../src/infra/errors';
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
       databaseSsl: config,
       projections: readModels,
       metricsHost: config.metricsHost,
-      metricsPort: config.metricsPort,
+      metricsPort: config.metricsPort ?? DEFAULT_METRICS_PORT,
       batchSize: config.batchSize,
       pollIntervalMs: config.pollIntervalMs,
       heldBackLogAfterMs: config.heldBackLogAfterMs,

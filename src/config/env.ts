@@ -178,17 +178,22 @@ const listenHost = z.string().superRefine((value, ctx) => {
 
 const projectionWorkerSchema = z.object({
   SAGAFLOW_METRICS_HOST: listenHost.default(DEFAULT_METRICS_HOST),
-  SAGAFLOW_METRICS_PORT: wholeNumber(0, 65535).default(9464),
+  SAGAFLOW_METRICS_PORT: wholeNumber(0, 65535).optional(),
   SAGAFLOW_PROJECTION_BATCH_SIZE: wholeNumber(1, 10_000).default(500),
   SAGAFLOW_PROJECTION_POLL_MS: wholeNumber(10, 600_000).default(1_000),
   SAGAFLOW_PROJECTION_HELD_BACK_LOG_MS: wholeNumber(0, 3_600_000).default(5_000),
 });
 
+export const DEFAULT_METRICS_PORT = 9464;
+
 export type ProjectionWorkerConfig = Pick<SagaflowConfig, 'databaseUrl' | 'databaseSslCaPath'> & {
   /** Address the worker's /metrics and /healthz listen on: loopback unless set (0.0.0.0 for a scraper on another host). */
   metricsHost: string;
-  /** Port of the worker's /metrics and /healthz (0: any free port). */
-  metricsPort: number;
+  /**
+   * Port of the worker's /metrics and /healthz (0: any free port). Unset: DEFAULT_METRICS_PORT, which
+   * `npm run dev` trades for a free port when another program holds it.
+   */
+  metricsPort: number | undefined;
   /** Events per projection transaction. */
   batchSize: number;
   /** How often to look for events and for projections to take over when no notification arrives. */

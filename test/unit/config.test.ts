@@ -111,8 +111,8 @@ describe('loadConfig', () => {
 });
 
 describe('loadProjectionWorkerConfig', () => {
-  it('defaults: metrics on 127.0.0.1 port 9464, batches of 500, a poll every second, a held-back read bound logged after 5 s', () => {
-    expect(loadProjectionWorkerConfig({})).toEqual({ metricsHost: '127.0.0.1', metricsPort: 9464, batchSize: 500, pollIntervalMs: 1_000, heldBackLogAfterMs: 5_000 });
+  it('defaults: metrics on 127.0.0.1 and no port chosen (the worker takes 9464), batches of 500, a poll every second, a held-back read bound logged after 5 s', () => {
+    expect(loadProjectionWorkerConfig({})).toEqual({ metricsHost: '127.0.0.1', metricsPort: undefined, batchSize: 500, pollIntervalMs: 1_000, heldBackLogAfterMs: 5_000 });
   });
 
   it.each(['0.0.0.0', '::', '::1', '10.1.2.3', 'localhost', 'metrics.internal'])('takes SAGAFLOW_METRICS_HOST=%j', (host) => {
