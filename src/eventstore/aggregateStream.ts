@@ -48,7 +48,9 @@ export async function aggregateStream<State>(
 
 async function versionAt(db: pg.Pool | pg.PoolClient, streamId: string, time: Date): Promise<number> {
   const { rows } = await db.query<{ version: string | null }>(
-    'select max(version) as version from events where stream_id = $1 and created_at <= $2',
+    // Rows written before times were kept to the millisecond hold microseconds, which a Date (and
+    // every printed time) cuts off: compare at the precision the caller sees.
+    "select max(version) as version from events where stream_id = $1 and date_trunc('milliseconds', created_at) <= $2",
     [streamId, time],
   );
   return Number(rows[0]?.version ?? 0);

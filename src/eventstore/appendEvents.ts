@@ -4,7 +4,7 @@ import type { AppendNotifier } from './appendNotifier';
 import type { ContractRegistry } from './contracts';
 import { ConcurrencyError, EventStoreError, EventValidationError, IdempotencyConflictError } from './errors';
 import { streamTypeOf } from './streamIds';
-import { APPEND_CHANNEL, APPEND_FUNCTION, EVENT_ID_CONSTRAINT, EVENTS_TABLE, STREAM_VERSION_CONSTRAINT } from './tables';
+import { APPEND_FUNCTION, EVENT_ID_CONSTRAINT, EVENTS_TABLE, STREAM_VERSION_CONSTRAINT } from './tables';
 import type { AppendResult, EventMetadata, ExpectedVersion, NewEvent } from './types';
 
 export interface AppendOptions {
@@ -27,7 +27,7 @@ export interface AppendSettings {
 
 type Db = pg.Pool | pg.PoolClient;
 
-/** What both append statements return. An insert that did not happen leaves `positions` null. */
+/** What the append function returns. An insert that did not happen leaves `positions` null. */
 interface AppendSqlResult {
   previous_version: string;
   version_ok: boolean;
@@ -36,38 +36,8 @@ interface AppendSqlResult {
   positions: string[] | null;
 }
 
-/**
- * One event, one statement: the same checks and hash as the batch function, without a function call.
- * Parameters: $1 stream, $2 stream type, $3 expected mode, $4 expected version, $5 event id, $6 type,
- * $7 schema version, $8 data, $9 metadata, $10 notify.
- */
-const APPEND_ONE_SQL = `
-with previous as (
-  select e.version, e.hash, e.transaction_id from ${EVENTS_TABLE} e
-   where $3::text <> 'no_stream' and not ($3::text = 'exact' and $4::bigint = 0)
-     and e.stream_id = $1 and ($3::text <> 'exact' or e.version = $4::bigint)
-   order by e.version desc limit 1
-), checked as (
-  select coalesce(p.version, 0)::bigint as previous_version, p.hash as previous_hash,
-         case $3::text when 'exact' then coalesce(p.version, 0) = $4::bigint
-                       when 'stream_exists' then p.version is not null else true end as version_ok,
-         p.transaction_id is null or p.transaction_id < pg_current_xact_id() as order_ok,
-         pg_current_xact_id() as transaction_id, now() as created_at
-    from (select 1) as one left join previous p on true
-), inserted as (
-  insert into ${EVENTS_TABLE} (event_id, stream_id, stream_type, version, event_type, schema_version, data, metadata, created_at, transaction_id, hash)
-  select $5::uuid, $1, $2, c.previous_version + 1, $6, $7::int, $8::jsonb, $9::jsonb, c.created_at, c.transaction_id,
-         sagaflow_event_hash(c.previous_hash, $5::uuid, $1, c.previous_version + 1, $6, $7::int, $8::jsonb, $9::jsonb, c.created_at)
-    from checked c where c.version_ok and c.order_ok
-  returning global_position
-), notified as (
-  select pg_notify('${APPEND_CHANNEL}', $1) from checked c where $10::boolean and c.version_ok and c.order_ok
-)
-select c.previous_version, c.version_ok, c.order_ok, c.transaction_id::text as transaction_id,
-       (select array_agg(global_position) from inserted) as positions, (select count(*) from notified) as notified
-  from checked c`;
-
-const APPEND_BATCH_SQL = `select previous_version, version_ok, order_ok, transaction_id::text as transaction_id, positions
+/** The one way into the log: the function checks the expected version; its insert trigger chains and guards each row. */
+const APPEND_SQL = `select previous_version, version_ok, order_ok, transaction_id::text as transaction_id, positions
   from ${APPEND_FUNCTION}($1, $2, $3, $4, $5::uuid[], $6::text[], $7::int[], $8::jsonb[], $9::jsonb[], $10)`;
 
 /**
@@ -122,17 +92,12 @@ export async function appendEvents(
   if (events.length === 0) throw new EventStoreError(`append to ${streamId}: events must not be empty`);
   const prepared = prepare(settings, events);
   const [mode, version] = typeof expectedVersion === 'number' ? ['exact', expectedVersion] : [expectedVersion, null];
-  // 'any' and 'stream_exists' go through the function, which reads the stream again when another
-  // writer takes the version first; the one-statement path cannot, and serves exact versions.
-  const single = events.length === 1 && (mode === 'exact' || mode === 'no_stream');
   const onClient = 'release' in db;
   const notifyInStatement = onClient && settings.notifier !== undefined;
   const query = {
-    name: single ? 'sagaflow_append_one' : 'sagaflow_append_batch',
-    text: single ? APPEND_ONE_SQL : APPEND_BATCH_SQL,
-    values: single
-      ? [streamId, streamType, mode, version, prepared.ids[0], prepared.types[0], prepared.schemaVersions[0], prepared.data[0], prepared.metadata[0], notifyInStatement]
-      : [streamId, streamType, mode, version, prepared.ids, prepared.types, prepared.schemaVersions, prepared.data, prepared.metadata, notifyInStatement],
+    name: 'sagaflow_append',
+    text: APPEND_SQL,
+    values: [streamId, streamType, mode, version, prepared.ids, prepared.types, prepared.schemaVersions, prepared.data, prepared.metadata, notifyInStatement],
   };
 
   for (let attempt = 0; ; attempt++) {
