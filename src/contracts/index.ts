@@ -6,6 +6,7 @@ import { orderPlacedV1ToV2 } from './upcasters/orderPlacedV1ToV2';
 export * from './orderEvents';
 export { dollarsToCents } from './money';
 export * from './orderCommands';
+export { orderLines, orderPlacedData, orderTotalCents, transferRequestedData } from './openingEvents';
 export * from './transferEvents';
 export * from './transferCommands';
 export { orderPlacedV1ToV2 } from './upcasters/orderPlacedV1ToV2';

@@ -53,7 +53,3 @@ export const PlaceOrderInputSchema = z
 
 export type PlaceOrderInput = z.infer<typeof PlaceOrderInputSchema>;
 export type FaultPlanInput = z.infer<typeof FaultPlanSchema>;
-
-export function orderTotalCents(input: Pick<PlaceOrderInput, 'items'>): number {
-  return input.items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0);
-}
