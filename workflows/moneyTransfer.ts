@@ -52,7 +52,7 @@ export async function moneyTransfer(input: TransferInput): Promise<MoneyTransfer
   });
 
   const result = await saga.run(async () => {
-    await recordEvent('TransferRequested', transferRequestedData(input));
+    await saga.open('TransferRequested', () => recordEvent('TransferRequested', transferRequestedData(input)));
 
     const withdrawalId = await saga.step('withdrawFunds', {
       summary: summary.withdraw,

@@ -72,7 +72,7 @@ export async function orderFulfillment(input: PlaceOrderInput): Promise<OrderFul
   });
 
   const result = await saga.run(async () => {
-    await recordEvent('OrderPlaced', orderPlacedData(input));
+    await saga.open('OrderPlaced', () => recordEvent('OrderPlaced', orderPlacedData(input)));
 
     await saga.step('reserveInventory', {
       summary: summary.reserve,
