@@ -121,6 +121,14 @@ describe('sagaflow orders', () => {
     expect((await rig.orders.listOrders({ limit: 1000 })).length).toBe(before);
   });
 
+  it('refuses a 101st --item in one line, exit 2, and starts nothing', async () => {
+    const orderId = `many-${randomUUID()}`;
+    const items = Array.from({ length: 101 }, (_, i) => ['--item', `sku-${i}:1:100`]).flat();
+    const run = await sagaflow('orders', 'start', '--order-id', orderId, '--customer', 'c-1', ...items);
+    expect(run).toMatchObject({ code: 2, stdout: '', stderr: 'error: --item may be given at most 100 times: an order has at most 100 lines\n' });
+    expect(await exists(orderId)).toBe(false);
+  });
+
   it('bad input for a start names the field and starts nothing', async () => {
     const orderId = `bad-${randomUUID()}`;
     const run = await sagaflow('orders', 'start', '--order-id', orderId, '--customer', 'c-1', '--item', 'mug:1:100', '--currency', 'EURO');
