@@ -58,7 +58,11 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
     },
   },
-  { files: ['workflows/**/*.ts', 'src/saga/**/*.ts', 'bench/saga/bareWorkflow.ts', 'test/fixtures/workflows/**/*.ts'], rules: workflowSandboxRules },
+  {
+    // The contracts modules workflow code imports (the opening events, money) run in the sandbox too.
+    files: ['workflows/**/*.ts', 'src/saga/**/*.ts', 'src/contracts/openingEvents.ts', 'src/contracts/money.ts', 'bench/saga/bareWorkflow.ts', 'test/fixtures/workflows/**/*.ts'],
+    rules: workflowSandboxRules,
+  },
   {
     files: ['test/**/*.ts'],
     rules: {

@@ -1,6 +1,7 @@
 import { ApplicationFailure, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { TransferActivities } from '../activities/transferActivities';
 import { formatMoney } from '../src/contracts/money';
+import { transferRequestedData } from '../src/contracts/openingEvents';
 import type { TransferEventType } from '../src/contracts/transferEvents';
 import type { TransferInput } from '../src/contracts/transferCommands';
 import { BUSINESS_REJECTION, proxySagaActivities, recordCompensationEvents, Saga, WorkflowEventStream, type SagaResult } from '../src/saga';
@@ -51,7 +52,7 @@ export async function moneyTransfer(input: TransferInput): Promise<MoneyTransfer
   });
 
   const result = await saga.run(async () => {
-    await recordEvent('TransferRequested', { transferId, fromAccount, toAccount, amountCents, currency });
+    await saga.open('TransferRequested', () => recordEvent('TransferRequested', transferRequestedData(input)));
 
     const withdrawalId = await saga.step('withdrawFunds', {
       summary: summary.withdraw,

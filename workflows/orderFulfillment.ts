@@ -2,6 +2,7 @@ import { ApplicationFailure, patched, upsertSearchAttributes, workflowInfo } fro
 import type { OrderActivities } from '../activities/orderActivities';
 import type { PlaceOrderInput } from '../src/contracts/orderCommands';
 import { formatMoney } from '../src/contracts/money';
+import { orderLines, orderPlacedData, orderTotalCents } from '../src/contracts/openingEvents';
 import { BUSINESS_REJECTION, proxySagaActivities, recordCompensationEvents, Saga, WorkflowEventStream, type SagaResult } from '../src/saga';
 import { CustomerId, OrderId } from './searchAttributes';
 
@@ -31,8 +32,8 @@ export async function orderFulfillment(input: PlaceOrderInput): Promise<OrderFul
   const { workflowId } = workflowInfo();
   const { orderId, customerId, items, currency, simulate: faults } = input;
   const { actions, compensations, records, compensationAttempts } = faults?.fastRetries ? fast : normal;
-  const lines = items.map(({ sku, quantity }) => ({ sku, quantity }));
-  const totalCents = items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0);
+  const lines = orderLines(items);
+  const totalCents = orderTotalCents(input);
   const itemCount = lines.reduce((sum, line) => sum + line.quantity, 0);
   upsertSearchAttributes([
     { key: OrderId, value: orderId },
@@ -71,7 +72,7 @@ export async function orderFulfillment(input: PlaceOrderInput): Promise<OrderFul
   });
 
   const result = await saga.run(async () => {
-    await recordEvent('OrderPlaced', { orderId, customerId, items: lines, totalCents, currency });
+    await saga.open('OrderPlaced', () => recordEvent('OrderPlaced', orderPlacedData(input)));
 
     await saga.step('reserveInventory', {
       summary: summary.reserve,

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { formatMoney } from '../contracts/money';
-import { PlaceOrderInputSchema, orderTotalCents, type PlaceOrderInput } from '../contracts/orderCommands';
+import { PlaceOrderInputSchema, type PlaceOrderInput } from '../contracts/orderCommands';
+import { orderTotalCents } from '../contracts/openingEvents';
 import type { SagaState, SagaStatus as SagaStatusValue } from '../saga';
 import { orderFulfillment, orderWorkflowId, type OrderFulfillmentResult } from '../../workflows/orderFulfillment';
 import { CustomerId, OrderId } from '../../workflows/searchAttributes';

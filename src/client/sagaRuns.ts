@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowExecutionInfo, type WorkflowHandle } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
-import { resolveCompensationSignal, retryCompensationSignal, sagaStateQuery, SagaStatusKey, type SagaState, type SagaStatus } from '../saga';
+import { resolveCompensationSignal, retryCompensationSignal, SAGA_STATUSES, sagaStateQuery, SagaStatusKey, type SagaState, type SagaStatus } from '../saga';
 import { InvalidInputError } from './errors';
 
 /** A saga workflow: one input (the validated command), one result. */
@@ -41,8 +41,6 @@ export interface ListFilter {
   status?: SagaStatus;
   limit?: number;
 }
-
-export const SAGA_STATUSES: readonly SagaStatus[] = ['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMPENSATED', 'COMPENSATION_FAILED', 'RESOLVED'];
 
 /**
  * What every saga client does, for one workflow type keyed by a business key: start once per key,

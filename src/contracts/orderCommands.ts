@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { businessKey as id, currency, faultPlanFields } from './fields';
+import { amountCents, businessKey as id, currency, faultPlanFields, lineQuantity, MAX_AMOUNT_CENTS, MAX_ORDER_LINES } from './fields';
+import { orderTotalCents } from './openingEvents';
 
 const orderOperations = [
   'reserveInventory',
@@ -29,23 +30,30 @@ export const FaultPlanSchema = z
   })
   .strict();
 
+const OrderLine = z.object({ sku: id, quantity: lineQuantity, unitPriceCents: amountCents }).strict();
+
+const OrderLines = z
+  .array(OrderLine)
+  .min(1, { message: 'an order needs at least one item' })
+  .max(MAX_ORDER_LINES, { message: `at most ${MAX_ORDER_LINES} items per order` })
+  // The total is what the run charges and records: free lines are fine, a free order is not.
+  .refine((items) => orderTotalCents({ items }) > 0, { message: 'the order total must be more than 0', when: linesValid })
+  .refine((items) => orderTotalCents({ items }) <= MAX_AMOUNT_CENTS, {
+    message: `the order total must be at most ${MAX_AMOUNT_CENTS} cents`,
+    when: linesValid,
+  });
+
+/** Only once every line is valid; otherwise the lines' own issues say enough. */
+function linesValid(payload: { value: unknown }): boolean {
+  return z.array(OrderLine).safeParse(payload.value).success;
+}
+
 /** What app code passes to start an order saga. */
 export const PlaceOrderInputSchema = z
   .object({
     orderId: id,
     customerId: id,
-    items: z
-      .array(
-        z
-          .object({
-            sku: id,
-            quantity: z.number().int({ message: 'must be a whole number' }).min(1, { message: 'must be at least 1' }).max(10_000),
-            unitPriceCents: z.number().int({ message: 'must be a whole number of cents' }).min(0, { message: 'must not be negative' }),
-          })
-          .strict(),
-      )
-      .min(1, { message: 'an order needs at least one item' })
-      .max(100, { message: 'at most 100 items per order' }),
+    items: OrderLines,
     currency,
     simulate: FaultPlanSchema.optional(),
   })
@@ -53,7 +61,3 @@ export const PlaceOrderInputSchema = z
 
 export type PlaceOrderInput = z.infer<typeof PlaceOrderInputSchema>;
 export type FaultPlanInput = z.infer<typeof FaultPlanSchema>;
-
-export function orderTotalCents(input: Pick<PlaceOrderInput, 'items'>): number {
-  return input.items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0);
-}

@@ -1,11 +1,8 @@
 import { z } from 'zod';
 import { defineEvent } from '../eventstore/contracts';
-import { cents, compensationFailedFields, compensationResolvedFields, currency, eventRef as id, reason } from './fields';
+import { cents, compensationFailedFields, compensationResolvedFields, currency, eventRef as id, quantity, reason } from './fields';
 
-export const OrderItem = z.object({
-  sku: id,
-  quantity: z.number().int({ message: 'must be a whole number' }).positive({ message: 'must be at least 1' }),
-});
+export const OrderItem = z.object({ sku: id, quantity });
 export type OrderItem = z.infer<typeof OrderItem>;
 
 const orderRef = { orderId: id };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { businessKey as id, currency, faultPlanFields } from './fields';
+import { businessKey as id, currency, faultPlanFields, positiveAmountCents } from './fields';
 
 const transferOperations = ['withdrawFunds', 'depositFunds', 'refundWithdrawal'] as const;
 
@@ -14,12 +14,7 @@ export const TransferInputSchema = z
     transferId: id,
     fromAccount: id,
     toAccount: id,
-    amountCents: z
-      .number({ message: 'must be a number of cents' })
-      .positive({ message: 'must be at least 1' })
-      .max(Number.MAX_SAFE_INTEGER, { message: 'is too large' })
-      // A refinement rather than .int(), which aborts the parse: the accounts rule below would go unreported.
-      .refine(Number.isInteger, { message: 'must be a whole number of cents' }),
+    amountCents: positiveAmountCents,
     currency,
     simulate: TransferFaultPlanSchema.optional(),
   })

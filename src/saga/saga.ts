@@ -1,6 +1,7 @@
-import { CancellationScope, condition, isCancellation, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, patched, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { BUSINESS_REJECTION, failureTypeOf, messageOf } from './failures';
 import { resolveCompensationSignal, retryCompensationSignal, sagaStateQuery } from './handlers';
+import { OPENING_EVENT_PATCH, OPENING_EVENT_REFUSED, openingEventRefused } from './opening';
 import { SagaStatusKey } from './searchAttributes';
 import type { EventPosition, Resolution, SagaFailure, SagaOutcome, SagaResult, SagaState, SagaStatus, StepState } from './types';
 
@@ -89,6 +90,27 @@ export class Saga {
     return position ? { position } : {};
   }
 
+  /**
+   * Records the run's opening event (OrderPlaced): call it first in run()'s body, before any step.
+   * Every other event of the stream follows it, so when it cannot be recorded (the contract refuses
+   * the input, the stream exists, the store stays away past the retries) the run writes nothing
+   * else: no compensation, as nothing happened, and no failure event, which would open the stream
+   * in its place. It fails with OpeningEventRefused and SagaStatus FAILED.
+   */
+  async open(eventType: string, record: () => Promise<unknown>): Promise<void> {
+    if (this.steps.length > 0) throw new Error(`the opening event ${eventType} must be recorded before the first step`);
+    try {
+      await record();
+    } catch (error) {
+      // A cancellation is the run being stopped, not the event being refused: it compensates as ever.
+      if (isCancellation(error) || !patched(OPENING_EVENT_PATCH)) throw error;
+      const failure = openingEventRefused(eventType, error);
+      this.failure = { message: failure.message, type: OPENING_EVENT_REFUSED };
+      this.setStatus('FAILED');
+      throw failure;
+    }
+  }
+
   async step<T>(name: string, definition: StepDefinition<T>): Promise<T> {
     const state: StepState = { name, status: 'running', ...(definition.summary ? { summary: definition.summary } : {}) };
     this.steps.push(state);
@@ -126,7 +148,8 @@ export class Saga {
   /**
    * Runs the saga's body. On success: COMPLETED with the body's value. On failure: compensates and
    * returns COMPENSATED (or COMPENSATION_FAILED after an operator resolution). On cancellation:
-   * compensates, then rethrows the cancellation so the run ends as cancelled.
+   * compensates, then rethrows the cancellation so the run ends as cancelled. When open() could not
+   * record the opening event: rethrows its OpeningEventRefused failure, with nothing compensated or recorded.
    */
   async run<R>(body: () => Promise<R>): Promise<SagaResult<R>> {
     try {
@@ -134,6 +157,8 @@ export class Saga {
       this.setStatus('COMPLETED');
       return { outcome: 'COMPLETED', value, steps: this.state().steps, resolutions: [], ...this.position() };
     } catch (error) {
+      // The opening event was refused: there is nothing to undo and no stream to record the failure in.
+      if (this.status === 'FAILED') throw error;
       if (isCancellation(error)) {
         this.failure = { ...(this.failure?.step ? { step: this.failure.step } : {}), message: 'the run was cancelled', type: 'Cancelled' };
       } else {

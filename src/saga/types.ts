@@ -1,13 +1,14 @@
-/** Where a saga run stands; also the value of its SagaStatus search attribute. */
-export type SagaStatus =
-  | 'RUNNING'
-  | 'COMPENSATING'
-  | 'COMPLETED'
-  | 'COMPENSATED'
-  /** A compensation is out of retries: the run waits for an operator to retry or resolve it. */
-  | 'COMPENSATION_FAILED'
-  /** An operator resolved a failed compensation by hand and the run finished. */
-  | 'RESOLVED';
+/**
+ * Where a saga run stands; also the value of its SagaStatus search attribute. The one list of them:
+ * - RUNNING, COMPENSATING: on its way, or undoing what it did;
+ * - COMPLETED, COMPENSATED: ended, done or cleanly undone;
+ * - COMPENSATION_FAILED: a compensation is out of retries and the run waits for an operator to retry or resolve it;
+ * - RESOLVED: an operator resolved a failed compensation by hand and the run finished;
+ * - FAILED: the run could not record its opening event, so it did nothing, wrote nothing and failed.
+ */
+export const SAGA_STATUSES = ['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMPENSATED', 'COMPENSATION_FAILED', 'RESOLVED', 'FAILED'] as const;
+
+export type SagaStatus = (typeof SAGA_STATUSES)[number];
 
 export type SagaOutcome = 'COMPLETED' | 'COMPENSATED' | 'COMPENSATION_FAILED';
 

@@ -32,7 +32,7 @@ async function record(set: string, only: string | undefined): Promise<void> {
     if (scenarios.length === 0) throw new InvalidArgumentError(`no scenario named ${only}; there are: order, transfer, ${all.map((s) => s.name).join(', ')}`);
     const taskQueue = `histories-${randomUUID()}`;
     const { pool, client } = await startLocalStack({ profile: 'test', taskQueue, shutdown, log, freshDatabase: DATABASE });
-    const clients = { client, orders: createOrderClient({ client, taskQueue }), transfers: createTransferClient({ client, taskQueue }), bank: new SimulatedBank(pool) };
+    const clients = { client, taskQueue, orders: createOrderClient({ client, taskQueue }), transfers: createTransferClient({ client, taskQueue }), bank: new SimulatedBank(pool) };
 
     for (const [index, scenario] of scenarios.entries()) {
       log(`[${index + 1}/${scenarios.length}] ${scenario.name}`);

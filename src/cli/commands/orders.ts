@@ -3,14 +3,13 @@ import fs from 'node:fs';
 import { Option, type Command } from 'commander';
 import { createOrderClient, type OrderClient } from '../../client';
 import { parseInput } from '../../client/errors';
-import { SAGA_STATUSES } from '../../client/sagaRuns';
 import { loadConfig } from '../../config/env';
-import { PlaceOrderInputSchema, type PlaceOrderInput } from '../../contracts';
-import type { SagaState, SagaStatus } from '../../saga';
+import { MAX_ORDER_LINES, PlaceOrderInputSchema, type PlaceOrderInput } from '../../contracts';
+import { SAGA_STATUSES, type SagaState, type SagaStatus } from '../../saga';
 import { orderWorkflowId } from '../../../workflows/orderFulfillment';
 import { CliError, UsageError } from '../errors';
 import { formatTable, printJson, processIo, type CliIo } from '../output';
-import { businessKeyArg, jsonObject, positiveInteger } from '../parsers';
+import { businessKeyArg, jsonObject, orderLine, positiveInteger } from '../parsers';
 import { describeRun, notFound } from '../sagaLookup';
 import { withTemporal, type CliTemporal } from '../temporalConnection';
 
@@ -18,7 +17,8 @@ interface StartOptions {
   file?: string;
   orderId?: string;
   customer?: string;
-  item: PlaceOrderInput['items'];
+  /** Absent when no --item was given. No default list: the parser adds to the list it gets, and a default one would carry lines from one parse into the next. */
+  item?: PlaceOrderInput['items'];
   currency?: string;
   simulate?: Record<string, unknown>;
   json?: boolean;
@@ -37,7 +37,7 @@ export function registerOrdersCommands(program: Command, io: CliIo = processIo):
     .option('-f, --file <order.json>', 'the order as JSON: { orderId, customerId, items: [{ sku, quantity, unitPriceCents }], currency, simulate? }')
     .option('--order-id <id>', 'the order id (default: a new uuid)')
     .option('--customer <id>', 'the customer id')
-    .option('--item <sku:qty:unitPriceCents>', 'an order line; repeat for more lines', orderLine, [])
+    .option('--item <sku:qty:unitPriceCents>', `an order line; repeat for more lines (at most ${MAX_ORDER_LINES})`, orderLine)
     .option('--currency <code>', 'ISO 4217 currency', 'USD')
     .option('--simulate <json>', "faults for the simulated services, e.g. '{\"declinePayment\":true}'", jsonObject('--simulate'))
     .option('--json', 'print the started run as JSON')
@@ -134,13 +134,13 @@ const ORDER_FLAGS = ['orderId', 'customer', 'simulate'] as const;
 
 /** The order from --file, or from the flags; both at once is ambiguous. */
 function orderInput(options: StartOptions, command: Command): unknown {
-  const flagsGiven = [...ORDER_FLAGS.filter((flag) => options[flag] !== undefined), ...(options.item.length ? ['item'] : []), ...(command.getOptionValueSource('currency') === 'cli' ? ['currency'] : [])];
+  const flagsGiven = [...ORDER_FLAGS.filter((flag) => options[flag] !== undefined), ...(options.item ? ['item'] : []), ...(command.getOptionValueSource('currency') === 'cli' ? ['currency'] : [])];
   if (options.file) {
     if (flagsGiven.length) throw new UsageError(`give --file or the order flags, not both (also got --${flagsGiven.map(kebab).join(', --')})`);
     return readJsonFile(options.file);
   }
   if (!options.customer) throw new UsageError('--customer is required (or give the whole order with --file)');
-  if (!options.item.length) throw new UsageError('--item is required at least once, as sku:qty:unitPriceCents (or give the whole order with --file)');
+  if (!options.item) throw new UsageError('--item is required at least once, as sku:qty:unitPriceCents (or give the whole order with --file)');
   return {
     orderId: options.orderId ?? randomUUID(),
     customerId: options.customer,
@@ -162,13 +162,6 @@ function readJsonFile(file: string): unknown {
   } catch (error) {
     throw new UsageError(`--file: ${file} must be JSON: ${(error as Error).message}`);
   }
-}
-
-/** `sku:qty:unitPriceCents`; a sku may itself hold colons, so the numbers are taken from the right. */
-function orderLine(raw: string, lines: PlaceOrderInput['items']): PlaceOrderInput['items'] {
-  const match = /^(.+):(\d+):(\d+)$/.exec(raw);
-  if (!match) throw new UsageError(`--item must be sku:qty:unitPriceCents with whole numbers, e.g. mug:2:1200, got ${JSON.stringify(raw)}`);
-  return [...lines, { sku: match[1]!, quantity: Number(match[2]), unitPriceCents: Number(match[3]) }];
 }
 
 function kebab(name: string): string {

@@ -97,6 +97,10 @@ describe('sagaflow orders', () => {
   it.each([
     [['orders', 'start', '--customer', 'c-1', '--item', 'mug:two:100'], /^error: --item must be sku:qty:unitPriceCents with whole numbers, e\.g\. mug:2:1200, got "mug:two:100"$/],
     [['orders', 'start', '--customer', 'c-1', '--item', 'mug:0:100'], /^error: invalid order: items\.0\.quantity: must be at least 1$/],
+    // A price the saga could not record (its total is past 2^53) and a free order: refused at the door, in range words.
+    [['orders', 'start', '--customer', 'c-1', '--item', 'mug:2:9000000000000000'], /^error: invalid order: items\.0\.unitPriceCents: must be at most 1000000000 cents$/],
+    [['orders', 'start', '--customer', 'c-1', '--item', 'mug:1:0'], /^error: invalid order: items: the order total must be more than 0$/],
+    [['orders', 'start', '--customer', 'c-1', '--item', 'mug:2:1000000000'], /^error: invalid order: items: the order total must be at most 1000000000 cents$/],
     [['orders', 'start', '--customer', 'c-1', '--item', 'mug:1:100', '--currency', 'usd'], /^error: invalid order: currency: must be an ISO 4217 code like USD$/],
     [['orders', 'start', '--item', 'mug:1:100'], /^error: --customer is required/],
     [['orders', 'start', '--customer', 'c-1', '--item', 'mug:1:100', '--simulate', '{nope'], /^error: --simulate must be a JSON object/],
@@ -115,6 +119,14 @@ describe('sagaflow orders', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr.split('\n')).toEqual([expect.stringMatching(message), '']);
     expect((await rig.orders.listOrders({ limit: 1000 })).length).toBe(before);
+  });
+
+  it('refuses a 101st --item in one line, exit 2, and starts nothing', async () => {
+    const orderId = `many-${randomUUID()}`;
+    const items = Array.from({ length: 101 }, (_, i) => ['--item', `sku-${i}:1:100`]).flat();
+    const run = await sagaflow('orders', 'start', '--order-id', orderId, '--customer', 'c-1', ...items);
+    expect(run).toMatchObject({ code: 2, stdout: '', stderr: 'error: --item may be given at most 100 times: an order has at most 100 lines\n' });
+    expect(await exists(orderId)).toBe(false);
   });
 
   it('bad input for a start names the field and starts nothing', async () => {

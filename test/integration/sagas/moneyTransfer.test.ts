@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { createSimulatedServices } from '../../../src/adapters';
 import { InvalidInputError } from '../../../src/client';
 import type { TransferInput } from '../../../src/contracts';
 import { SagaStatusKey } from '../../../src/saga';
+import { moneyTransfer } from '../../../workflows/moneyTransfer';
 import { TransferId } from '../../../workflows/searchAttributes';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
@@ -219,6 +220,27 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
       /toAccount: .*amountCents: must be a number of cents.*currency: /,
     );
     await expect(rig.temporal.client.workflow.getHandle(`transfer-${transferId}`).describe()).rejects.toThrow(/not found/i);
+  });
+
+  it('fails a run whose TransferRequested the contract refuses, and writes nothing: no refund, no TransferFailed', async () => {
+    const [from, to] = await openAccounts(2, 10_000);
+    // Started past the client, which refuses an amount past MAX_AMOUNT_CENTS; this one is past 2^53, which no event may carry.
+    const input = transfer(from!, to!, 1e16);
+    const handle = await rig.temporal.client.workflow.start(moneyTransfer, { taskQueue: rig.temporal.taskQueue, workflowId: `transfer-${input.transferId}`, args: [input] });
+
+    const failure: unknown = await handle.result().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const cause = (failure as WorkflowFailedError).cause;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect(cause).toMatchObject({ type: 'OpeningEventRefused', nonRetryable: true });
+    expect(cause?.message).toMatch(/^the opening event TransferRequested could not be recorded, so the run records nothing else: .*data\.amountCents: must be at most 9007199254740991 cents/);
+    expect(await eventTypes(input.transferId)).toEqual([]);
+    expect((await searchAttributesOf(input.transferId)).get(SagaStatusKey)).toBe('FAILED');
+    expect(await balances(from!, to!)).toEqual([10_000, 10_000]);
   });
 
   it('brings 50 concurrent transfers with mixed faults between a few accounts to an end, conserving every cent', async () => {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { InvalidInputError } from '../../../src/client';
 import type { PlaceOrderInput } from '../../../src/contracts';
 import { SagaStatusKey } from '../../../src/saga';
+import { orderFulfillment } from '../../../workflows/orderFulfillment';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
 import { useSagaWorker } from '../../support/sagaWorker';
@@ -228,6 +229,26 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
       /customerId: must not be empty.*items\.0\.quantity: must be at least 1.*items\.0\.unitPriceCents: must not be negative.*currency: must be an ISO 4217 code/,
     );
     await expect(rig.temporal.client.workflow.getHandle(`order-${orderId}`).describe()).rejects.toThrow(/not found/i);
+  });
+
+  it('fails a run whose OrderPlaced the contract refuses, and writes nothing: no compensation, no OrderCancelled', async () => {
+    // Started past the client, which refuses this price since the total (1.8e16 cents) is past 2^53: the workflow must hold on its own.
+    const input = { ...order(), items: [{ sku: 'mug', quantity: 2, unitPriceCents: 9_000_000_000_000_000 }] };
+    const handle = await rig.temporal.client.workflow.start(orderFulfillment, { taskQueue: rig.temporal.taskQueue, workflowId: `order-${input.orderId}`, args: [input] });
+
+    const failure: unknown = await handle.result().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const cause = (failure as WorkflowFailedError).cause;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect(cause).toMatchObject({ type: 'OpeningEventRefused', nonRetryable: true });
+    expect(cause?.message).toMatch(/^the opening event OrderPlaced could not be recorded, so the run records nothing else: .*data\.totalCents: must be at most 9007199254740991 cents/);
+    expect(await eventTypes(input.orderId)).toEqual([]);
+    expect(await sagaStatusOf(input.orderId)).toBe('FAILED');
+    expect(await rig.orders.getOrderState(input.orderId)).toMatchObject({ status: 'FAILED', steps: [], failure: { type: 'OpeningEventRefused' } });
   });
 
   it('brings 100 concurrent sagas with mixed faults to a terminal outcome, with exact event counts', async () => {

@@ -1,4 +1,5 @@
 import type { PlaceOrderInput } from '../../../src/contracts';
+import { orderFulfillment, orderWorkflowId } from '../../../workflows/orderFulfillment';
 import { waitFor } from '../../support/waitFor';
 import type { Scenario, ScenarioClients } from './scenario';
 
@@ -22,7 +23,10 @@ async function finish({ orders }: ScenarioClients, input: PlaceOrderInput): Prom
 
 const STEPS = ['reserveInventory', 'authorizePayment', 'createShipment', 'capturePayment'] as const;
 
-/** Every outcome of the order saga: completed, compensated after a failure at each step, declined, refused as fraud, cancelled, parked then resolved or retried. */
+/**
+ * Every outcome of the order saga: completed, compensated after a failure at each step, declined,
+ * refused as fraud, cancelled, parked then resolved or retried, and an OrderPlaced the store refuses.
+ */
 export const orderScenarios: Scenario[] = [
   { name: 'completed', run: (clients, key) => finish(clients, order(key)) },
   ...STEPS.map(
@@ -30,6 +34,16 @@ export const orderScenarios: Scenario[] = [
   ),
   { name: 'payment-declined', run: (clients, key) => finish(clients, order(key, { declinePayment: true })) },
   { name: 'fraud-rejected', run: (clients, key) => finish(clients, order(key, { flagFraud: true })) },
+  {
+    name: 'opening-refused',
+    async run({ client, taskQueue }, key) {
+      // Started past the client, which refuses this price: the total, 1.8e16 cents, is past 2^53, so the store refuses OrderPlaced.
+      const input = { ...order(key), items: [{ sku: 'mug', quantity: 2, unitPriceCents: 9_000_000_000_000_000 }] };
+      const handle = await client.workflow.start(orderFulfillment, { taskQueue, workflowId: orderWorkflowId(key), args: [input] });
+      await handle.result().catch(() => undefined); // the run fails: that is the outcome recorded
+      return handle.workflowId;
+    },
+  },
   {
     name: 'cancelled',
     async run({ orders }, key) {

@@ -4,6 +4,8 @@ import type { OrderClient, TransferClient } from '../../../src/client';
 
 export interface ScenarioClients {
   client: Client;
+  /** The task queue the recording worker serves, for a scenario that starts a run past the sagaflow clients. */
+  taskQueue: string;
   orders: OrderClient;
   transfers: TransferClient;
   /** To open the accounts a transfer scenario moves money between. */

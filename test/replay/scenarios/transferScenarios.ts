@@ -1,4 +1,5 @@
 import type { TransferInput } from '../../../src/contracts/transferCommands';
+import { moneyTransfer, transferWorkflowId } from '../../../workflows/moneyTransfer';
 import { waitFor } from '../../support/waitFor';
 import type { Scenario, ScenarioClients } from './scenario';
 
@@ -20,7 +21,7 @@ async function finish(clients: ScenarioClients, input: TransferInput): Promise<s
   return workflowId;
 }
 
-/** Every outcome of the money transfer saga. */
+/** Every outcome of the money transfer saga, and a TransferRequested the store refuses. */
 export const transferScenarios: Scenario[] = [
   { name: 'completed', run: async (clients, key) => finish(clients, await transferBetweenNewAccounts(clients, key)) },
   { name: 'insufficient-funds', run: async (clients, key) => finish(clients, await transferBetweenNewAccounts(clients, key, { balanceCents: 100 })) },
@@ -28,6 +29,16 @@ export const transferScenarios: Scenario[] = [
   {
     name: 'compensated-at-depositFunds',
     run: async (clients, key) => finish(clients, await transferBetweenNewAccounts(clients, key, { simulate: { fail: { depositFunds: 'always' } } })),
+  },
+  {
+    name: 'opening-refused',
+    async run(clients, key) {
+      // Started past the client, which refuses this amount: past 2^53, no event may carry it, so the store refuses TransferRequested.
+      const input = { ...(await transferBetweenNewAccounts(clients, key)), amountCents: 1e16 };
+      const handle = await clients.client.workflow.start(moneyTransfer, { taskQueue: clients.taskQueue, workflowId: transferWorkflowId(key), args: [input] });
+      await handle.result().catch(() => undefined); // the run fails: that is the outcome recorded
+      return handle.workflowId;
+    },
   },
   {
     name: 'cancelled',
