@@ -27,6 +27,7 @@ function ms(value: number): string {
 const RATIOS = [
   { over: 'emmett', format: (ratio: number) => `${ratio.toFixed(2)}x` },
   { over: 'raw', format: (ratio: number) => `${Math.round(ratio * 100)}%` },
+  { over: 'unguarded', format: (ratio: number) => `${Math.round(ratio * 100)}%` },
 ] as const satisfies ReadonlyArray<{ over: SubjectName; format: (ratio: number) => string }>;
 
 export function renderTable(subjects: readonly SubjectName[], rows: readonly RowResult[]): string {

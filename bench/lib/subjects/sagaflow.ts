@@ -21,12 +21,20 @@ const benchContracts = new ContractRegistry([
   ),
 ]);
 
+/**
+ * The schema before the guarded append path (migration 0007): no insert guard, the append function
+ * hashing in its loop, 'any' without the re-read. The same store code runs on it, so the difference
+ * is the price of the guard.
+ */
+const MIGRATIONS_BEFORE_GUARD = 6;
+
 /** Our store, through its public API, on a pool with node-postgres' stock row parsers. */
-export function sagaflowSubjectWith(options: { notify: boolean }): Subject {
+export function sagaflowSubjectWith(options: { notify: boolean; name?: 'sagaflow' | 'unguarded' }): Subject {
+  const name = options.name ?? 'sagaflow';
   return {
-    name: 'sagaflow',
+    name,
     async prepare(databaseUrl) {
-      await migrate(databaseUrl);
+      await migrate(databaseUrl, () => undefined, {}, name === 'unguarded' ? { count: MIGRATIONS_BEFORE_GUARD } : {});
     },
     async open(databaseUrl, poolSize): Promise<SubjectSession> {
       const pool = stockPool(databaseUrl, poolSize);
@@ -57,3 +65,4 @@ export function sagaflowSubjectWith(options: { notify: boolean }): Subject {
 }
 
 export const sagaflowSubject = sagaflowSubjectWith({ notify: true });
+export const unguardedSubject = sagaflowSubjectWith({ notify: true, name: 'unguarded' });

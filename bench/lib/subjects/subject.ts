@@ -1,6 +1,6 @@
 import type { BenchEvent } from '../payloads';
 
-export const SUBJECT_NAMES = ['sagaflow', 'emmett', 'raw'] as const;
+export const SUBJECT_NAMES = ['sagaflow', 'emmett', 'raw', 'unguarded'] as const;
 export type SubjectName = (typeof SUBJECT_NAMES)[number];
 
 /** One store under test, bound to a pool sized for the row being measured. */

@@ -5,11 +5,10 @@
 --    owned by the schema owner; it has no INSERT on events. Before, it could insert any column
 --    directly: a forged transaction id that projections never reach, a reused global position, a
 --    junk hash after a version gap.
--- 2. Every row, whoever inserts it, passes sagaflow_guard_event_insert: the transaction id must be
---    the inserting transaction's, the position the one the sequence just gave, the version the
---    stream's next, the type the stream id's prefix, and the order after the previous event's
---    transaction. The trigger stamps the time and computes the hash, so they come from one place:
---    a supplied hash that is not the chain's is refused. The time is the insert's clock, to the
+-- 2. Every row, whoever inserts it, passes sagaflow_guard_event_insert, which computes what the
+--    log owns, the position, the transaction id, the time and the hash, and refuses a row that
+--    brings its own; the version must be the stream's next, the type the stream id's prefix, and
+--    the inserting transaction later than the previous event's. The time is the insert's clock, to the
 --    millisecond (what a JavaScript Date carries end to end), and never earlier than the previous
 --    event's: a later version never carries an earlier time, even from a longer transaction.
 -- 3. 'any' and 'stream_exists' appends never fail because another writer took the version first:
@@ -18,32 +17,30 @@
 
 create unique index events_global_position_key on events (global_position);
 
+-- The columns the log computes have no defaults any more: the guard fills them, and a row that
+-- brings its own is refused, so nobody can supply a value the path would not have produced.
+alter table events alter column global_position drop default;
+alter table events alter column transaction_id drop default;
+
 create function sagaflow_guard_event_insert() returns trigger
 language plpgsql as $$
 declare
   v_previous_hash bytea;
   v_previous_time timestamptz;
   v_previous_xid xid8;
-  v_position bigint;
-  v_hash bytea;
 begin
-  if new.transaction_id is distinct from pg_current_xact_id() then
-    raise exception 'events: transaction_id % is not the appending transaction''s (%)', new.transaction_id, pg_current_xact_id()
-      using errcode = 'integrity_constraint_violation';
-  end if;
-  begin
-    v_position := currval('events_global_position_seq');
-  exception when object_not_in_prerequisite_state then
-    v_position := null;
-  end;
-  if new.global_position is distinct from v_position then
-    raise exception 'events: global_position % was not taken from events_global_position_seq', new.global_position
+  if new.global_position is not null or new.transaction_id is not null or new.hash is not null then
+    raise exception 'events: global_position, transaction_id and hash are computed by the log; this row brings % ', concat_ws(', ',
+        case when new.global_position is not null then format('global_position %s', new.global_position) end,
+        case when new.transaction_id is not null then format('transaction_id %s', new.transaction_id) end,
+        case when new.hash is not null then 'a hash' end)
       using errcode = 'integrity_constraint_violation';
   end if;
   if new.stream_type is distinct from split_part(new.stream_id, '-', 1) then
     raise exception 'events: stream_type % is not the type of stream %', new.stream_type, new.stream_id
       using errcode = 'integrity_constraint_violation';
   end if;
+  new.transaction_id := pg_current_xact_id();
   if new.version > 1 then
     select e.hash, e.created_at, e.transaction_id into v_previous_hash, v_previous_time, v_previous_xid
       from events e where e.stream_id = new.stream_id and e.version = new.version - 1;
@@ -56,16 +53,12 @@ begin
         using errcode = 'integrity_constraint_violation';
     end if;
   end if;
+  new.global_position := nextval('events_global_position_seq');
   -- Milliseconds, rounded up from an older row's microseconds, so the order holds across both.
   new.created_at := greatest(date_trunc('milliseconds', clock_timestamp()),
                              date_trunc('milliseconds', v_previous_time + interval '999 microseconds'));
-  v_hash := sagaflow_event_hash(v_previous_hash, new.event_id, new.stream_id, new.version, new.event_type,
-                                new.schema_version, new.data, new.metadata, new.created_at);
-  if new.hash is not null and new.hash <> v_hash then
-    raise exception 'events: the hash of version % of stream % is not the chain''s', new.version, new.stream_id
-      using errcode = 'integrity_constraint_violation';
-  end if;
-  new.hash := v_hash;
+  new.hash := sagaflow_event_hash(v_previous_hash, new.event_id, new.stream_id, new.version, new.event_type,
+                                  new.schema_version, new.data, new.metadata, new.created_at);
   return new;
 end
 $$;
