@@ -8,6 +8,8 @@ export type PostgresErrorKind =
   | { kind: 'unique_violation'; constraint: string | undefined }
   /** The caller's transaction was aborted by an earlier error: nothing more runs in it. */
   | { kind: 'transaction_aborted' }
+  /** CREATE found the database or object there already (made concurrently by another process). */
+  | { kind: 'already_exists' }
   /** The server went away or ended the session: retry on a new connection. */
   | { kind: 'connection_lost' }
   | { kind: 'other' };
@@ -20,6 +22,7 @@ export function classifyPostgresError(error: unknown): PostgresErrorKind {
   const { code, constraint } = error as { code?: unknown; constraint?: string };
   if (code === '23505') return { kind: 'unique_violation', constraint };
   if (code === '25P02') return { kind: 'transaction_aborted' };
+  if (code === '42P04' || code === '42P07' || code === '42710') return { kind: 'already_exists' };
   if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08'))) return { kind: 'connection_lost' };
   // node-postgres reports a dropped socket without a code.
   if (/Connection terminated|connection error and is not queryable|Client was closed|timeout exceeded when trying to connect/i.test(error.message)) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { classifyPostgresError } from '../errors/postgresErrors';
 import type { AppendNotifier } from './appendNotifier';
 import type { ContractRegistry } from './contracts';
 import { ConcurrencyError, EventStoreError, EventValidationError, IdempotencyConflictError } from './errors';
@@ -105,8 +106,8 @@ export async function appendEvents(
     try {
       row = (await db.query<AppendSqlResult>(query)).rows[0]!;
     } catch (error) {
-      const { code, constraint } = error as { code?: string; constraint?: string };
-      if (code === '23505' && (constraint === STREAM_VERSION_CONSTRAINT || constraint === EVENT_ID_CONSTRAINT)) {
+      const failure = classifyPostgresError(error);
+      if (failure.kind === 'unique_violation' && (failure.constraint === STREAM_VERSION_CONSTRAINT || failure.constraint === EVENT_ID_CONSTRAINT)) {
         // A concurrent writer took the version, or these ids exist already: find out which.
         return explainRejection(db, streamId, prepared, expectedVersion);
       }
@@ -148,7 +149,7 @@ async function explainRejection(db: Db, streamId: string, events: PreparedEvents
     }));
   } catch (error) {
     // Inside a caller's transaction that the failed insert aborted, nothing more can be read.
-    if ((error as { code?: string }).code === '25P02') throw new ConcurrencyError(streamId, expectedVersion, undefined);
+    if (classifyPostgresError(error).kind === 'transaction_aborted') throw new ConcurrencyError(streamId, expectedVersion, undefined);
     throw error;
   }
   if (rows.every((r) => r.identical)) {

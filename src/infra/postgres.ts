@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { postgresConnection, type DatabaseSettings } from '../config/connections';
+import { classifyPostgresError } from '../errors/postgresErrors';
 import { InfraError } from './errors';
 import { isProcessAlive, preferredOrFreePort } from './ports';
 import { embeddedPostgresBinaries, reachableByOthers } from './postgresBinaries';
@@ -156,8 +157,8 @@ async function ensureDatabase(port: number, database: string): Promise<void> {
   try {
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [database]);
     if (!rowCount) {
-      await client.query(`create database ${pg.escapeIdentifier(database)}`).catch((error: { code?: string }) => {
-        if (error.code !== '42P04') throw error; // created concurrently by another process: fine
+      await client.query(`create database ${pg.escapeIdentifier(database)}`).catch((error: unknown) => {
+        if (classifyPostgresError(error).kind !== 'already_exists') throw error; // created concurrently by another process: fine
       });
     }
   } finally {
