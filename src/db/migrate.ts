@@ -15,13 +15,7 @@ export interface MigrationReport {
  * takes an advisory lock (later callers wait, then find nothing to do) and applies all pending
  * migrations in one transaction, recording each in sagaflow_migrations.
  */
-export async function migrate(
-  databaseUrl: string,
-  log: (line: string) => void = () => undefined,
-  ssl: DatabaseSettings = {},
-  /** Apply only this many of the pending migrations: a benchmark prices a later one against the schema before it. */
-  { count }: { count?: number } = {},
-): Promise<MigrationReport> {
+export async function migrate(databaseUrl: string, log: (line: string) => void = () => undefined, ssl: DatabaseSettings = {}): Promise<MigrationReport> {
   // node-pg-migrate ships as an ES module only; a dynamic import loads it from this CommonJS build.
   const { runner } = await import('node-pg-migrate');
   try {
@@ -30,7 +24,6 @@ export async function migrate(
       dir: MIGRATIONS_DIR,
       migrationsTable: MIGRATIONS_TABLE,
       direction: 'up',
-      ...(count !== undefined ? { count } : {}),
       checkOrder: true,
       singleTransaction: true,
       advisoryLockMode: 'wait',

@@ -5,7 +5,7 @@ import type { AppendNotifier } from './appendNotifier';
 import type { ContractRegistry } from './contracts';
 import { ConcurrencyError, EventStoreError, EventValidationError, IdempotencyConflictError } from './errors';
 import { streamTypeOf } from './streamIds';
-import { APPEND_FUNCTION, EVENT_ID_CONSTRAINT, EVENTS_TABLE, STREAM_VERSION_CONSTRAINT } from './tables';
+import { APPEND_FUNCTION, APPEND_ONE_FUNCTION, EVENT_ID_CONSTRAINT, EVENTS_TABLE, STREAM_VERSION_CONSTRAINT } from './tables';
 import type { AppendResult, EventMetadata, ExpectedVersion, NewEvent } from './types';
 
 export interface AppendOptions {
@@ -37,8 +37,14 @@ interface AppendSqlResult {
   positions: string[] | null;
 }
 
-/** The one way into the log: the function checks the expected version; its insert trigger chains and guards each row. */
-const APPEND_SQL = `select previous_version, version_ok, order_ok, transaction_id::text as transaction_id, positions
+/**
+ * The two ways into the log, both functions the application role may execute (it may not insert):
+ * one event at an exact version in one statement, or a batch (and 'any' / 'stream_exists', which
+ * read the stream again when another writer takes the version first).
+ */
+const APPEND_ONE_SQL = `select previous_version, version_ok, order_ok, transaction_id::text as transaction_id, positions
+  from ${APPEND_ONE_FUNCTION}($1, $2, $3, $4, $5::uuid, $6, $7::int, $8::jsonb, $9::jsonb, $10)`;
+const APPEND_BATCH_SQL = `select previous_version, version_ok, order_ok, transaction_id::text as transaction_id, positions
   from ${APPEND_FUNCTION}($1, $2, $3, $4, $5::uuid[], $6::text[], $7::int[], $8::jsonb[], $9::jsonb[], $10)`;
 
 /**
@@ -95,10 +101,13 @@ export async function appendEvents(
   const [mode, version] = typeof expectedVersion === 'number' ? ['exact', expectedVersion] : [expectedVersion, null];
   const onClient = 'release' in db;
   const notifyInStatement = onClient && settings.notifier !== undefined;
+  const single = events.length === 1 && (mode === 'exact' || mode === 'no_stream');
   const query = {
-    name: 'sagaflow_append',
-    text: APPEND_SQL,
-    values: [streamId, streamType, mode, version, prepared.ids, prepared.types, prepared.schemaVersions, prepared.data, prepared.metadata, notifyInStatement],
+    name: single ? 'sagaflow_append_one' : 'sagaflow_append_batch',
+    text: single ? APPEND_ONE_SQL : APPEND_BATCH_SQL,
+    values: single
+      ? [streamId, streamType, mode, version, prepared.ids[0], prepared.types[0], prepared.schemaVersions[0], prepared.data[0], prepared.metadata[0], notifyInStatement]
+      : [streamId, streamType, mode, version, prepared.ids, prepared.types, prepared.schemaVersions, prepared.data, prepared.metadata, notifyInStatement],
   };
 
   for (let attempt = 0; ; attempt++) {

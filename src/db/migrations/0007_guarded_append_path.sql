@@ -1,73 +1,111 @@
 -- Up Migration
 -- One guarded way into the log.
 --
--- 1. The application role appends only through sagaflow_append_events, a SECURITY DEFINER function
---    owned by the schema owner; it has no INSERT on events. Before, it could insert any column
---    directly: a forged transaction id that projections never reach, a reused global position, a
---    junk hash after a version gap.
--- 2. Every row, whoever inserts it, passes sagaflow_guard_event_insert, which computes what the
---    log owns, the position, the transaction id, the time and the hash, and refuses a row that
---    brings its own; the version must be the stream's next, the type the stream id's prefix, and
---    the inserting transaction later than the previous event's. The time is the insert's clock, to the
---    millisecond (what a JavaScript Date carries end to end), and never earlier than the previous
---    event's: a later version never carries an earlier time, even from a longer transaction.
--- 3. 'any' and 'stream_exists' appends never fail because another writer took the version first:
+-- 1. The application role appends only through two SECURITY DEFINER functions owned by the schema
+--    owner, sagaflow_append_one (one event at an exact version: one SQL statement, the sagas' path)
+--    and sagaflow_append_events (batches, and 'any' / 'stream_exists'); it has no INSERT on events.
+--    Before, it could insert any column directly: a forged transaction id that projections never
+--    reach, a reused global position, a junk hash after a version gap.
+-- 2. Every insert, whoever makes it, is checked by the statement-level trigger events_guard_insert,
+--    in one set-based query over the inserted rows: the transaction id must be the inserting
+--    transaction's, the position one the sequence gave, the version the stream's next, the stream
+--    type the stream id's prefix, the hash the chain's, the time in milliseconds and not before
+--    the previous event's. A row the append path would not have produced is refused.
+-- 3. Times: the insert's clock to the millisecond (what a JavaScript Date carries end to end), and
+--    never earlier than the previous event of the stream, so a later version never carries an
+--    earlier time, even from a transaction that began first.
+-- 4. 'any' and 'stream_exists' appends never fail because another writer took the version first:
 --    while their condition holds, losing that race only means reading the stream again.
--- 4. global_position is unique.
+-- 5. global_position is unique.
 
 create unique index events_global_position_key on events (global_position);
 
--- The columns the log computes have no defaults any more: the guard fills them, and a row that
--- brings its own is refused, so nobody can supply a value the path would not have produced.
-alter table events alter column global_position drop default;
-alter table events alter column transaction_id drop default;
+-- The time an event is recorded: now to the millisecond, or the previous event's (rounded up to
+-- the millisecond, for rows written before times were kept to it) when the clock is behind it.
+create function sagaflow_event_time(p_previous timestamptz) returns timestamptz
+language sql volatile as $$
+  select greatest(date_trunc('milliseconds', clock_timestamp()),
+                  date_trunc('milliseconds', p_previous + interval '999 microseconds'))
+$$;
 
 create function sagaflow_guard_event_insert() returns trigger
 language plpgsql as $$
 declare
-  v_previous_hash bytea;
-  v_previous_time timestamptz;
-  v_previous_xid xid8;
+  v_bad record;
 begin
-  if new.global_position is not null or new.transaction_id is not null or new.hash is not null then
-    raise exception 'events: global_position, transaction_id and hash are computed by the log; this row brings % ', concat_ws(', ',
-        case when new.global_position is not null then format('global_position %s', new.global_position) end,
-        case when new.transaction_id is not null then format('transaction_id %s', new.transaction_id) end,
-        case when new.hash is not null then 'a hash' end)
-      using errcode = 'integrity_constraint_violation';
+  select n.stream_id, n.version,
+         case
+           when n.transaction_id <> pg_current_xact_id() then format('transaction_id %s is not the inserting transaction''s', n.transaction_id)
+           when n.global_position > pg_sequence_last_value('events_global_position_seq') then format('global_position %s was not taken from events_global_position_seq', n.global_position)
+           when n.stream_type <> split_part(n.stream_id, '-', 1) then format('stream_type %s is not the type of the stream', n.stream_type)
+           when n.version > 1 and p.version is null then 'does not follow an event (versions have no gaps)'
+           when p.transaction_id > n.transaction_id then 'was inserted by an earlier transaction than the event before it'
+           when n.created_at <> date_trunc('milliseconds', n.created_at) or n.created_at < p.created_at then 'has a time that is not the log''s'
+           when n.hash <> sagaflow_event_hash(p.hash, n.event_id, n.stream_id, n.version, n.event_type, n.schema_version, n.data, n.metadata, n.created_at)
+             then 'has a hash that is not the chain''s'
+         end as problem
+    into v_bad
+    from inserted n
+    left join events p on p.stream_id = n.stream_id and p.version = n.version - 1
+   where n.transaction_id <> pg_current_xact_id()
+      or n.global_position > pg_sequence_last_value('events_global_position_seq')
+      or n.stream_type <> split_part(n.stream_id, '-', 1)
+      or (n.version > 1 and p.version is null)
+      or p.transaction_id > n.transaction_id
+      or n.created_at <> date_trunc('milliseconds', n.created_at) or n.created_at < p.created_at
+      or n.hash <> sagaflow_event_hash(p.hash, n.event_id, n.stream_id, n.version, n.event_type, n.schema_version, n.data, n.metadata, n.created_at)
+   limit 1;
+  if found then
+    raise exception 'events: version % of stream % %', v_bad.version, v_bad.stream_id, v_bad.problem
+      using errcode = 'integrity_constraint_violation',
+            hint = 'Append through sagaflow_append_one or sagaflow_append_events; they compute these columns.';
   end if;
-  if new.stream_type is distinct from split_part(new.stream_id, '-', 1) then
-    raise exception 'events: stream_type % is not the type of stream %', new.stream_type, new.stream_id
-      using errcode = 'integrity_constraint_violation';
-  end if;
-  new.transaction_id := pg_current_xact_id();
-  if new.version > 1 then
-    select e.hash, e.created_at, e.transaction_id into v_previous_hash, v_previous_time, v_previous_xid
-      from events e where e.stream_id = new.stream_id and e.version = new.version - 1;
-    if not found then
-      raise exception 'events: version % of stream % does not follow an event (versions have no gaps)', new.version, new.stream_id
-        using errcode = 'integrity_constraint_violation';
-    end if;
-    if v_previous_xid > new.transaction_id then
-      raise exception 'events: stream % was appended by a later transaction than %', new.stream_id, new.transaction_id
-        using errcode = 'integrity_constraint_violation';
-    end if;
-  end if;
-  new.global_position := nextval('events_global_position_seq');
-  -- Milliseconds, rounded up from an older row's microseconds, so the order holds across both.
-  new.created_at := greatest(date_trunc('milliseconds', clock_timestamp()),
-                             date_trunc('milliseconds', v_previous_time + interval '999 microseconds'));
-  new.hash := sagaflow_event_hash(v_previous_hash, new.event_id, new.stream_id, new.version, new.event_type,
-                                  new.schema_version, new.data, new.metadata, new.created_at);
-  return new;
+  return null;
 end
 $$;
 
 create trigger events_guard_insert
-  before insert on events
-  for each row execute function sagaflow_guard_event_insert();
+  after insert on events
+  referencing new table as inserted
+  for each statement execute function sagaflow_guard_event_insert();
 
--- One attempt: the expected-version and order checks, then the insert (the trigger chains it).
+-- One event at an exact version (or 'no_stream'): the expected-version check, the hash chain and the
+-- insert in one statement, the cheapest path and the one every saga step takes.
+create function sagaflow_append_one(
+  p_stream_id text, p_stream_type text, p_expected_mode text, p_expected_version bigint,
+  p_event_id uuid, p_event_type text, p_schema_version integer, p_data jsonb, p_metadata jsonb,
+  p_notify boolean,
+  out previous_version bigint, out version_ok boolean, out order_ok boolean, out transaction_id xid8, out positions bigint[]
+)
+language sql security definer as $$
+  with previous as (
+    select e.version, e.hash, e.transaction_id, e.created_at from events e
+     where p_expected_mode <> 'no_stream' and not (p_expected_mode = 'exact' and p_expected_version = 0)
+       and e.stream_id = p_stream_id and (p_expected_mode <> 'exact' or e.version = p_expected_version)
+     order by e.version desc limit 1
+  ), checked as (
+    select coalesce(p.version, 0)::bigint as previous_version, p.hash as previous_hash,
+           case p_expected_mode when 'exact' then coalesce(p.version, 0) = p_expected_version
+                                when 'stream_exists' then p.version is not null else true end as version_ok,
+           p.transaction_id is null or p.transaction_id < pg_current_xact_id() as order_ok,
+           pg_current_xact_id() as transaction_id, sagaflow_event_time(p.created_at) as created_at
+      from (select 1) as one left join previous p on true
+  ), inserted as (
+    insert into events (event_id, stream_id, stream_type, version, event_type, schema_version, data, metadata, created_at, transaction_id, hash)
+    select p_event_id, p_stream_id, p_stream_type, c.previous_version + 1, p_event_type, p_schema_version, p_data, p_metadata, c.created_at, c.transaction_id,
+           sagaflow_event_hash(c.previous_hash, p_event_id, p_stream_id, c.previous_version + 1, p_event_type, p_schema_version, p_data, p_metadata, c.created_at)
+      from checked c where c.version_ok and c.order_ok
+    returning global_position
+  ), notified as (
+    select pg_notify('sagaflow_events', p_stream_id) from checked c where p_notify and c.version_ok and c.order_ok
+  )
+  -- Counting the notifications makes them happen: a CTE that is not data-modifying runs only when
+  -- read, and an inner join (unlike an unused left join) is never planned away.
+  select c.previous_version, c.version_ok, c.order_ok, c.transaction_id, (select array_agg(global_position) from inserted)
+    from checked c cross join (select count(*) as sent from notified) n
+$$;
+
+-- One attempt at a batch: the expected-version and order checks, the hash chain, the insert.
 create function sagaflow_append_attempt(
   p_stream_id text, p_stream_type text, p_expected_mode text, p_expected_version bigint,
   p_event_ids uuid[], p_event_types text[], p_schema_versions integer[], p_data jsonb[], p_metadata jsonb[],
@@ -76,12 +114,16 @@ create function sagaflow_append_attempt(
 )
 language plpgsql as $$
 declare
+  v_previous_hash bytea;
   v_previous_xid xid8;
+  v_previous_time timestamptz;
+  v_now timestamptz;
+  v_hashes bytea[] := array[]::bytea[];
 begin
   -- Taken before the stream is read, so every later writer of this stream gets a larger id.
   transaction_id := pg_current_xact_id();
   if p_expected_mode <> 'no_stream' and not (p_expected_mode = 'exact' and p_expected_version = 0) then
-    select e.version, e.transaction_id into previous_version, v_previous_xid
+    select e.version, e.hash, e.transaction_id, e.created_at into previous_version, v_previous_hash, v_previous_xid, v_previous_time
       from events e
      where e.stream_id = p_stream_id and (p_expected_mode <> 'exact' or e.version = p_expected_version)
      order by e.version desc limit 1;
@@ -98,11 +140,19 @@ begin
     return;
   end if;
 
+  v_now := sagaflow_event_time(v_previous_time);
+  for i in 1..cardinality(p_event_ids) loop
+    v_previous_hash := sagaflow_event_hash(v_previous_hash, p_event_ids[i], p_stream_id, previous_version + i, p_event_types[i],
+                                           p_schema_versions[i], p_data[i], p_metadata[i], v_now);
+    v_hashes[i] := v_previous_hash;
+  end loop;
+
   with inserted as (
-    insert into events (event_id, stream_id, stream_type, version, event_type, schema_version, data, metadata)
-    select u.event_id, p_stream_id, p_stream_type, previous_version + u.o, u.event_type, u.schema_version, u.data, u.metadata
-      from unnest(p_event_ids, p_event_types, p_schema_versions, p_data, p_metadata)
-             with ordinality as u(event_id, event_type, schema_version, data, metadata, o)
+    insert into events (event_id, stream_id, stream_type, version, event_type, schema_version, data, metadata, created_at, transaction_id, hash)
+    select u.event_id, p_stream_id, p_stream_type, previous_version + u.o, u.event_type, u.schema_version, u.data, u.metadata,
+           v_now, transaction_id, u.hash
+      from unnest(p_event_ids, p_event_types, p_schema_versions, p_data, p_metadata, v_hashes)
+             with ordinality as u(event_id, event_type, schema_version, data, metadata, hash, o)
      order by u.o
     returning global_position)
   select array_agg(global_position order by global_position) into positions from inserted;
@@ -114,11 +164,11 @@ begin
 end
 $$;
 
--- Appends events to one stream. An exact expected version (or 'no_stream') is tried once: a lost
--- race is the caller's ConcurrencyError. 'any' and 'stream_exists' catch the version conflict and
--- read the stream again; each plpgsql statement takes a fresh snapshot under READ COMMITTED, so the
--- next attempt sees the winner. The exception block is a subtransaction, which exact appends, the
--- sagas' path, do not pay for.
+-- Appends a batch to one stream, or one event with 'any' / 'stream_exists'. An exact expected
+-- version (or 'no_stream') is tried once: a lost race is the caller's ConcurrencyError. 'any' and
+-- 'stream_exists' catch the version conflict and read the stream again; each plpgsql statement
+-- takes a fresh snapshot under READ COMMITTED, so the next attempt sees the winner. The exception
+-- block is a subtransaction, which exact appends do not pay for.
 --   p_expected_mode: 'exact' (p_expected_version is the stream's current version; 0 = no stream),
 --                    'no_stream', 'stream_exists' or 'any'.
 drop function sagaflow_append_events(text, text, text, bigint, uuid[], text[], integer[], jsonb[], jsonb[], boolean);
@@ -158,9 +208,10 @@ begin
 end
 $$;
 
--- A SECURITY DEFINER function resolves names with a search path of its own, never the caller's.
+-- SECURITY DEFINER functions resolve names with a search path of their own, never the caller's.
 do $$
 begin
+  execute format('alter function sagaflow_append_one(text, text, text, bigint, uuid, text, integer, jsonb, jsonb, boolean) set search_path = %I, pg_temp', current_schema());
   execute format('alter function sagaflow_append_events(text, text, text, bigint, uuid[], text[], integer[], jsonb[], jsonb[], boolean) set search_path = %I, pg_temp', current_schema());
 end
 $$;
@@ -168,6 +219,8 @@ $$;
 revoke insert on events from sagaflow_app;
 revoke usage on sequence events_global_position_seq from sagaflow_app;
 revoke execute on function sagaflow_append_attempt(text, text, text, bigint, uuid[], text[], integer[], jsonb[], jsonb[], boolean) from public;
+revoke execute on function sagaflow_append_one(text, text, text, bigint, uuid, text, integer, jsonb, jsonb, boolean) from public;
 revoke execute on function sagaflow_append_events(text, text, text, bigint, uuid[], text[], integer[], jsonb[], jsonb[], boolean) from public;
 revoke execute on function sagaflow_guard_event_insert() from public;
+grant execute on function sagaflow_append_one(text, text, text, bigint, uuid, text, integer, jsonb, jsonb, boolean) to sagaflow_app;
 grant execute on function sagaflow_append_events(text, text, text, bigint, uuid[], text[], integer[], jsonb[], jsonb[], boolean) to sagaflow_app;
