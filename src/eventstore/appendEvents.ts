@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { classifyPostgresError } from '../errors/postgresErrors';
 import type { AppendNotifier } from './appendNotifier';
@@ -63,8 +64,13 @@ select w.o, e.event_id is not null as stored,
  order by w.o`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** A writer racing a longer transaction is refused (order_ok false); a fresh attempt resolves it. */
-const OUT_OF_ORDER_RETRIES = 5;
+/**
+ * A writer racing a longer transaction is refused (order_ok false); a fresh attempt resolves it. At
+ * an exact version a few attempts do: another writer winning meanwhile is a real conflict. 'any' and
+ * 'stream_exists' queue per stream in the append function, so only an exact-version writer of the
+ * same stream can still get in between: they try longer, with a random pause that lets it pass.
+ */
+const OUT_OF_ORDER_RETRIES = { exact: 5, open: 20 } as const;
 
 interface PreparedEvents {
   ids: string[];
@@ -135,9 +141,11 @@ export async function appendEvents(
     }
     if (!row.version_ok) return explainRejection(db, streamId, prepared, expectedVersion);
     // order_ok is false: only a fresh transaction can help, which a pool gives us and a client in a transaction cannot.
-    if (attempt >= OUT_OF_ORDER_RETRIES || onClient) {
+    const retries = mode === 'any' || mode === 'stream_exists' ? OUT_OF_ORDER_RETRIES.open : OUT_OF_ORDER_RETRIES.exact;
+    if (attempt >= retries || onClient) {
       throw new ConcurrencyError(streamId, expectedVersion, Number(row.previous_version));
     }
+    if (retries === OUT_OF_ORDER_RETRIES.open) await sleep(Math.random() * Math.min(attempt + 1, 20));
   }
 }
 

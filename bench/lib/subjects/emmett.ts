@@ -1,5 +1,6 @@
 import { dumbo } from '@event-driven-io/dumbo';
-import { STREAM_DOES_NOT_EXIST, type Event } from '@event-driven-io/emmett';
+import { NO_CONCURRENCY_CHECK, STREAM_DOES_NOT_EXIST, type Event } from '@event-driven-io/emmett';
+import { ANY_VERSION_TRIES } from './subject';
 import { getPostgreSQLEventStore, readMessagesBatch } from '@event-driven-io/emmett-postgresql';
 import pg from 'pg';
 import type { BenchEvent, BenchMetadata, BenchOrderData } from '../payloads';
@@ -54,6 +55,18 @@ export const emmettSubject: Subject = {
         await store.appendToStream<Recorded>(streamId, events.map(toEmmett), {
           expectedStreamVersion: expectedVersion === 0 ? STREAM_DOES_NOT_EXIST : BigInt(expectedVersion),
         });
+      },
+
+      async appendAnyVersion(streamId, events) {
+        // NO_CONCURRENCY_CHECK still loses a race for the next position to another writer; retry as a caller must.
+        for (let tries = 1; ; tries++) {
+          try {
+            await store.appendToStream<Recorded>(streamId, events.map(toEmmett), { expectedStreamVersion: NO_CONCURRENCY_CHECK });
+            return tries;
+          } catch (error) {
+            if (tries >= ANY_VERSION_TRIES) throw error;
+          }
+        }
       },
 
       // Emmett has no bulk or COPY path: its fastest import is appendToStream with a whole stream per call.

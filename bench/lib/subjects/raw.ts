@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { STREAM_TYPE, type BenchEvent } from '../payloads';
 import { stockPool } from '../pools';
+import { ANY_VERSION_TRIES } from './subject';
 import type { Subject, SubjectSession } from './subject';
 
 /**
@@ -31,6 +32,11 @@ const APPEND = `
 insert into events (event_id, stream_id, stream_type, version, event_type, schema_version, data, metadata)
 select e.event_id, $2, $3, e.version, $4, 1, e.data, e.metadata
   from unnest($1::uuid[], $5::bigint[], $6::jsonb[], $7::jsonb[]) as e(event_id, version, data, metadata)`;
+
+// The next version read and taken in one statement; a racing writer that took it first fails the unique key.
+const APPEND_ANY = `
+insert into events (event_id, stream_id, stream_type, version, event_type, schema_version, data, metadata)
+select $1, $2, $3, coalesce((select max(version) from events where stream_id = $2), 0) + 1, $4, 1, $5, $6`;
 
 const COPY = `copy events (event_id, stream_id, stream_type, version, event_type, schema_version, data, metadata) from stdin (format csv)`;
 
@@ -68,6 +74,22 @@ function session(pool: pg.Pool): SubjectSession {
           events.map((event) => JSON.stringify(event.metadata)),
         ],
       });
+    },
+
+    async appendAnyVersion(streamId, events) {
+      const [event] = events;
+      for (let tries = 1; ; tries++) {
+        try {
+          await pool.query({
+            name: 'raw_append_any',
+            text: APPEND_ANY,
+            values: [event!.eventId, streamId, STREAM_TYPE, event!.type, JSON.stringify(event!.data), JSON.stringify(event!.metadata)],
+          });
+          return tries;
+        } catch (error) {
+          if ((error as { code?: string }).code !== '23505' || tries >= ANY_VERSION_TRIES) throw error;
+        }
+      }
     },
 
     async importStream(streamId, events) {

@@ -44,6 +44,10 @@ export function sagaflowSubjectWith(options: { notify: boolean; name?: 'sagaflow
         async append(streamId, events, expectedVersion) {
           await store.append(streamId, [...events], { expectedVersion: expectedVersion === 0 ? 'no_stream' : expectedVersion });
         },
+        async appendAnyVersion(streamId, events) {
+          await store.append(streamId, [...events], { expectedVersion: 'any' });
+          return 1;
+        },
         // One stream, one batch: the same unit of work as Emmett's one appendToStream per stream.
         async importStream(streamId, events) {
           await store.importEvents(

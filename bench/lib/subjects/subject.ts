@@ -1,5 +1,8 @@
 import type { BenchEvent } from '../payloads';
 
+/** How often a subject without a server-side retry tries an 'any version' append before the row fails. */
+export const ANY_VERSION_TRIES = 100;
+
 export const SUBJECT_NAMES = ['sagaflow', 'emmett', 'raw', 'unguarded'] as const;
 export type SubjectName = (typeof SUBJECT_NAMES)[number];
 
@@ -10,6 +13,12 @@ export interface SubjectSession {
    * before the append, 0 meaning the stream must not exist yet. Throws on a conflict.
    */
   append(streamId: string, events: readonly BenchEvent[], expectedVersion: number): Promise<void>;
+  /**
+   * Appends to an existing stream with no expected version, racing other writers of it: the call
+   * returns once the events are in, retrying by the subject's own means when it lost a race.
+   * Returns how many tries it took.
+   */
+  appendAnyVersion(streamId: string, events: readonly BenchEvent[]): Promise<number>;
   /** Loads a new stream through the subject's bulk path. */
   importStream(streamId: string, events: readonly BenchEvent[]): Promise<void>;
   /** Reads the whole log in global order: each call returns the next page's event count, 0 at the end. */

@@ -199,8 +199,14 @@ begin
                                    p_event_ids, p_event_types, p_schema_versions, p_data, p_metadata, p_notify);
     return;
   end if;
-  -- Bounded: under REPEATABLE READ a caller's snapshot never shows the winner, and the caller then
-  -- gets a ConcurrencyError rather than a loop without end.
+  -- Writers without an expected version queue per stream, and only then take their transaction id:
+  -- the one before has committed, so this one's id is larger and its append keeps the global
+  -- order. Without the queue a writer that lost the race to a younger transaction could not append
+  -- in its own and had to start over, again and again on a busy stream.
+  perform pg_advisory_xact_lock(hashtextextended('sagaflow_events:' || p_stream_id, 0));
+  -- Exact-version writers do not queue, so a version can still be taken first: read again. Bounded:
+  -- under REPEATABLE READ a caller's snapshot never shows the winner, and the caller then gets a
+  -- ConcurrencyError rather than a loop without end.
   for attempt in 1..100 loop
     begin
       select * into previous_version, version_ok, order_ok, transaction_id, positions
