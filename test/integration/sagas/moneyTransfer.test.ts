@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError } from '@temporalio/client';
 import { createSimulatedServices } from '../../../src/adapters';
 import { InvalidInputError } from '../../../src/client';
 import type { TransferInput } from '../../../src/contracts';
@@ -10,6 +10,7 @@ import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
 import { useSagaWorker } from '../../support/sagaWorker';
 import { waitFor } from '../../support/waitFor';
+import { applicationFailureOf } from '../../support/runFailure';
 
 describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQL', () => {
   const db = useTestDatabase();
@@ -228,16 +229,10 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
     const input = transfer(from!, to!, 1e16);
     const handle = await rig.temporal.client.workflow.start(moneyTransfer, { taskQueue: rig.temporal.taskQueue, workflowId: `transfer-${input.transferId}`, args: [input] });
 
-    const failure: unknown = await handle.result().then(
-      () => undefined,
-      (error: unknown) => error,
-    );
+    const cause = await applicationFailureOf(handle);
 
-    expect(failure).toBeInstanceOf(WorkflowFailedError);
-    const cause = (failure as WorkflowFailedError).cause;
-    expect(cause).toBeInstanceOf(ApplicationFailure);
     expect(cause).toMatchObject({ type: 'OpeningEventRefused', nonRetryable: true });
-    expect(cause?.message).toMatch(/^the opening event TransferRequested could not be recorded, so the run records nothing else: .*data\.amountCents: must be at most 9007199254740991 cents/);
+    expect(cause.message).toMatch(/^the opening event TransferRequested could not be recorded, so the run records nothing else: .*data\.amountCents: must be at most 9007199254740991 cents/);
     expect(await eventTypes(input.transferId)).toEqual([]);
     expect((await searchAttributesOf(input.transferId)).get(SagaStatusKey)).toBe('FAILED');
     expect(await balances(from!, to!)).toEqual([10_000, 10_000]);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError } from '@temporalio/client';
 import { InvalidInputError } from '../../../src/client';
 import type { PlaceOrderInput } from '../../../src/contracts';
 import { SagaStatusKey } from '../../../src/saga';
@@ -8,6 +8,7 @@ import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
 import { useSagaWorker } from '../../support/sagaWorker';
 import { waitFor } from '../../support/waitFor';
+import { applicationFailureOf } from '../../support/runFailure';
 
 describe('OrderFulfillment saga on a real worker, Temporal dev server and PostgreSQL', () => {
   const db = useTestDatabase();
@@ -236,16 +237,10 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
     const input = { ...order(), items: [{ sku: 'mug', quantity: 2, unitPriceCents: 9_000_000_000_000_000 }] };
     const handle = await rig.temporal.client.workflow.start(orderFulfillment, { taskQueue: rig.temporal.taskQueue, workflowId: `order-${input.orderId}`, args: [input] });
 
-    const failure: unknown = await handle.result().then(
-      () => undefined,
-      (error: unknown) => error,
-    );
+    const cause = await applicationFailureOf(handle);
 
-    expect(failure).toBeInstanceOf(WorkflowFailedError);
-    const cause = (failure as WorkflowFailedError).cause;
-    expect(cause).toBeInstanceOf(ApplicationFailure);
     expect(cause).toMatchObject({ type: 'OpeningEventRefused', nonRetryable: true });
-    expect(cause?.message).toMatch(/^the opening event OrderPlaced could not be recorded, so the run records nothing else: .*data\.totalCents: must be at most 9007199254740991 cents/);
+    expect(cause.message).toMatch(/^the opening event OrderPlaced could not be recorded, so the run records nothing else: .*data\.totalCents: must be at most 9007199254740991 cents/);
     expect(await eventTypes(input.orderId)).toEqual([]);
     expect(await sagaStatusOf(input.orderId)).toBe('FAILED');
     expect(await rig.orders.getOrderState(input.orderId)).toMatchObject({ status: 'FAILED', steps: [], failure: { type: 'OpeningEventRefused' } });
