@@ -5,7 +5,7 @@ export { readAll, type ReadAllOptions, type ReadAllPage } from './readAll';
 export { readStream, type ReadStreamOptions } from './readStream';
 export { aggregateStream, type Aggregate, type AggregateOptions } from './aggregateStream';
 export type { SnapshotPolicy } from './snapshots';
-export { verifyChain, type BrokenLink, type ChainReport } from './verifyChain';
+export { verifyChain, chainBreaks, type BrokenLink, type ChainBreak, type ChainBreaks, type ChainReport } from './verifyChain';
 export { subscribeToAppends, type AppendSubscription } from './subscribeToAppends';
 export type { ImportEvent, ImportOptions } from './importEvents';
 export { ContractRegistry, defineEvent, defineUpcaster, type EventContract, type Upcaster } from './contracts';
