@@ -4,11 +4,13 @@ import { appendEvents, type AppendOptions, type AppendSettings } from './appendE
 import { AppendNotifier } from './appendNotifier';
 import type { ContractRegistry } from './contracts';
 import { EventStoreError } from './errors';
+import { computeLogDigest, type LogDigest, type LogDigestOptions } from './logDigest';
 import { importEvents, type ImportEvent, type ImportOptions } from './importEvents';
 import { readAll, type ReadAllOptions, type ReadAllPage } from './readAll';
 import { readStream, type ReadStreamOptions } from './readStream';
 import type { AppendResult, NewEvent, StoredEvent } from './types';
 import { verifyChain, type ChainReport } from './verifyChain';
+import { verifyLogAgainst, type LogVerification, type VerifyLogOptions } from './verifyLogAgainst';
 
 export interface EventStoreOptions {
   contracts: ContractRegistry;
@@ -36,6 +38,10 @@ export interface EventStore {
   importEvents(events: Iterable<ImportEvent>, options?: ImportOptions): Promise<{ imported: number }>;
   verifyStream(streamId: string): Promise<ChainReport>;
   verifyAll(): Promise<ChainReport>;
+  /** A digest of the whole log up to a point (default: its gap-safe end), for the operator to keep outside the database. */
+  digestLog(options?: LogDigestOptions): Promise<LogDigest>;
+  /** The log up to a digest's end compared with the digest, and the hash chain over the same events. */
+  verifyLogAgainst(digest: LogDigest, options?: VerifyLogOptions): Promise<LogVerification>;
 }
 
 /** The PostgreSQL event store over a pool; the schema comes from the project's migrations. */
@@ -57,6 +63,8 @@ export function createEventStore(pool: pg.Pool, options: EventStoreOptions): Eve
     importEvents: (events, importOptions) => importEvents(pool, settings, events, importOptions),
     verifyStream: (streamId) => verifyChain(pool, streamId),
     verifyAll: () => verifyChain(pool),
+    digestLog: (digestOptions) => computeLogDigest(pool, digestOptions),
+    verifyLogAgainst: (digest, verifyOptions) => verifyLogAgainst(pool, digest, verifyOptions),
   };
 }
 

@@ -5,7 +5,21 @@ export { readAll, type ReadAllOptions, type ReadAllPage } from './readAll';
 export { readStream, type ReadStreamOptions } from './readStream';
 export { aggregateStream, type Aggregate, type AggregateOptions } from './aggregateStream';
 export type { SnapshotPolicy } from './snapshots';
-export { verifyChain, type BrokenLink, type ChainReport } from './verifyChain';
+export { verifyChain, chainBreaks, type BrokenLink, type ChainBreak, type ChainBreaks, type ChainReport } from './verifyChain';
+export {
+  computeLogDigest,
+  DEFAULT_DIGEST_WINDOW_SIZE,
+  formatLogDigest,
+  LOG_DIGEST_FORMAT,
+  LogDigestFormatError,
+  MAX_DIGEST_WINDOW_SIZE,
+  parseLogDigest,
+  type DigestProgress,
+  type DigestWindow,
+  type LogDigest,
+  type LogDigestOptions,
+} from './logDigest';
+export { verifyLogAgainst, type LogVerification, type LoggedEvent, type MissingEvent, type PlacedChainBreak, type VerifyLogOptions, type WindowDifference } from './verifyLogAgainst';
 export { subscribeToAppends, type AppendSubscription } from './subscribeToAppends';
 export type { ImportEvent, ImportOptions } from './importEvents';
 export { ContractRegistry, defineEvent, defineUpcaster, type EventContract, type Upcaster } from './contracts';

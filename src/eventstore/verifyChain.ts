@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import { EVENTS_TABLE } from './tables';
+import type { Checkpoint } from './types';
 
 export interface BrokenLink {
   streamId: string;
@@ -13,6 +15,24 @@ export interface ChainReport {
   /** The first event (in global order) whose stored hash does not match its content and predecessor. */
   firstBroken?: BrokenLink;
   brokenCount: number;
+}
+
+/** Rows of events aliased `e` whose stored hash does not follow from their content and the previous event's, or whose version does not follow it. */
+function chainSql(filter: string): string {
+  return `with chain as (
+       select e.stream_id, e.version, e.global_position, e.transaction_id, e.hash,
+              lag(e.version) over w as previous_version,
+              lag(e.transaction_id) over w as previous_transaction_id,
+              lag(e.global_position) over w as previous_position,
+              sagaflow_event_hash(lag(e.hash) over w, e.event_id, e.stream_id, e.version,
+                                  e.event_type, e.schema_version, e.data, e.metadata, e.created_at) as recomputed
+         from ${EVENTS_TABLE} e
+        where ${filter}
+       window w as (partition by e.stream_id order by e.version)
+     ), bad as (
+       select * from chain
+        where hash <> recomputed or version <> coalesce(previous_version, 0) + 1
+     )`;
 }
 
 /**
@@ -30,19 +50,7 @@ export async function verifyChain(db: pg.Pool | pg.PoolClient, streamId?: string
     stored: Buffer | null;
     recomputed: Buffer | null;
   }>(
-    `with chain as (
-       select stream_id, version, global_position, transaction_id, hash,
-              lag(hash) over w as previous_hash,
-              lag(version) over w as previous_version,
-              sagaflow_event_hash(lag(hash) over w, event_id, stream_id, version,
-                                  event_type, schema_version, data, metadata, created_at) as recomputed
-         from events
-        where $1::text is null or stream_id = $1
-       window w as (partition by stream_id order by version)
-     ), bad as (
-       select * from chain
-        where hash <> recomputed or version <> coalesce(previous_version, 0) + 1
-     )
+    `${chainSql('$1::text is null or e.stream_id = $1')}
      select (select count(*) from chain) as checked,
             (select count(*) from bad) as broken,
             b.stream_id, b.version, b.global_position, b.hash as stored, b.recomputed
@@ -62,4 +70,65 @@ export async function verifyChain(db: pg.Pool | pg.PoolClient, streamId?: string
     };
   }
   return report;
+}
+
+/** A broken link, placed in the global order, with what precedes it in its stream. */
+export interface ChainBreak extends BrokenLink {
+  transactionId: string;
+  /** The version before it in the stream now, null when it is the stream's first; versions in between are missing. */
+  previousVersion: number | null;
+  /** Where that previous event sits in the global order. */
+  previous: Checkpoint | null;
+}
+
+export interface ChainBreaks {
+  eventsChecked: number;
+  brokenCount: number;
+  /** The first `limit` broken links in the global order. */
+  breaks: ChainBreak[];
+}
+
+/** Every broken link among the events up to `through` in the global order (all of them without), the first `limit` listed. */
+export async function chainBreaks(db: pg.Pool | pg.PoolClient, { through, limit = 1000 }: { through?: Checkpoint | null; limit?: number } = {}): Promise<ChainBreaks> {
+  const { rows } = await db.query<{
+    checked: string;
+    broken: string;
+    breaks: Array<{
+      stream_id: string;
+      version: number;
+      global_position: number;
+      transaction_id: string;
+      hash: string;
+      recomputed: string;
+      previous_version: number | null;
+      previous_transaction_id: string | null;
+      previous_position: number | null;
+    }> | null;
+  }>(
+    `${chainSql('$1::text is null or (e.transaction_id, e.global_position) <= ($1::text::xid8, $2::bigint)')}
+     select (select count(*) from chain) as checked,
+            (select count(*) from bad) as broken,
+            (select json_agg(json_build_object(
+                      'stream_id', b.stream_id, 'version', b.version, 'global_position', b.global_position,
+                      'transaction_id', b.transaction_id::text, 'hash', encode(b.hash, 'hex'), 'recomputed', encode(b.recomputed, 'hex'),
+                      'previous_version', b.previous_version, 'previous_transaction_id', b.previous_transaction_id::text,
+                      'previous_position', b.previous_position) order by b.transaction_id, b.global_position)
+               from (select * from bad order by transaction_id, global_position limit $3) b) as breaks`,
+    [through?.transactionId ?? null, through?.globalPosition ?? null, limit],
+  );
+  const row = rows[0]!;
+  return {
+    eventsChecked: Number(row.checked),
+    brokenCount: Number(row.broken),
+    breaks: (row.breaks ?? []).map((b) => ({
+      streamId: b.stream_id,
+      version: Number(b.version),
+      globalPosition: Number(b.global_position),
+      transactionId: b.transaction_id,
+      storedHash: b.hash,
+      recomputedHash: b.recomputed,
+      previousVersion: b.previous_version === null ? null : Number(b.previous_version),
+      previous: b.previous_transaction_id === null ? null : { transactionId: b.previous_transaction_id, globalPosition: Number(b.previous_position) },
+    })),
+  };
 }

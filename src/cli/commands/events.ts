@@ -1,12 +1,27 @@
+import fs from 'node:fs';
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { loadConfig } from '../../config/env';
 import { contracts } from '../../contracts';
-import { createEventStore, streamTypeOf, type EventStore, type StoredEvent } from '../../eventstore';
+import {
+  createEventStore,
+  DEFAULT_DIGEST_WINDOW_SIZE,
+  formatLogDigest,
+  LOG_DIGEST_FORMAT,
+  LogDigestFormatError,
+  MAX_DIGEST_WINDOW_SIZE,
+  parseLogDigest,
+  streamTypeOf,
+  type EventStore,
+  type LogDigest,
+  type StoredEvent,
+} from '../../eventstore';
 import { withDatabase } from '../databaseConnection';
 import { CliError, UsageError } from '../errors';
+import { renderLogVerification, summarizeLogVerification } from '../logVerificationText';
 import { printJson, processIo, type CliIo } from '../output';
 import { positiveInteger } from '../parsers';
+import { eventProgress } from '../progress';
 import { stateReaderFor } from '../streamStates';
 
 type AsOf = { version: number } | { time: Date };
@@ -58,12 +73,46 @@ export function registerEventsCommands(program: Command, io: CliIo = processIo):
     });
 
   events
+    .command('digest')
+    .description(
+      'Print a digest of the whole log up to its gap-safe end, as JSON: keep it outside the database (another host, write-once storage), ' +
+        'where nobody who can change the database can change it too; `events verify --against` later proves the log up to it unchanged',
+    )
+    .addOption(
+      new Option('--window <events>', 'events per window: a difference is located to its window')
+        .default(DEFAULT_DIGEST_WINDOW_SIZE)
+        .argParser(boundedInteger('--window', MAX_DIGEST_WINDOW_SIZE)),
+    )
+    .option('--json', 'print the digest as JSON (its only form: the file to keep)')
+    .addHelpText('after', '\nExamples:\n  $ sagaflow events digest > /mnt/audit/sagaflow-digest-$(date +%F).json\n  $ sagaflow events verify --against /mnt/audit/sagaflow-digest-2026-12-01.json')
+    .action(async (options: { window: number; json?: boolean }) => {
+      const progress = eventProgress('digest', io);
+      const digest = await withStore((store) => store.digestLog({ windowSize: options.window, onProgress: progress.update })).finally(progress.stop);
+      io.stdout(formatLogDigest(digest));
+    });
+
+  events
     .command('verify')
-    .description("Recompute the hash chain of one stream, or of the whole log; exits 1 naming the first broken link")
+    .description(
+      'Recompute the hash chain of one stream, or of the whole log; exits 1 naming the first broken link. ' +
+        'With --against, compare the log up to a digest taken before (`events digest`) and the chain up to there; exits 1 naming what changed',
+    )
     .argument('[streamId]', 'the stream to verify (default: every stream)', streamIdArg)
+    .option('--against <digest.json>', 'a digest file from `sagaflow events digest`: check the whole log up to its end against it')
     .option('--json', 'print the report as JSON')
-    .addHelpText('after', '\nExamples:\n  $ sagaflow events verify\n  $ sagaflow events verify Order-42 --json')
-    .action(async (streamId: string | undefined, options: { json?: boolean }) => {
+    .addHelpText('after', '\nExamples:\n  $ sagaflow events verify\n  $ sagaflow events verify Order-42 --json\n  $ sagaflow events verify --against /mnt/audit/sagaflow-digest-2026-12-01.json')
+    .action(async (streamId: string | undefined, options: { against?: string; json?: boolean }) => {
+      if (options.against !== undefined) {
+        if (streamId) throw new UsageError('--against checks the whole log up to the digest: give no stream id with it');
+        const file = options.against;
+        const digest = readDigestFile(file);
+        const progress = eventProgress('verify', io);
+        const report = await withStore((store) => store.verifyLogAgainst(digest, { onProgress: progress.update })).finally(progress.stop);
+        if (options.json) printJson(io, report);
+        else io.stdout(renderLogVerification(report));
+        if (!report.ok) throw new CliError(summarizeLogVerification(report, file));
+        return;
+      }
       const report = await withStore((store) => (streamId ? store.verifyStream(streamId) : store.verifyAll()));
       const scope = streamId ?? 'the event log';
       if (options.json) printJson(io, { streamId: streamId ?? null, ok: report.brokenCount === 0 && report.eventsChecked > 0, ...report });
@@ -90,6 +139,36 @@ function formatEvent(event: StoredEvent): string {
     `v${event.version}  ${event.type}  ${schema}  ${event.createdAt.toISOString()}  position ${event.globalPosition}  hash ${event.hash.slice(0, 16)}…\n` +
     `    ${JSON.stringify(event.data)}\n`
   );
+}
+
+/** The digest file, read and checked before anything else happens: a file that cannot serve is bad usage. */
+function readDigestFile(file: string): LogDigest {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--against ${file}: cannot read the digest file: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--against ${file}: a digest file must be the JSON \`sagaflow events digest\` printed: ${(error as Error).message}`);
+  }
+  try {
+    return parseLogDigest(json);
+  } catch (error) {
+    if (error instanceof LogDigestFormatError) throw new UsageError(`--against ${file}: not a ${LOG_DIGEST_FORMAT} digest: ${error.message}`);
+    throw error;
+  }
+}
+
+function boundedInteger(name: string, max: number): (raw: string) => number {
+  return (raw) => {
+    const value = positiveInteger(name)(raw);
+    if (value > max) throw new UsageError(`${name} must be a whole number from 1 to ${max}, got ${JSON.stringify(raw)}`);
+    return value;
+  };
 }
 
 function streamIdArg(raw: string): string {

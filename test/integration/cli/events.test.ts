@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { StoredEvent } from '../../../src/eventstore';
+import type { LogVerification, StoredEvent } from '../../../src/eventstore';
 import { cliEnv, runSagaflow } from '../../support/cli';
-import { useTestDatabase } from '../../support/database';
+import { createTestDatabase, useTestDatabase, type TestDatabase } from '../../support/database';
 import { inventoryReserved, orderCompleted, orderPlaced, testEventStore } from '../../support/eventStore';
 import { appendOrder } from '../../support/orderScenarios';
+import { asSuperuser as tamper, rewriteRecomputingChain, seedOrderStreams } from '../../support/tampering';
 
 describe('sagaflow events', () => {
   const db = useTestDatabase();
@@ -16,17 +17,7 @@ describe('sagaflow events', () => {
     return JSON.parse(run.stdout) as T;
   };
 
-  /** What a superuser can do: switch the immutability triggers off for the session. */
-  async function asSuperuser(sql: string, params: unknown[]): Promise<void> {
-    const client = await db.pool.connect();
-    try {
-      await client.query('set session_replication_role = replica');
-      await client.query(sql, params);
-    } finally {
-      await client.query('set session_replication_role = origin');
-      client.release();
-    }
-  }
+  const asSuperuser = (sql: string, params: unknown[]) => tamper(db, sql, params);
 
   describe('stream', () => {
     it('shows versions, types, schema versions, times, positions, hashes and payloads', async () => {
@@ -189,6 +180,180 @@ describe('sagaflow events', () => {
     });
   });
 
+  describe('digest, and verify --against it', () => {
+    // Six streams of three events in windows of four: window 0 holds A1 A2 A3 B1, 1 B2 B3 C1 C2,
+    // 2 C3 D1 D2 D3, 3 E1 E2 E3 F1, 4 F2 F3 (the letters are the streams in the order appended).
+    let log: TestDatabase;
+    let A: string, B: string, C: string, D: string, E: string, F: string;
+    let file: string;
+    beforeEach(async () => {
+      log = await createTestDatabase();
+      [A, B, C, D, E, F] = (await seedOrderStreams(log, 6)) as [string, string, string, string, string, string];
+      file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sagaflow-digest-')), 'digest.json');
+      const digest = await run('events', 'digest', '--window', '4');
+      expect(digest).toMatchObject({ code: 0, stderr: '' });
+      fs.writeFileSync(file, digest.stdout);
+    });
+    afterEach(() => log?.drop());
+
+    const run = (...args: string[]) => runSagaflow(args, cliEnv(log));
+    const against = (...more: string[]) => run('events', 'verify', '--against', file, ...more);
+    const at = async (streamId: string, version: number): Promise<string> => {
+      const { rows } = await log.pool.query<{ p: string; x: string }>('select global_position as p, transaction_id::text as x from events where stream_id = $1 and version = $2', [streamId, version]);
+      return `global position ${rows[0]!.p} \\(transaction ${rows[0]!.x}\\)`;
+    };
+    const failed = async (...more: string[]) => {
+      const result = await against(...more);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(new RegExp(`^error: the event log differs from ${file} up to global position \\d+ \\(transaction \\d+\\): [^\\n]+\\n$`));
+      return result.stdout;
+    };
+    const report = async () => {
+      const result = await against('--json');
+      expect(result.code).toBe(1);
+      return JSON.parse(result.stdout) as LogVerification;
+    };
+
+    it('prints the digest as JSON, and an untouched log matches it, events appended since included', async () => {
+      const digest = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+      expect(digest).toMatchObject({ format: 'sagaflow-log-digest/1', events: 18, streams: 6, windowSize: 4, head: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(digest.windows).toHaveLength(5);
+      const last = new RegExp(`^the event log up to ${await at(F, 3)}: 18 events in 6 streams match the digest \\(head [0-9a-f]{16}…\\)`);
+      expect((await against()).stdout).toMatch(new RegExp(`${last.source}\\n$`));
+
+      const orderId = A.slice('Order-'.length);
+      await testEventStore(log).append(A, [orderCompleted(orderId)], { expectedVersion: 3 });
+      await seedOrderStreams(log, 1);
+
+      const later = await against();
+      expect(later).toMatchObject({ code: 0, stderr: '' });
+      expect(later.stdout).toMatch(new RegExp(`${last.source}; 4 events appended since, not covered by the digest\\n$`));
+      expect(JSON.parse((await against('--json')).stdout)).toMatchObject({ ok: true, events: { digest: 18, now: 18 }, appendedSince: 4, differingWindows: [], chain: { brokenCount: 0 } });
+    });
+
+    it('(a) names a payload changed in place: the hash chain breaks at it', async () => {
+      await tamper(log, `update events set data = jsonb_set(data, '{reservationId}', '"forged"') where stream_id = $1 and version = 2`, [C]);
+
+      const text = await failed();
+
+      expect(text).toMatch(new RegExp(`  hash chain: 1 broken link in 18 events up to the digest's end:\\n    ${C} version 2 at ${await at(C, 2)} in window 1: stores hash [0-9a-f]{16}… but its content and predecessor give`));
+      expect(await report()).toMatchObject({ differingWindows: [], chain: { brokenCount: 1, breaks: [{ streamId: C, version: 2, window: 1 }] } });
+    });
+
+    it('(b) names a deleted middle event: its window lost one event, a version gap its stream', async () => {
+      await tamper(log, 'delete from events where stream_id = $1 and version = 2', [B]);
+
+      const text = await failed();
+
+      expect(text).toContain('  events: 18 in the digest, 17 now (1 fewer); streams: 6 in the digest, 6 now\n');
+      expect(text).toMatch(new RegExp(`  window 1, after ${await at(B, 1)} through ${await at(C, 2)}: 3 events, the digest has 4; events missing\\n    missing: ${B} version 2 \\(later versions remain: a gap in the stream\\)\\n`));
+      expect(text).toMatch(new RegExp(`    ${B} version 3 at ${await at(B, 3)} in window 1: version 2 is missing before it\\n`));
+      expect(await report()).toMatchObject({ differingWindows: [{ index: 1, change: 'missing', expectedEvents: 4, actualEvents: 3, missing: [{ streamId: B, version: 2, where: 'gap' }], unnamedMissing: 0 }] });
+    });
+
+    it('(c) names two events whose payloads were swapped: both links break', async () => {
+      await tamper(
+        log,
+        `update events set data = case when stream_id = $1 then (select data from events where stream_id = $2 and version = 1)
+                                       else (select data from events where stream_id = $1 and version = 1) end
+          where stream_id in ($1, $2) and version = 1`,
+        [D, E],
+      );
+
+      const text = await failed();
+
+      expect(text).toContain('hash chain: 2 broken links in 18 events');
+      expect(text).toMatch(new RegExp(`    ${D} version 1 at ${await at(D, 1)} in window 2: stores hash `));
+      expect(text).toMatch(new RegExp(`    ${E} version 1 at ${await at(E, 1)} in window 3: stores hash `));
+    });
+
+    it("(d) names a stream's last event deleted, which the hash chain cannot see", async () => {
+      await tamper(log, 'delete from events where stream_id = $1 and version = 3', [D]);
+      expect((await run('events', 'verify')).code).toBe(0);
+
+      const text = await failed();
+
+      expect(text).toMatch(
+        new RegExp(`  window 2, after ${await at(C, 2)} through global position \\d+ \\(transaction \\d+\\): 3 events, the digest has 4; events missing\\n    missing: ${D} version 3 \\(its last event up to the digest's end: the stream now ends at version 2\\)\\n`),
+      );
+      expect(text).toContain("  hash chain: intact over 17 events up to the digest's end\n");
+      expect(await report()).toMatchObject({ differingWindows: [{ index: 2, missing: [{ streamId: D, version: 3, where: 'last' }], unnamedMissing: 0 }] });
+    });
+
+    it('(e) detects a whole stream deleted, which the hash chain cannot see, and says which window lost its events', async () => {
+      await tamper(log, 'delete from events where stream_id = $1', [E]);
+      expect((await run('events', 'verify')).code).toBe(0);
+
+      const text = await failed();
+
+      expect(text).toContain('  events: 18 in the digest, 15 now (3 fewer); streams: 6 in the digest, 5 now (1 fewer)\n');
+      expect(text).toMatch(new RegExp(`  window 3, after global position \\d+ \\(transaction \\d+\\) through ${await at(F, 1)}: 1 event, the digest has 4; events missing\\n    missing: 3 events no stream left in the log accounts for \\(a whole stream deleted`));
+      expect((await against()).stderr).toContain(': 1 window of 5 differ (3); 3 event(s) missing; 1 stream gone\n');
+    });
+
+    it('(f) localizes a payload rewritten with the rest of its chain recomputed, which the hash chain cannot see, and lists its window', async () => {
+      const orderId = C.slice('Order-'.length);
+      await rewriteRecomputingChain(log, C, 2, { orderId, reservationId: 'forged', items: [{ sku: 'sku-1', quantity: 2 }] });
+      expect((await run('events', 'verify')).code).toBe(0);
+
+      const text = await failed();
+
+      expect(text).toMatch(
+        new RegExp(
+          `  window 1, after ${await at(B, 1)} through ${await at(C, 2)}: 4 events as in the digest; the same streams and versions with other hashes or places in the order: rewritten, and the hash chain recomputed after the change, since it still holds\\n` +
+            `    its events now \\(the changed ones are among them\\):\\n(      .*\\n){2}      ${C} version 1 OrderPlaced at .*\\n      ${C} version 2 InventoryReserved at ${await at(C, 2)}, \\d{4}-`,
+        ),
+      );
+      expect(text).toMatch(/ {2}window 2, .*: 4 events as in the digest; the same streams and versions with other hashes or places in the order: rewritten, and the hash chain recomputed/);
+      const json = await report();
+      expect(json.differingWindows.map((w) => [w.index, w.change])).toEqual([
+        [1, 'rewritten'],
+        [2, 'rewritten'],
+      ]);
+      expect(json.chain.brokenCount).toBe(0);
+    });
+
+    it('detects the last events cut off the end and names them', async () => {
+      const lastNow = await at(F, 1);
+      await tamper(log, 'delete from events where stream_id = $1 and version > 1', [F]);
+      expect((await run('events', 'verify')).code).toBe(0);
+
+      const text = await failed();
+
+      expect(text).toMatch(new RegExp(`  cut at the end: the digest's last event, global position \\d+ \\(transaction \\d+\\), is gone; up to there the log now ends at ${lastNow}, in window 3; windows 3 to 4 miss 2 events\\n`));
+      expect(text).toMatch(new RegExp(`  window 4, .*: 0 events, the digest has 2; events missing\\n    missing: ${F} versions 2–3 \\(its last events up to the digest's end: the stream now ends at version 1\\)\\n`));
+      expect(await report()).toMatchObject({ truncated: { fromWindow: 3, missingFromThere: 2 }, differingWindows: [{ index: 4, missing: [{ streamId: F, version: 2, where: 'last', streamNowEndsAt: 1 }, { streamId: F, version: 3, where: 'last', streamNowEndsAt: 1 }] }], events: { digest: 18, now: 16 } });
+    });
+
+    it('refuses a digest file that is missing, not JSON or not a valid digest as bad usage, before it connects', async () => {
+      const offline = (...args: string[]) => runSagaflow(args, { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/nowhere' });
+      const digest = fs.readFileSync(file, 'utf8');
+      const write = (name: string, text: string) => {
+        const other = path.join(path.dirname(file), name);
+        fs.writeFileSync(other, text);
+        return other;
+      };
+      const edited = write('edited.json', digest.replace(/"head": "([0-9a-f])/, (_, first: string) => `"head": "${first === '0' ? '1' : '0'}`));
+      const windowEdited = write('window.json', digest.replace(/("[0-9a-f]{12}",")([0-9a-f])/, (_, before: string, first: string) => `${before}${first === '0' ? '1' : '0'}`));
+      const otherFormat = write('format.json', digest.replace('sagaflow-log-digest/1', 'sagaflow-log-digest/9'));
+      const notJson = write('cut.json', digest.slice(0, 100));
+      const cases: Array<[string[], RegExp]> = [
+        [['events', 'verify', '--against', path.join(path.dirname(file), 'nope.json')], /^error: --against \S+nope\.json: cannot read the digest file: ENOENT/],
+        [['events', 'verify', '--against', notJson], /^error: --against \S+cut\.json: a digest file must be the JSON `sagaflow events digest` printed: /],
+        [['events', 'verify', '--against', otherFormat], /^error: --against \S+format\.json: not a sagaflow-log-digest\/1 digest: format: must be "sagaflow-log-digest\/1"\n$/],
+        [['events', 'verify', '--against', edited], /^error: --against \S+edited\.json: not a sagaflow-log-digest\/1 digest: head: does not match the windows and totals: the file was changed or cut short\n$/],
+        [['events', 'verify', '--against', windowEdited], /^error: --against \S+window\.json: not a sagaflow-log-digest\/1 digest: head: does not match/],
+        [['events', 'verify', A, '--against', file], /^error: --against checks the whole log up to the digest: give no stream id with it\n$/],
+      ];
+      for (const [args, message] of cases) {
+        const result = await offline(...args);
+        expect(result).toMatchObject({ code: 2, stdout: '' });
+        expect(result.stderr).toMatch(message);
+        expect(result.stderr.split('\n')).toHaveLength(2);
+      }
+    });
+  });
+
   it('says where to find a database when none is configured or running, and refuses a malformed DATABASE_URL as bad usage', async () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sagaflow-home-'));
     expect(await runSagaflow(['events', 'verify'], { DATABASE_URL: '', SAGAFLOW_HOME: home })).toEqual({
@@ -212,7 +377,7 @@ describe('sagaflow events', () => {
   });
 
   it('has --help with an example for every events command', async () => {
-    for (const command of ['stream', 'state', 'verify']) {
+    for (const command of ['stream', 'state', 'verify', 'digest']) {
       const help = await sagaflow('events', command, '--help');
       expect(help.code).toBe(0);
       expect(help.stdout).toMatch(new RegExp(`Examples?:\\n  \\$ sagaflow events ${command}`));

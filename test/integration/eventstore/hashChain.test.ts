@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { inventoryReserved, orderCompleted, orderPlaced, testEventStore } from '../../support/eventStore';
+import { asSuperuser as tamper } from '../../support/tampering';
 
 describe('hash chain', () => {
   let db: TestDatabase;
@@ -19,17 +20,7 @@ describe('hash chain', () => {
     return ids.map((id) => `Order-${id}`);
   }
 
-  /** What a superuser can do: switch the immutability triggers off for the session. */
-  async function asSuperuser(sql: string, params: unknown[]): Promise<void> {
-    const client = await db.pool.connect();
-    try {
-      await client.query('set session_replication_role = replica');
-      await client.query(sql, params);
-    } finally {
-      await client.query('set session_replication_role = origin');
-      client.release();
-    }
-  }
+  const asSuperuser = (sql: string, params: unknown[]) => tamper(db, sql, params);
 
   it('verifies an untouched log', async () => {
     const [streamId] = await seed();
