@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { classifyPostgresError } from '../errors/postgresErrors';
 import type { AppendNotifier } from './appendNotifier';
@@ -40,8 +39,8 @@ interface AppendSqlResult {
 
 /**
  * The two ways into the log, both functions the application role may execute (it may not insert):
- * one event at an exact version in one statement, or a batch (and 'any' / 'stream_exists', which
- * read the stream again when another writer takes the version first).
+ * one event in one statement, or a batch. Both queue for the stream first, so no writer of ours
+ * loses a race for a version.
  */
 const APPEND_ONE_SQL = `select previous_version, version_ok, order_ok, transaction_id::text as transaction_id, positions
   from ${APPEND_ONE_FUNCTION}($1, $2, $3, $4, $5::uuid, $6, $7::int, $8::jsonb, $9::jsonb, $10)`;
@@ -65,12 +64,11 @@ select w.o, e.event_id is not null as stored,
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
- * A writer racing a longer transaction is refused (order_ok false); a fresh attempt resolves it. At
- * an exact version a few attempts do: another writer winning meanwhile is a real conflict. 'any' and
- * 'stream_exists' queue per stream in the append function, so only an exact-version writer of the
- * same stream can still get in between: they try longer, with a random pause that lets it pass.
+ * A writer inside a transaction older than the stream's last writer is refused (order_ok false): its
+ * append would sort before that event. Writers queue per stream before taking their id, so through a
+ * pool this takes an insert from outside the append functions; a fresh attempt resolves it.
  */
-const OUT_OF_ORDER_RETRIES = { exact: 5, open: 20 } as const;
+const OUT_OF_ORDER_RETRIES = 5;
 
 interface PreparedEvents {
   ids: string[];
@@ -107,7 +105,7 @@ export async function appendEvents(
   const [mode, version] = typeof expectedVersion === 'number' ? ['exact', expectedVersion] : [expectedVersion, null];
   const onClient = 'release' in db;
   const notifyInStatement = onClient && settings.notifier !== undefined;
-  const single = events.length === 1 && (mode === 'exact' || mode === 'no_stream');
+  const single = events.length === 1;
   const query = {
     name: single ? 'sagaflow_append_one' : 'sagaflow_append_batch',
     text: single ? APPEND_ONE_SQL : APPEND_BATCH_SQL,
@@ -141,11 +139,9 @@ export async function appendEvents(
     }
     if (!row.version_ok) return explainRejection(db, streamId, prepared, expectedVersion);
     // order_ok is false: only a fresh transaction can help, which a pool gives us and a client in a transaction cannot.
-    const retries = mode === 'any' || mode === 'stream_exists' ? OUT_OF_ORDER_RETRIES.open : OUT_OF_ORDER_RETRIES.exact;
-    if (attempt >= retries || onClient) {
+    if (attempt >= OUT_OF_ORDER_RETRIES || onClient) {
       throw new ConcurrencyError(streamId, expectedVersion, Number(row.previous_version));
     }
-    if (retries === OUT_OF_ORDER_RETRIES.open) await sleep(Math.random() * Math.min(attempt + 1, 20));
   }
 }
 

@@ -2,22 +2,21 @@
 -- One guarded way into the log.
 --
 -- 1. The application role appends only through two SECURITY DEFINER functions owned by the schema
---    owner, sagaflow_append_one (one event at an exact version: one SQL statement, the sagas' path)
---    and sagaflow_append_events (batches, and 'any' / 'stream_exists'); it has no INSERT on events.
+--    owner, sagaflow_append_one (one event: one SQL statement, the sagas' path) and
+--    sagaflow_append_events (batches); it has no INSERT on events.
 --    Before, it could insert any column directly: a forged transaction id that projections never
 --    reach, a reused global position, a junk hash after a version gap.
--- 2. Every other insert is checked by the statement-level trigger events_guard_insert, in one
---    set-based query over the inserted rows: the transaction id must be the inserting
---    transaction's, the position one the sequence gave, the version the stream's next, the stream
---    type the stream id's prefix, the hash the chain's, the time in milliseconds and not before
---    the previous event's. A row the append path would not have produced is refused. The append
---    functions compute all of these and skip the check (sagaflow.append_path); checking their rows
---    again cost a third of a batch's time.
+-- 2. Every other insert is checked row by row by the trigger events_guard_insert: the transaction
+--    id must be the inserting transaction's, the position one the sequence gave, the version the
+--    stream's next, the stream type the stream id's prefix, the hash the chain's, the time in
+--    milliseconds and not before the previous event's. A row the append path would not have produced is refused. The append
+--    functions compute all of these and skip the check (sagaflow.append_path): checking their rows
+--    again, or even capturing them for a statement-level check, cost up to a sixth of an append.
 -- 3. Times: the insert's clock to the millisecond (what a JavaScript Date carries end to end), and
 --    never earlier than the previous event of the stream, so a later version never carries an
 --    earlier time, even from a transaction that began first.
--- 4. 'any' and 'stream_exists' appends never fail because another writer took the version first:
---    while their condition holds, losing that race only means reading the stream again.
+-- 4. Writers of a stream queue for it (an advisory lock to the end of their transaction), so 'any'
+--    and 'stream_exists' appends never fail because another writer took the version first.
 -- 5. global_position is unique.
 
 create unique index events_global_position_key on events (global_position);
@@ -33,55 +32,61 @@ $$;
 create function sagaflow_guard_event_insert() returns trigger
 language plpgsql as $$
 declare
-  v_bad record;
+  v_previous_hash bytea;
+  v_previous_time timestamptz;
+  v_previous_xid xid8;
+  v_problem text;
 begin
-  -- Rows the append functions wrote are right by construction (they compute every checked column,
-  -- and are the application role's only way in): they run with sagaflow.append_path on, and the
-  -- check is for every other insert. A role that may set it could as well drop this trigger.
-  if current_setting('sagaflow.append_path', true) = 'on' then
-    return null;
+  if new.version > 1 then
+    select e.hash, e.created_at, e.transaction_id into v_previous_hash, v_previous_time, v_previous_xid
+      from events e where e.stream_id = new.stream_id and e.version = new.version - 1;
+    if not found then
+      v_problem := 'does not follow an event (versions have no gaps)';
+    end if;
   end if;
-  select n.stream_id, n.version,
-         case
-           when n.transaction_id <> pg_current_xact_id() then format('transaction_id %s is not the inserting transaction''s', n.transaction_id)
-           when n.global_position > pg_sequence_last_value('events_global_position_seq') then format('global_position %s was not taken from events_global_position_seq', n.global_position)
-           when n.stream_type <> split_part(n.stream_id, '-', 1) then format('stream_type %s is not the type of the stream', n.stream_type)
-           when n.version > 1 and p.version is null then 'does not follow an event (versions have no gaps)'
-           when p.transaction_id > n.transaction_id then 'was inserted by an earlier transaction than the event before it'
-           when n.created_at <> date_trunc('milliseconds', n.created_at) or n.created_at < p.created_at then 'has a time that is not the log''s'
-           when n.hash <> sagaflow_event_hash(p.hash, n.event_id, n.stream_id, n.version, n.event_type, n.schema_version, n.data, n.metadata, n.created_at)
-             then 'has a hash that is not the chain''s'
-         end as problem
-    into v_bad
-    from inserted n
-    -- One index probe per inserted row: the planner cannot size a transition table, and a join it
-    -- plans as a hash over events would read the whole log on every insert.
-    left join lateral (select e.version, e.hash, e.transaction_id, e.created_at from events e
-                        where e.stream_id = n.stream_id and e.version = n.version - 1 limit 1) p on true
-   where n.transaction_id <> pg_current_xact_id()
-      or n.global_position > pg_sequence_last_value('events_global_position_seq')
-      or n.stream_type <> split_part(n.stream_id, '-', 1)
-      or (n.version > 1 and p.version is null)
-      or p.transaction_id > n.transaction_id
-      or n.created_at <> date_trunc('milliseconds', n.created_at) or n.created_at < p.created_at
-      or n.hash <> sagaflow_event_hash(p.hash, n.event_id, n.stream_id, n.version, n.event_type, n.schema_version, n.data, n.metadata, n.created_at)
-   limit 1;
-  if found then
-    raise exception 'events: version % of stream % %', v_bad.version, v_bad.stream_id, v_bad.problem
+  v_problem := coalesce(v_problem, case
+    when new.transaction_id <> pg_current_xact_id() then format('transaction_id %s is not the inserting transaction''s', new.transaction_id)
+    when new.global_position > pg_sequence_last_value('events_global_position_seq') then format('global_position %s was not taken from events_global_position_seq', new.global_position)
+    when new.stream_type <> split_part(new.stream_id, '-', 1) then format('stream_type %s is not the type of the stream', new.stream_type)
+    when v_previous_xid > new.transaction_id then 'was inserted by an earlier transaction than the event before it'
+    when new.created_at <> date_trunc('milliseconds', new.created_at) or new.created_at < v_previous_time then 'has a time that is not the log''s'
+    when new.hash <> sagaflow_event_hash(v_previous_hash, new.event_id, new.stream_id, new.version, new.event_type, new.schema_version, new.data, new.metadata, new.created_at)
+      then 'has a hash that is not the chain''s'
+  end);
+  if v_problem is not null then
+    raise exception 'events: version % of stream % %', new.version, new.stream_id, v_problem
       using errcode = 'integrity_constraint_violation',
             hint = 'Append through sagaflow_append_one or sagaflow_append_events; they compute these columns.';
   end if;
-  return null;
+  return new;
 end
 $$;
 
+-- Rows the append functions write are right by construction (they compute every checked column,
+-- and are the application role's only way in): they run with sagaflow.append_path on, and the
+-- trigger's WHEN skips them before any function is called, so the sagas' path pays nothing for
+-- it. A role that may set that could as well drop the trigger: the check is against mistakes by
+-- privileged roles, the grants are against the application.
 create trigger events_guard_insert
-  after insert on events
-  referencing new table as inserted
-  for each statement execute function sagaflow_guard_event_insert();
+  before insert on events
+  for each row
+  when (current_setting('sagaflow.append_path', true) is distinct from 'on')
+  execute function sagaflow_guard_event_insert();
 
--- One event at an exact version (or 'no_stream'): the expected-version check, the hash chain and the
--- insert in one statement, the cheapest path and the one every saga step takes.
+-- Writers of one stream queue here, for the rest of their transaction, before they read it and take
+-- their transaction id. The one before has then committed, so the next one reads its events, takes
+-- a larger id (keeping the global order) and never loses a race for a version: an exact expected
+-- version that is stale is refused as such, and 'any' or 'stream_exists' simply append after it.
+-- Without the queue, a loser of the race got a unique violation that only a subtransaction per
+-- append could catch, and rows written in subtransactions cost every later reader of the log.
+-- It must be its own statement: a statement's snapshot is taken when it starts.
+create function sagaflow_queue_for_stream(p_stream_id text) returns void
+language sql volatile as $$
+  select pg_advisory_xact_lock(hashtextextended('sagaflow_events:' || p_stream_id, 0))
+$$;
+
+-- One event: the queue, then the expected-version check, the hash chain and the insert in one
+-- statement, the cheapest path and the one every saga step takes.
 create function sagaflow_append_one(
   p_stream_id text, p_stream_type text, p_expected_mode text, p_expected_version bigint,
   p_event_id uuid, p_event_type text, p_schema_version integer, p_data jsonb, p_metadata jsonb,
@@ -89,6 +94,7 @@ create function sagaflow_append_one(
   out previous_version bigint, out version_ok boolean, out order_ok boolean, out transaction_id xid8, out positions bigint[]
 )
 language sql security definer set sagaflow.append_path = 'on' as $$
+  select sagaflow_queue_for_stream(p_stream_id);
   with previous as (
     select e.version, e.hash, e.transaction_id, e.created_at from events e
      where p_expected_mode <> 'no_stream' and not (p_expected_mode = 'exact' and p_expected_version = 0)
@@ -175,11 +181,7 @@ begin
 end
 $$;
 
--- Appends a batch to one stream, or one event with 'any' / 'stream_exists'. An exact expected
--- version (or 'no_stream') is tried once: a lost race is the caller's ConcurrencyError. 'any' and
--- 'stream_exists' catch the version conflict and read the stream again; each plpgsql statement
--- takes a fresh snapshot under READ COMMITTED, so the next attempt sees the winner. The exception
--- block is a subtransaction, which exact appends do not pay for.
+-- Appends a batch to one stream, after queueing for it (see sagaflow_queue_for_stream).
 --   p_expected_mode: 'exact' (p_expected_version is the stream's current version; 0 = no stream),
 --                    'no_stream', 'stream_exists' or 'any'.
 drop function sagaflow_append_events(text, text, text, bigint, uuid[], text[], integer[], jsonb[], jsonb[], boolean);
@@ -190,38 +192,11 @@ create function sagaflow_append_events(
   out previous_version bigint, out version_ok boolean, out order_ok boolean, out transaction_id xid8, out positions bigint[]
 )
 language plpgsql security definer set sagaflow.append_path = 'on' as $$
-declare
-  v_constraint text;
 begin
-  if p_expected_mode = 'exact' or p_expected_mode = 'no_stream' then
-    select * into previous_version, version_ok, order_ok, transaction_id, positions
-      from sagaflow_append_attempt(p_stream_id, p_stream_type, p_expected_mode, p_expected_version,
-                                   p_event_ids, p_event_types, p_schema_versions, p_data, p_metadata, p_notify);
-    return;
-  end if;
-  -- Writers without an expected version queue per stream, and only then take their transaction id:
-  -- the one before has committed, so this one's id is larger and its append keeps the global
-  -- order. Without the queue a writer that lost the race to a younger transaction could not append
-  -- in its own and had to start over, again and again on a busy stream.
-  perform pg_advisory_xact_lock(hashtextextended('sagaflow_events:' || p_stream_id, 0));
-  -- Exact-version writers do not queue, so a version can still be taken first: read again. Bounded:
-  -- under REPEATABLE READ a caller's snapshot never shows the winner, and the caller then gets a
-  -- ConcurrencyError rather than a loop without end.
-  for attempt in 1..100 loop
-    begin
-      select * into previous_version, version_ok, order_ok, transaction_id, positions
-        from sagaflow_append_attempt(p_stream_id, p_stream_type, p_expected_mode, p_expected_version,
-                                     p_event_ids, p_event_types, p_schema_versions, p_data, p_metadata, p_notify);
-      return;
-    exception when unique_violation then
-      get stacked diagnostics v_constraint = constraint_name;
-      -- An event id stored before is the caller's retry (or its mistake): the caller sorts that out.
-      if v_constraint <> 'events_stream_version_key' then
-        raise;
-      end if;
-    end;
-  end loop;
-  version_ok := false;
+  perform sagaflow_queue_for_stream(p_stream_id);
+  select * into previous_version, version_ok, order_ok, transaction_id, positions
+    from sagaflow_append_attempt(p_stream_id, p_stream_type, p_expected_mode, p_expected_version,
+                                 p_event_ids, p_event_types, p_schema_versions, p_data, p_metadata, p_notify);
 end
 $$;
 
@@ -235,6 +210,7 @@ $$;
 
 revoke insert on events from sagaflow_app;
 revoke usage on sequence events_global_position_seq from sagaflow_app;
+revoke execute on function sagaflow_queue_for_stream(text) from public;
 revoke execute on function sagaflow_append_attempt(text, text, text, bigint, uuid[], text[], integer[], jsonb[], jsonb[], boolean) from public;
 revoke execute on function sagaflow_append_one(text, text, text, bigint, uuid, text, integer, jsonb, jsonb, boolean) from public;
 revoke execute on function sagaflow_append_events(text, text, text, bigint, uuid[], text[], integer[], jsonb[], jsonb[], boolean) from public;
