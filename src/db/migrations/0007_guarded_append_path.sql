@@ -9,9 +9,10 @@
 -- 2. Every other insert is checked row by row by the trigger events_guard_insert: the transaction
 --    id must be the inserting transaction's, the position one the sequence gave, the version the
 --    stream's next, the stream type the stream id's prefix, the hash the chain's, the time in
---    milliseconds and not before the previous event's. A row the append path would not have produced is refused. The append
---    functions compute all of these and skip the check (sagaflow.append_path): checking their rows
---    again, or even capturing them for a statement-level check, cost up to a sixth of an append.
+--    milliseconds and not before the previous event's. A row the append path would not have
+--    produced is refused. The append functions compute all of these and skip the check
+--    (sagaflow.append_path): checking their rows again, or even capturing them for a
+--    statement-level check, cost up to a sixth of an append.
 -- 3. Times: the insert's clock to the millisecond (what a JavaScript Date carries end to end), and
 --    never earlier than the previous event of the stream, so a later version never carries an
 --    earlier time, even from a transaction that began first.
