@@ -4,6 +4,8 @@ import type { CliIo } from './output';
 export interface EventProgress {
   done: number;
   total: number;
+  /** What the pass is doing now, for passes with more than one step (a rebuild's fold, then its catch-up). */
+  phase?: string;
 }
 
 export interface ProgressReport {
@@ -32,7 +34,8 @@ export function eventProgress(label: string, io: CliIo, stderr: NodeJS.WriteStre
       lastLine = now;
       wrote = true;
       const percent = progress.total > 0 ? Math.floor((100 * progress.done) / progress.total) : 100;
-      io.stderr(`${label}: ${progress.done}/${progress.total} events (${percent}%) after ${Math.round((now - started) / 1000)} s\n`);
+      const phase = progress.phase ? `, ${progress.phase}` : '';
+      io.stderr(`${label}: ${progress.done}/${progress.total} events (${percent}%${phase}) after ${Math.round((now - started) / 1000)} s\n`);
     },
     stop() {
       if (wrote && latest) io.stderr(`${label}: ${latest.done} events in ${Math.round((performance.now() - started) / 1000)} s\n`);
@@ -42,7 +45,7 @@ export function eventProgress(label: string, io: CliIo, stderr: NodeJS.WriteStre
 
 function progressBar(label: string, stream: NodeJS.WriteStream): ProgressReport {
   const bar = new SingleBar({
-    format: `${label} |{bar}| {percentage}% {value}/{total} events | {rate} events/s | ETA {eta_formatted}`,
+    format: `${label} |{bar}| {percentage}% {value}/{total} events | {rate} events/s | ETA {eta_formatted}{phase}`,
     stream,
     hideCursor: true,
     etaBuffer: 50,
@@ -50,13 +53,16 @@ function progressBar(label: string, stream: NodeJS.WriteStream): ProgressReport 
   let started: { at: number; done: number } | undefined;
   return {
     update(progress) {
+      const phase = progress.phase ? ` | ${progress.phase}` : '';
       if (!started) {
         started = { at: performance.now(), done: progress.done };
-        bar.start(Math.max(progress.total, 1), progress.done, { rate: 0 });
+        bar.start(Math.max(progress.total, 1), progress.done, { rate: 0, phase });
         return;
       }
       const seconds = (performance.now() - started.at) / 1000;
-      bar.update(progress.done, { rate: seconds > 0 ? Math.round((progress.done - started.done) / seconds) : 0 });
+      // A pass whose total was an estimate (a rebuild catching up with new events) may run past it.
+      if (progress.done > bar.getTotal()) bar.setTotal(progress.done);
+      bar.update(progress.done, { rate: seconds > 0 ? Math.round((progress.done - started.done) / seconds) : 0, phase });
     },
     stop: () => {
       if (started) bar.stop();

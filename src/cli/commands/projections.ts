@@ -1,5 +1,4 @@
 import os from 'node:os';
-import { SingleBar } from 'cli-progress';
 import { Option, type Command } from 'commander';
 import pg from 'pg';
 import { loadConfig } from '../../config/env';
@@ -16,7 +15,6 @@ import {
   resumeProjection,
   skipEvent,
   verifyProjection,
-  type BuildProgress,
   type FoldChoice,
   type Projection,
   type RebuildReport,
@@ -28,6 +26,7 @@ import { withDatabase as withCliDatabase } from '../databaseConnection';
 import { CliError, EXIT, UsageError } from '../errors';
 import { processIo, type CliIo } from '../output';
 import { positiveInteger } from '../parsers';
+import { eventProgress } from '../progress';
 
 interface JsonOption {
   json?: boolean;
@@ -86,7 +85,7 @@ export function registerProjectionsCommands(program: Command, io: CliIo = proces
       const projection = projectionNamed(name);
       const exitCode = await withDatabase(async (pool) => {
         await requireBuildTables(pool);
-        const bar = progressBar(`rebuild ${name}`);
+        const bar = eventProgress(`rebuild ${name}`, io);
         const report = await rebuildProjection(pool, projection, {
           contracts,
           partitions: options.partitions,
@@ -126,11 +125,11 @@ export function registerProjectionsCommands(program: Command, io: CliIo = proces
       const exitCode = await withDatabase(async (pool) => {
         await requireBuildTables(pool);
         const settings = { contracts, partitions: options.partitions, batchSize: options.batchSize };
-        const bar = progressBar(`verify ${name}`);
+        const bar = eventProgress(`verify ${name}`, io);
         const report = await verifyProjection(pool, projection, { ...settings, onProgress: bar.update }).finally(bar.stop);
         let repaired: VerifyReport | undefined;
         if (!report.equal && options.repair) {
-          const repairBar = progressBar(`repair ${name}`);
+          const repairBar = eventProgress(`repair ${name}`, io);
           const rebuilt = await rebuildProjection(pool, projection, { ...settings, onProgress: repairBar.update }).finally(repairBar.stop);
           repaired = rebuilt.validation;
         }
@@ -217,34 +216,6 @@ async function withDatabase<T>(work: (pool: pg.Pool) => Promise<T>): Promise<T> 
 async function requireBuildTables(pool: pg.Pool): Promise<void> {
   const { rows } = await pool.query<{ present: boolean }>(`select to_regclass('projection_builds') is not null as present`);
   if (!rows[0]!.present) throw new CliError('the database schema predates projection rebuilds: run `npm run migrate` (or start a worker, which migrates) first');
-}
-
-/** A progress bar on stderr (drawn only on a terminal) with events/s and ETA over the events to fold. */
-function progressBar(label: string): { update: (progress: BuildProgress) => void; stop: () => void } {
-  const bar = new SingleBar(
-    {
-      format: `${label} |{bar}| {percentage}% {value}/{total} events | {rate} events/s | ETA {eta_formatted} | {phase}`,
-      stream: process.stderr,
-      hideCursor: true,
-      etaBuffer: 50,
-    },
-    undefined,
-  );
-  let started: { at: number; done: number } | undefined;
-  return {
-    update(progress) {
-      if (!started) {
-        started = { at: performance.now(), done: progress.done };
-        bar.start(Math.max(progress.total, 1), progress.done, { rate: 0, phase: progress.phase });
-        return;
-      }
-      const seconds = (performance.now() - started.at) / 1000;
-      const rate = seconds > 0 ? Math.round((progress.done - started.done) / seconds) : 0;
-      if (progress.done > bar.getTotal()) bar.setTotal(progress.done);
-      bar.update(progress.done, { rate, phase: progress.phase });
-    },
-    stop: () => bar.stop(),
-  };
 }
 
 function renderStatus(rows: readonly ProjectionStatus[]): string {
