@@ -11,11 +11,12 @@ export interface AppendSubscription {
  * should keep a slow poll for the moments the connection is down.
  */
 export async function subscribeToAppends(
-  connectionString: string,
+  /** A URL, or client settings with TLS (`postgresConnection(url, settings)` in src/config/connections). */
+  connection: string | pg.ClientConfig,
   onAppend: (streamId: string) => void,
   onError: (error: Error) => void = () => undefined,
 ): Promise<AppendSubscription> {
-  const client = new pg.Client({ connectionString });
+  const client = new pg.Client(typeof connection === 'string' ? { connectionString: connection } : connection);
   client.on('notification', (message) => {
     if (message.channel === APPEND_CHANNEL) onAppend(message.payload ?? '');
   });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { postgresConnection } from '../../../src/config/connections';
 import { contracts } from '../../../src/contracts';
 import { appendEvents, AppendNotifier, DEFAULT_MAX_METADATA_BYTES, DEFAULT_MAX_PAYLOAD_BYTES, subscribeToAppends } from '../../../src/eventstore';
 import { useTestDatabase } from '../../support/database';
@@ -18,6 +19,17 @@ describe('append notifications', () => {
 
       await waitFor(() => received.length > 0);
       expect(received).toEqual([`Order-${loud}`]);
+    } finally {
+      await subscription.close();
+    }
+  });
+
+  it('takes client settings as well as a URL, so TLS and the rest of postgresConnection reach the listening session', async () => {
+    const applicationName = `listener-${randomUUID().slice(0, 8)}`;
+    const subscription = await subscribeToAppends({ ...postgresConnection(db.url), application_name: applicationName }, () => undefined);
+    try {
+      const { rows } = await db.pool.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where application_name = $1', [applicationName]);
+      expect(rows[0]!.n).toBe(1);
     } finally {
       await subscription.close();
     }
