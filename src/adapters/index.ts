@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { SimulatedBank } from './simulatedBank';
 import type { SimulationOptions } from './simulatedCalls';
+import { SimulatedFaults } from './simulatedFaults';
 import { SimulatedFraudScreening } from './simulatedFraudScreening';
 import { SimulatedInventory } from './simulatedInventory';
 import { SimulatedPayments } from './simulatedPayments';
@@ -13,10 +14,11 @@ export { SimulatedInventory, UNSEEDED_STOCK } from './simulatedInventory';
 export { SimulatedPayments } from './simulatedPayments';
 export { SimulatedShipping, SIMULATED_CARRIER } from './simulatedShipping';
 export { SimulatedBank, type MoneySupply } from './simulatedBank';
+export { candidatePrefixes, InvalidFaultPlanError, SimulatedFaults, type FaultPlanIssue } from './simulatedFaults';
 
 export type SimulatedServices = ReturnType<typeof createSimulatedServices>;
 
-/** The simulated inventory, fraud screening, payment, shipping and bank services on the sim_* tables of this pool's database. */
+/** The simulated inventory, fraud screening, payment, shipping and bank services on the sim_* tables of this pool's database, and their fault plans. */
 export function createSimulatedServices(pool: pg.Pool, options: SimulationOptions = {}) {
   return {
     inventory: new SimulatedInventory(pool, options),
@@ -24,5 +26,6 @@ export function createSimulatedServices(pool: pg.Pool, options: SimulationOption
     payments: new SimulatedPayments(pool, options),
     shipping: new SimulatedShipping(pool, options),
     bank: new SimulatedBank(pool, options),
+    faults: new SimulatedFaults(pool),
   };
 }

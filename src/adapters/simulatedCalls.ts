@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
-import { BusinessRejection, ServiceUnavailableError, type CallContext, type CallOptions, type Operation } from './types';
+import { findFaultPlan } from './simulatedFaults';
+import { BusinessRejection, ServiceUnavailableError, type CallContext, type CallOptions, type FaultPlan, type Operation } from './types';
 
 export interface SimulationOptions {
-  /** How long a call listed in `faults.hang` waits on its first attempt; longer than any activity timeout. */
+  /** How long a call whose fault plan lists it in `hang` waits on its first attempt; longer than any activity timeout. */
   hangMs?: number;
 }
 
@@ -29,9 +30,10 @@ const RECORD_OUTCOME_SQL = `update sim_calls set first_result = $3::jsonb, compl
 
 /**
  * The idempotency ledger and fault injection every simulated service goes through. One transaction
- * per call: it counts the attempt, and either replays the key's first outcome, injects a fault
- * (committing only the count), or runs the effect and records its outcome. The sim_calls row stays
- * locked until commit, so concurrent calls with one key have exactly one effect between them.
+ * per call: it counts the attempt, and either replays the key's first outcome, or reads the key's
+ * fault plan (sim_fault_plans, see SimulatedFaults) and injects a fault (committing only the
+ * count) or runs the effect and records its outcome. The sim_calls row stays locked until commit,
+ * so concurrent calls with one key have exactly one effect between them.
  */
 export class CallLedger {
   private readonly hangMs: number;
@@ -44,15 +46,16 @@ export class CallLedger {
   }
 
   /**
-   * `request` is what the call asks for (without key and faults): a repeat must ask for the same.
-   * `effect` runs in the call's transaction; a BusinessRejection it throws undoes what it did and
-   * becomes the key's outcome, replayed like a result.
+   * `request` is what the call asks for (without its key): a repeat must ask for the same.
+   * `effect` runs in the call's transaction with the key's fault plan (empty when it has none), for
+   * the faults that are the service's own answer (a declined card); a BusinessRejection it throws
+   * undoes what it did and becomes the key's outcome, replayed like a result.
    */
   async run<T>(
     operation: Operation,
-    { idempotencyKey, faults }: CallContext,
+    { idempotencyKey }: CallContext,
     request: unknown,
-    effect: (client: pg.PoolClient) => Promise<T>,
+    effect: (client: pg.PoolClient, plan: FaultPlan) => Promise<T>,
     { signal }: CallOptions = {},
   ): Promise<T> {
     if (typeof idempotencyKey !== 'string' || idempotencyKey === '') {
@@ -70,15 +73,17 @@ export class CallLedger {
         throw new BusinessRejection('invalid_request', `idempotency key ${idempotencyKey} was first used for ${operation} with other parameters`);
       }
       if (call.first_result) return { kind: 'outcome', outcome: call.first_result };
+      // Read on every attempt, after the count: a plan stored between attempts applies from the next.
+      const plan = (await findFaultPlan(client, idempotencyKey)) ?? {};
       // The first attempt hangs before any fail count applies, so both faults on one operation combine.
-      if (call.attempts === 1 && faults?.hang?.includes(operation)) return { kind: 'hang' };
-      const fail = faults?.fail?.[operation];
+      if (call.attempts === 1 && plan.hang?.includes(operation)) return { kind: 'hang' };
+      const fail = plan.fail?.[operation];
       if (fail === 'always' || (typeof fail === 'number' && call.attempts <= fail)) return { kind: 'outage', attempt: call.attempts };
 
       let outcome: Outcome;
       await client.query('savepoint effect');
       try {
-        outcome = { result: await effect(client) };
+        outcome = { result: await effect(client, plan) };
       } catch (error) {
         if (!(error instanceof BusinessRejection)) throw error;
         await client.query('rollback to savepoint effect');

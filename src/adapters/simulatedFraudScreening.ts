@@ -22,10 +22,10 @@ export class SimulatedFraudScreening implements FraudScreeningService {
       'screenOrder',
       call,
       { orderId, customerId, amountCents },
-      async () => {
+      async (_client, plan) => {
         const reasons: string[] = [];
         let score = 5;
-        if (call.faults?.flagFraud) {
+        if (plan.flagFraud) {
           score += 90;
           reasons.push(`customer ${customerId} is on the watch list`);
         }

@@ -31,8 +31,8 @@ export class SimulatedPayments implements PaymentService {
       'authorizePayment',
       call,
       { orderId, customerId, amountCents, currency },
-      async (client) => {
-        if (call.faults?.declinePayment) {
+      async (client, plan) => {
+        if (plan.declinePayment) {
           throw new BusinessRejection('payment_declined', `the card of customer ${customerId} was declined for ${amountCents} ${currency} cents (simulated)`);
         }
         const paymentId = newId('pay');

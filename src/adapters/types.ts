@@ -10,23 +10,29 @@ export interface OrderLine {
   quantity: number;
 }
 
-export type Operation =
-  | 'reserveInventory'
-  | 'releaseInventory'
-  | 'authorizePayment'
-  | 'voidPayment'
-  | 'capturePayment'
-  | 'refundPayment'
-  | 'createShipment'
-  | 'cancelShipment'
-  | 'screenOrder'
-  | 'withdrawFunds'
-  | 'depositFunds'
-  | 'refundWithdrawal';
+/** Every operation of the external services, by the name fault plans and the call ledger use. */
+export const OPERATIONS = [
+  'reserveInventory',
+  'releaseInventory',
+  'authorizePayment',
+  'voidPayment',
+  'capturePayment',
+  'refundPayment',
+  'createShipment',
+  'cancelShipment',
+  'screenOrder',
+  'withdrawFunds',
+  'depositFunds',
+  'refundWithdrawal',
+] as const;
+
+export type Operation = (typeof OPERATIONS)[number];
 
 /**
- * Faults a simulated service injects for one saga run, so demos and tests can exercise every path.
- * Carried in the run's input; adapters for real services ignore it.
+ * Faults the simulated services inject, so demos and tests can exercise every path. A plan is not
+ * part of any call: it is stored with the simulated services under an idempotency key prefix
+ * (SimulatedFaults.plan, table sim_fault_plans) and applies to the calls whose keys start with it,
+ * such as every call of one saga run. Adapters for real services know nothing of it.
  */
 export interface FaultPlan {
   /** The operation fails with a retryable outage this many times (per idempotency key), then succeeds; 'always' never succeeds. */
@@ -37,11 +43,16 @@ export interface FaultPlan {
   declinePayment?: boolean;
   /** screenOrder finds the customer on its watch list: a high fraud score. */
   flagFraud?: boolean;
+  /**
+   * The worker dies right after this operation's effect, on its first attempt. The simulated
+   * services only store it; the worker side reads it (SimulatedFaults.planFor) and acts on it.
+   */
+  crashWorkerAfter?: Operation;
 }
 
+/** What every call carries besides its parameters. */
 export interface CallContext {
   idempotencyKey: string;
-  faults?: FaultPlan;
 }
 
 /** Transport options of a call: the activity's cancellation signal ends a call it no longer waits for. */

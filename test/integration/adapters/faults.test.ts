@@ -8,11 +8,14 @@ describe('fault injection in the simulated services', () => {
   const newKey = () => `key-${randomUUID()}`;
   const newSku = () => `sku-${randomUUID()}`;
 
-  /** A reserve call of one unit of a sku stocked with 10, so any effect shows in the stock. */
-  async function reserveCall(faults: FaultPlan) {
+  /** A reserve call of one unit of a sku stocked with 10, so any effect shows in the stock, under a plan stored for its key. */
+  async function reserveCall(plan: FaultPlan) {
     const sku = newSku();
-    await createSimulatedServices(db.pool).inventory.setStock(sku, 10);
-    return { sku, call: { idempotencyKey: newKey(), orderId: randomUUID(), items: [{ sku, quantity: 1 }], faults } };
+    const { inventory, faults } = createSimulatedServices(db.pool);
+    await inventory.setStock(sku, 10);
+    const call = { idempotencyKey: newKey(), orderId: randomUUID(), items: [{ sku, quantity: 1 }] };
+    await faults.plan(call.idempotencyKey, plan);
+    return { sku, call };
   }
 
   async function effects(sku: string, orderId: string) {
@@ -66,14 +69,16 @@ describe('fault injection in the simulated services', () => {
     expect(await effects(sku, call.orderId)).toEqual({ available: 9, reservations: 1 });
   });
 
-  it('counts per idempotency key and operation: a new key starts its own count, an operation the plan omits never fails', async () => {
-    const faults: FaultPlan = { fail: { reserveInventory: 1 } };
-    const { sku, call } = await reserveCall(faults);
-    const { inventory, payments } = createSimulatedServices(db.pool);
+  it('counts per idempotency key and operation: a new key under the same plan starts its own count, an operation the plan omits never fails', async () => {
+    const { sku, call: first } = await reserveCall({});
+    const { inventory, payments, faults } = createSimulatedServices(db.pool);
+    const prefix = `run-${randomUUID()}:`;
+    await faults.plan(prefix, { fail: { reserveInventory: 1 } });
+    const call = { ...first, idempotencyKey: `${prefix}reserve-1` };
     await expect(inventory.reserve(call)).rejects.toThrow(ServiceUnavailableError);
 
-    await expect(inventory.reserve({ ...call, idempotencyKey: newKey() })).rejects.toThrow(ServiceUnavailableError);
-    await expect(payments.authorize({ idempotencyKey: call.idempotencyKey, orderId: call.orderId, customerId: 'c', amountCents: 1, currency: 'USD', faults })).resolves.toEqual({
+    await expect(inventory.reserve({ ...call, idempotencyKey: `${prefix}reserve-2` })).rejects.toThrow(ServiceUnavailableError);
+    await expect(payments.authorize({ idempotencyKey: call.idempotencyKey, orderId: call.orderId, customerId: 'c', amountCents: 1, currency: 'USD' })).resolves.toEqual({
       paymentId: expect.stringMatching(/^pay-/),
     });
     await inventory.reserve(call);
@@ -92,9 +97,10 @@ describe('fault injection in the simulated services', () => {
 
   it('fails compensations too: a release that fails twice gives the stock back once, on its third attempt', async () => {
     const { sku, call } = await reserveCall({});
-    const { inventory } = createSimulatedServices(db.pool);
+    const { inventory, faults } = createSimulatedServices(db.pool);
     const { reservationId } = await inventory.reserve(call);
-    const release = { idempotencyKey: newKey(), orderId: call.orderId, reservationId, faults: { fail: { releaseInventory: 2 } } };
+    const release = { idempotencyKey: newKey(), orderId: call.orderId, reservationId };
+    await faults.plan(release.idempotencyKey, { fail: { releaseInventory: 2 } });
 
     await expect(inventory.release(release)).rejects.toThrow(ServiceUnavailableError);
     await expect(inventory.release(release)).rejects.toThrow(ServiceUnavailableError);

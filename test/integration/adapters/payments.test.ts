@@ -61,7 +61,8 @@ describe('simulated payments', () => {
 
   it('declines when the fault plan says so, creating no payment, and replays the decline', async () => {
     const orderId = randomUUID();
-    const call = { idempotencyKey: newKey(), orderId, customerId: 'cust-9', amountCents: 100, currency: 'USD', faults: { declinePayment: true } };
+    const call = { idempotencyKey: newKey(), orderId, customerId: 'cust-9', amountCents: 100, currency: 'USD' };
+    await createSimulatedServices(db.pool).faults.plan(call.idempotencyKey, { declinePayment: true });
 
     const attempt = payments().authorize(call);
 

@@ -156,7 +156,8 @@ describe('simulated bank', () => {
 
   it('injects outages per key without moving money, then succeeds', async () => {
     const from = await account(1000);
-    const call = { ...withdrawal(from, 100), faults: { fail: { withdrawFunds: 2 } } };
+    const call = withdrawal(from, 100);
+    await createSimulatedServices(db.pool).faults.plan(call.idempotencyKey, { fail: { withdrawFunds: 2 } });
 
     await expect(bank().withdraw(call)).rejects.toThrow(ServiceUnavailableError);
     await expect(bank().withdraw(call)).rejects.toThrow(ServiceUnavailableError);
