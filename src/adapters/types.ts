@@ -31,8 +31,9 @@ export type Operation = (typeof OPERATIONS)[number];
 /**
  * Faults the simulated services inject, so demos and tests can exercise every path. A plan is not
  * part of any call: it is stored with the simulated services under an idempotency key prefix
- * (SimulatedFaults.plan, table sim_fault_plans) and applies to the calls whose keys start with it,
- * such as every call of one saga run. Adapters for real services know nothing of it.
+ * (SimulatedFaults.plan, table sim_fault_plans) and applies to the calls whose keys are that
+ * prefix or continue it after the ':' it ends with, such as every call of one saga run
+ * (`order-123:`); the longest matching prefix wins. Adapters for real services know nothing of it.
  */
 export interface FaultPlan {
   /** The operation fails with a retryable outage this many times (per idempotency key), then succeeds; 'always' never succeeds. */
