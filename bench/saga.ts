@@ -11,6 +11,7 @@ import { createOrderClient } from '../src/client';
 import { createPool } from '../src/config/connections';
 import { redactUrl } from '../src/infra/postgres';
 import { startLocalStack } from '../workers/localStack';
+import { orderWorkflowId } from '../workflows/orderFulfillment';
 import { benchProcess } from './lib/benchProcess';
 import { describeEnvironment } from './lib/environment';
 import { runCalls, type Measurement } from './lib/measure';
@@ -33,29 +34,33 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   const taskQueue = `bench-saga-${randomUUID()}`;
-  const { services, client } = await startLocalStack({
+  const { services, client, pool } = await startLocalStack({
     profile: 'bench',
     taskQueue,
     shutdown,
     log,
     freshDatabase: DATABASE,
-    worker: { workflowsPath: require.resolve('./saga/workflows'), extraActivities: (pool) => createBareActivities(createSimulatedServices(pool)) },
+    worker: { workflowsPath: require.resolve('./saga/workflows'), retries: 'fast', extraActivities: (pool) => createBareActivities(createSimulatedServices(pool)) },
   });
   log(`PostgreSQL at ${redactUrl(services.postgres.url)}, Temporal at ${services.temporal.address}`);
   const admin = createPool(services.postgres.url, {}, { max: 1 });
   shutdown.add(() => admin.end());
   const environment = await describeEnvironment(admin, argv);
   const orders = createOrderClient({ client, taskQueue });
+  const { faults } = createSimulatedServices(pool);
 
   const subjects: Record<SagaSubject, (order: BenchOrder) => Promise<number>> = {
-    async sagaflow({ input, expected }) {
+    async sagaflow({ input, faults: plan, expected }) {
+      if (plan) await faults.plan(`${orderWorkflowId(input.orderId)}:`, plan);
       await orders.startOrder(input);
       const { outcome } = await orders.awaitOrderResult(input.orderId);
       if (outcome !== expected) throw new Error(`order ${input.orderId} ended ${outcome}, expected ${expected}`);
       return 1;
     },
-    async bare({ input, expected }) {
-      const handle = await client.workflow.start('bareOrderFulfillment', { taskQueue, workflowId: `bare-order-${input.orderId}`, args: [input] });
+    async bare({ input, faults: plan, expected }) {
+      const workflowId = `bare-order-${input.orderId}`;
+      if (plan) await faults.plan(`${workflowId}:`, plan);
+      const handle = await client.workflow.start('bareOrderFulfillment', { taskQueue, workflowId, args: [input] });
       const { outcome } = (await handle.result()) as { outcome: string };
       if (outcome !== expected) throw new Error(`bare order ${input.orderId} ended ${outcome}, expected ${expected}`);
       return 1;

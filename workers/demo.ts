@@ -1,5 +1,6 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
+import { createSimulatedServices } from '../src/adapters';
 import { createOrderClient } from '../src/client';
 import { ConfigError, loadConfig, loadProjectionWorkerConfig } from '../src/config/env';
 import { readDemoSummary, renderDemoSummary, waitForSettledSummaries } from '../src/demo/summary';
@@ -39,6 +40,8 @@ async function demo({ orders: count, concurrency, exit }: DemoOptions): Promise<
     taskQueue: config.taskQueue,
     shutdown,
     log,
+    // Fast retries: a failing step gives up, and a failing compensation parks, within seconds.
+    worker: { retries: 'fast' },
     projections: { metricsHost, metricsPort: 0 },
   });
   const orders = createOrderClient({ client, taskQueue: config.taskQueue });
@@ -47,7 +50,7 @@ async function demo({ orders: count, concurrency, exit }: DemoOptions): Promise<
   const planned = planDemoOrders(count, runTag);
   log(`running ${count} orders, ${concurrency} at a time: most complete; some fail at each step, are declined, refused as fraud or cancelled; one needs an operator`);
   const started = Date.now();
-  const results = await runWorkload(orders, planned, { concurrency });
+  const results = await runWorkload(orders, createSimulatedServices(pool).faults, planned, { concurrency });
   log(`all ${count} orders settled in ${((Date.now() - started) / 1000).toFixed(1)} s; waiting for the read models to show them`);
 
   const broken = results.filter((r) => r.ended === 'ERROR');

@@ -20,7 +20,7 @@ export interface LocalStackOptions {
   /** Run in a fresh database of this name (dropped at shutdown) instead of the profile's own. */
   freshDatabase?: string;
   /** Worker additions, e.g. a benchmark's extra workflows, and activities made over the stack's pool. */
-  worker?: Pick<SagaWorkerOptions, 'workflowsPath'> & { extraActivities?: (pool: pg.Pool) => SagaWorkerOptions['extraActivities'] };
+  worker?: Pick<SagaWorkerOptions, 'workflowsPath' | 'retries'> & { extraActivities?: (pool: pg.Pool) => SagaWorkerOptions['extraActivities'] };
   /** Also run the projection worker over the read models, with these settings (metricsPort 0 picks a free port; metricsHost defaults to 127.0.0.1). */
   projections?: Omit<ProjectionWorkerOptions, 'databaseUrl' | 'projections'>;
 }
@@ -70,6 +70,7 @@ export async function startLocalStack({ profile, taskQueue, shutdown, log, fresh
     taskQueue,
     pool,
     ...(workerOptions?.workflowsPath ? { workflowsPath: workerOptions.workflowsPath } : {}),
+    retries: workerOptions?.retries ?? config.retries,
     ...(extraActivities ? { extraActivities } : {}),
   });
   const running = worker.run();

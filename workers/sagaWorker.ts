@@ -1,9 +1,12 @@
-import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import { Worker, type ActivityInterceptorsFactory, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import type pg from 'pg';
-import { createActivities } from '../activities';
+import { createActivities, recordStepEvents } from '../activities';
 import { connectTemporalWorker, createPool, reportLostConnections } from '../src/config/connections';
 import { loadConfig } from '../src/config/env';
+import { contracts } from '../src/contracts';
 import { migrate } from '../src/db/migrate';
+import { createEventStore } from '../src/eventstore';
+import type { RetryProfileName } from '../src/saga';
 
 export interface SagaWorkerOptions {
   connection: NativeConnection;
@@ -16,16 +19,34 @@ export interface SagaWorkerOptions {
   workflowsPath?: string;
   /** Activities registered beside sagaflow's (a benchmark's bare ones). */
   extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
+  /**
+   * 'fast' gives every saga 5 s timeouts and 3 attempts, so demos and tests reach every outcome in
+   * seconds; 'standard' (the default) is the production budget. Bundled into the workflow code, so a
+   * prebuilt bundle carries its own (see bundleOptions).
+   */
+  retries?: RetryProfileName;
+  /** Activity interceptors after the step recorder: they run between a step's effect and its append. */
+  activityInterceptors?: ActivityInterceptorsFactory[];
+}
+
+/** What bundleWorkflowCode needs besides the workflows path to bundle a worker's retry profile in. */
+export function bundleOptions(retries: RetryProfileName = 'standard'): { workflowInterceptorModules: string[] } {
+  return { workflowInterceptorModules: retries === 'fast' ? [require.resolve('../src/saga/fastRetries')] : [] };
 }
 
 /** The worker that runs every sagaflow workflow and activity on one task queue. */
-export function createSagaWorker({ connection, namespace, taskQueue, pool, workflowBundle, workflowsPath, extraActivities }: SagaWorkerOptions): Promise<Worker> {
+export function createSagaWorker(options: SagaWorkerOptions): Promise<Worker> {
+  const { connection, namespace, taskQueue, pool, workflowBundle, workflowsPath, extraActivities, retries, activityInterceptors = [] } = options;
+  const store = createEventStore(pool, { contracts });
   return Worker.create({
     connection,
     namespace,
     taskQueue,
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: workflowsPath ?? require.resolve('../workflows') }),
-    activities: { ...createActivities({ pool }), ...extraActivities },
+    ...(workflowBundle
+      ? { workflowBundle }
+      : { workflowsPath: workflowsPath ?? require.resolve('../workflows'), interceptors: { workflowModules: bundleOptions(retries).workflowInterceptorModules } }),
+    activities: { ...createActivities({ pool, store }), ...extraActivities },
+    interceptors: { activity: [recordStepEvents(store), ...activityInterceptors] },
   });
 }
 
@@ -44,7 +65,7 @@ async function main(): Promise<void> {
       namespace: config.namespace,
       taskQueue: config.taskQueue,
       pool,
-      ...(config.workflowBundlePath ? { workflowBundle: { codePath: config.workflowBundlePath } } : {}),
+      ...(config.workflowBundlePath ? { workflowBundle: { codePath: config.workflowBundlePath } } : { retries: config.retries }),
     });
     console.log(`saga worker polling task queue '${config.taskQueue}' on ${config.temporalAddress}`);
     await worker.run(); // returns after SIGINT/SIGTERM, once in-flight tasks have finished

@@ -1,10 +1,7 @@
 import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PlaceOrderInput } from '../../src/contracts/orderCommands';
-import { fastRetry, stepRetry } from '../../src/saga/retryPolicies';
+import { retryProfile } from '../../src/saga/retryProfile';
 import type { BareActivities } from './bareActivities';
-
-const normal = proxyActivities<BareActivities>({ startToCloseTimeout: '10 seconds', retry: stepRetry });
-const fast = proxyActivities<BareActivities>({ startToCloseTimeout: '5 seconds', retry: fastRetry });
 
 /**
  * The order process written by hand with no toolkit: the same five external calls with the same
@@ -13,9 +10,10 @@ const fast = proxyActivities<BareActivities>({ startToCloseTimeout: '5 seconds',
  */
 export async function bareOrderFulfillment(input: PlaceOrderInput): Promise<{ outcome: 'COMPLETED' | 'COMPENSATED' }> {
   const { workflowId } = workflowInfo();
-  const { orderId, customerId, items, currency, simulate: faults } = input;
-  const act = faults?.fastRetries ? fast : normal;
-  const call = (step: string) => ({ idempotencyKey: `${workflowId}:${step}`, ...(faults ? { faults } : {}) });
+  const { orderId, customerId, items, currency } = input;
+  // The worker's profile, as the saga's steps get it: the same timeouts and retries for both subjects.
+  const act = proxyActivities<BareActivities>(retryProfile().actions);
+  const call = (step: string) => ({ idempotencyKey: `${workflowId}:${step}` });
   const lines = items.map(({ sku, quantity }) => ({ sku, quantity }));
   const amountCents = items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0);
   const undo: Array<() => Promise<void>> = [];

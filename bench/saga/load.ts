@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { FaultPlan } from '../../src/adapters';
 import type { PlaceOrderInput } from '../../src/contracts';
 
 export type MixName = 'all succeed' | '30% compensate';
@@ -6,6 +7,8 @@ export const MIXES: readonly MixName[] = ['all succeed', '30% compensate'];
 
 export interface BenchOrder {
   input: PlaceOrderInput;
+  /** Stored with the simulated services under the run's workflow id before it starts. */
+  faults?: FaultPlan;
   expected: 'COMPLETED' | 'COMPENSATED';
 }
 
@@ -16,7 +19,7 @@ const SKUS = 64;
  * places: a declined card (a business rejection at the second step), a shipping outage and a
  * capture outage (each retried to exhaustion, then undone). Skus spread over 64 rows so stock row
  * locks do not serialise the load. Every order uses the short retry budget, so a failure costs
- * both subjects the same few hundred milliseconds.
+ * both subjects the same few hundred milliseconds (the worker runs the fast retry profile).
  */
 export function makeOrders(mix: MixName, count: number): BenchOrder[] {
   return Array.from({ length: count }, (_, i) => {
@@ -29,13 +32,12 @@ export function makeOrders(mix: MixName, count: number): BenchOrder[] {
         { sku: `bench-sku-${(i * 7 + 3) % SKUS}`, quantity: 1, unitPriceCents: 450 },
       ],
       currency: 'USD',
-      simulate: { fastRetries: true, ...fault },
     };
-    return { input, expected: fault ? 'COMPENSATED' : 'COMPLETED' };
+    return { input, ...(fault ? { faults: fault } : {}), expected: fault ? 'COMPENSATED' : 'COMPLETED' };
   });
 }
 
-const FAULTS: ReadonlyArray<PlaceOrderInput['simulate'] | undefined> = [
+const FAULTS: ReadonlyArray<FaultPlan | undefined> = [
   { declinePayment: true },
   undefined,
   undefined,

@@ -67,6 +67,7 @@ const envSchema = z
     TEMPORAL_API_KEY: z.string().regex(/^\S+$/, { message: 'must not contain spaces' }).optional(),
     SAGAFLOW_TASK_QUEUE: nonEmpty.default('sagaflow'),
     SAGAFLOW_WORKFLOW_BUNDLE: existingFile.optional(),
+    SAGAFLOW_RETRIES: z.enum(['standard', 'fast'], { message: "must be 'standard' or 'fast'" }).default('standard'),
     TEMPORAL_CLI_PATH: existingFile.optional(),
     SAGAFLOW_HOME: nonEmpty.optional(),
   })
@@ -117,6 +118,11 @@ export type SagaflowConfig = {
   taskQueue: string;
   /** A prebuilt workflow bundle (bundleWorkflowCode output) the saga worker loads instead of bundling at start. */
   workflowBundlePath?: string;
+  /**
+   * The saga worker's retry profile: 'standard' (production budgets) or 'fast' (5 s timeouts, 3
+   * attempts: every outcome in seconds, for trying sagas out). A prebuilt bundle carries its own.
+   */
+  retries: 'standard' | 'fast';
 };
 
 export class ConfigError extends SagaflowError {
@@ -148,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = loadDotEnv()): SagaflowConfi
     ...(Object.keys(tls).length ? { temporalTls: tls } : {}),
     taskQueue: e.SAGAFLOW_TASK_QUEUE,
     ...(e.SAGAFLOW_WORKFLOW_BUNDLE ? { workflowBundlePath: e.SAGAFLOW_WORKFLOW_BUNDLE } : {}),
+    retries: e.SAGAFLOW_RETRIES,
   };
 }
 

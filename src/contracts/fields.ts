@@ -63,17 +63,3 @@ export const currency = z.string().regex(/^[A-Z]{3}$/, { message: 'must be an IS
 /** A compensation that still failed after its retry budget, and an operator's resolution of it: the fields any saga records. */
 export const compensationFailedFields = { step: eventRef, error: z.string().max(4000), attempts: z.number().int().positive() };
 export const compensationResolvedFields = { step: eventRef, note: reason, resolvedBy: eventRef };
-
-/**
- * The faults the simulated services inject for one run (demos and tests), over the operations a
- * process calls; real adapters ignore them. A process adds its own (an order can decline a card).
- */
-export function faultPlanFields<const Operations extends readonly [string, ...string[]]>(operations: Operations) {
-  const operation = z.enum(operations);
-  return {
-    fail: z.partialRecord(operation, z.union([z.number().int().min(1, { message: 'must be at least 1' }), z.literal('always')])).optional(),
-    hang: z.array(operation).optional(),
-    /** Short timeouts and retry budgets (5 s, 3 attempts), so demos and tests reach every outcome in seconds. */
-    fastRetries: z.boolean().optional(),
-  };
-}

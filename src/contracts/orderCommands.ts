@@ -1,34 +1,6 @@
 import { z } from 'zod';
-import { amountCents, businessKey as id, currency, faultPlanFields, lineQuantity, MAX_AMOUNT_CENTS, MAX_ORDER_LINES } from './fields';
+import { amountCents, businessKey as id, currency, lineQuantity, MAX_AMOUNT_CENTS, MAX_ORDER_LINES } from './fields';
 import { orderTotalCents } from './openingEvents';
-
-const orderOperations = [
-  'reserveInventory',
-  'releaseInventory',
-  'authorizePayment',
-  'voidPayment',
-  'capturePayment',
-  'refundPayment',
-  'createShipment',
-  'cancelShipment',
-  'screenOrder',
-] as const;
-
-/** Faults the simulated services inject for this order (demos and tests); real adapters ignore them. */
-export const FaultPlanSchema = z
-  .object({
-    ...faultPlanFields(orderOperations),
-    declinePayment: z.boolean().optional(),
-    /** The fraud screening scores the order high enough to reject it: a business rejection. */
-    flagFraud: z.boolean().optional(),
-    /**
-     * The worker process running this operation's activity kills itself (SIGKILL) right after the
-     * external call succeeded and before its event is recorded or its result reported, on the first
-     * attempt: the crash the idempotency keys and event ids exist for. Only for workers you can lose.
-     */
-    crashWorkerAfter: z.enum(orderOperations).optional(),
-  })
-  .strict();
 
 const OrderLine = z.object({ sku: id, quantity: lineQuantity, unitPriceCents: amountCents }).strict();
 
@@ -55,9 +27,7 @@ export const PlaceOrderInputSchema = z
     customerId: id,
     items: OrderLines,
     currency,
-    simulate: FaultPlanSchema.optional(),
   })
   .strict();
 
 export type PlaceOrderInput = z.infer<typeof PlaceOrderInputSchema>;
-export type FaultPlanInput = z.infer<typeof FaultPlanSchema>;

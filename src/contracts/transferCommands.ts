@@ -1,10 +1,5 @@
 import { z } from 'zod';
-import { businessKey as id, currency, faultPlanFields, positiveAmountCents } from './fields';
-
-const transferOperations = ['withdrawFunds', 'depositFunds', 'refundWithdrawal'] as const;
-
-/** Faults the simulated bank injects for this transfer (demos and tests); a real bank adapter ignores them. */
-export const TransferFaultPlanSchema = z.object(faultPlanFields(transferOperations)).strict();
+import { businessKey as id, currency, positiveAmountCents } from './fields';
 
 const TransferAccounts = z.object({ fromAccount: id, toAccount: id });
 
@@ -16,7 +11,6 @@ export const TransferInputSchema = z
     toAccount: id,
     amountCents: positiveAmountCents,
     currency,
-    simulate: TransferFaultPlanSchema.optional(),
   })
   .strict()
   .refine((input) => input.fromAccount !== input.toAccount, {

@@ -1,5 +1,7 @@
 import { SingleBar } from 'cli-progress';
+import type { SimulatedFaults } from '../adapters';
 import type { OrderClient } from '../client';
+import { orderWorkflowId } from '../../workflows/orderFulfillment';
 import type { DemoOrder } from './workload';
 
 export interface DemoOrderResult {
@@ -32,8 +34,10 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60
 }
 
 /** Drives one order the way its kind says: to its end, or to where an operator must step in. */
-async function drive(orders: OrderClient, order: DemoOrder): Promise<DemoOrderResult> {
+async function drive(orders: OrderClient, faults: SimulatedFaults, order: DemoOrder): Promise<DemoOrderResult> {
   const { orderId } = order.input;
+  // Every call of the order's saga is keyed `<workflow id>:<step>`: one plan covers them all.
+  if (Object.keys(order.faults).length > 0) await faults.plan(`${orderWorkflowId(orderId)}:`, order.faults);
   const { workflowId } = await orders.startOrder(order.input);
   if (order.kind === 'needs-operator') {
     await until(async () => (await orders.getOrderState(orderId)).status === 'COMPENSATION_FAILED', `order ${orderId} parks for an operator`);
@@ -53,7 +57,12 @@ async function drive(orders: OrderClient, order: DemoOrder): Promise<DemoOrderRe
  * Runs the orders with `concurrency` in flight, showing a progress bar on a terminal and a line per
  * tenth of the load elsewhere (CI logs, pipes).
  */
-export async function runWorkload(orders: OrderClient, planned: readonly DemoOrder[], { concurrency, stream = process.stderr }: { concurrency: number; stream?: NodeJS.WriteStream }): Promise<DemoOrderResult[]> {
+export async function runWorkload(
+  orders: OrderClient,
+  faults: SimulatedFaults,
+  planned: readonly DemoOrder[],
+  { concurrency, stream = process.stderr }: { concurrency: number; stream?: NodeJS.WriteStream },
+): Promise<DemoOrderResult[]> {
   const results: DemoOrderResult[] = [];
   const counts = { completed: 0, compensated: 0, other: 0 };
   const tty = Boolean(stream.isTTY);
@@ -84,8 +93,8 @@ export async function runWorkload(orders: OrderClient, planned: readonly DemoOrd
       for (let index = next++; index < planned.length; index = next++) {
         const order = planned[index]!;
         // One broken run must not stop the others (nor leave them running while the demo exits).
-        const result = await drive(orders, order).catch(
-          (error: unknown): DemoOrderResult => ({ order, ended: 'ERROR', workflowId: `order-${order.input.orderId}`, error: describe(error) }),
+        const result = await drive(orders, faults, order).catch(
+          (error: unknown): DemoOrderResult => ({ order, ended: 'ERROR', workflowId: orderWorkflowId(order.input.orderId), error: describe(error) }),
         );
         results.push(result);
         if (result.ended === 'COMPLETED') counts.completed++;

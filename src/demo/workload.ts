@@ -1,3 +1,4 @@
+import type { FaultPlan } from '../adapters';
 import type { PlaceOrderInput } from '../contracts';
 
 /** What the demo does with one order, and so how it should end. */
@@ -14,6 +15,8 @@ export type DemoOrderKind =
 export interface DemoOrder {
   kind: DemoOrderKind;
   input: PlaceOrderInput;
+  /** What the simulated services do to this order's calls (stored before it starts). */
+  faults: FaultPlan;
 }
 
 /**
@@ -38,7 +41,7 @@ const PATTERN: ReadonlyArray<DemoOrderKind | undefined> = (() => {
   return slots;
 })();
 
-const SIMULATE: Record<DemoOrderKind, PlaceOrderInput['simulate']> = {
+const FAULTS: Record<DemoOrderKind, FaultPlan> = {
   completes: {},
   'out-of-stock': { fail: { reserveInventory: 'always' } },
   'fraud-refused': { flagFraud: true },
@@ -76,8 +79,8 @@ export function planDemoOrders(count: number, runTag: string): DemoOrder[] {
         customerId: `customer-${(i * 7) % 50}`,
         items,
         currency: 'USD',
-        simulate: { fastRetries: true, ...SIMULATE[kind] },
       },
+      faults: FAULTS[kind],
     };
   });
 }

@@ -4,8 +4,12 @@ import type { EventPosition } from './types';
 /** Where and how an activity appends one event on the workflow's behalf. */
 export interface EventSlot {
   streamId: string;
-  /** The stream's version before this event: the workflow is the stream's single writer and knows it. */
-  expectedVersion: number;
+  /**
+   * The stream's version before this event: the workflow is the stream's single writer and knows it.
+   * 'any' for the steps of a parallel group, whose appends race each other; the event id still makes
+   * each append happen once, and the first step after the group checks the exact version again.
+   */
+  expectedVersion: number | 'any';
   /** Made here, before the activity is scheduled, so every retry of the activity appends the same event. */
   eventId: string;
   metadata: {
@@ -43,12 +47,15 @@ export class WorkflowEventStream {
     return this.position && { ...this.position };
   }
 
-  /** A slot for the next event. Take one per activity call, and keep it for that call's retries. */
-  nextSlot(): EventSlot {
+  /**
+   * A slot for the next event. Take one per activity call, and keep it for that call's retries.
+   * `concurrent`: the call runs beside others that append to this stream (a parallel group).
+   */
+  nextSlot({ concurrent = false }: { concurrent?: boolean } = {}): EventSlot {
     const { workflowId, runId } = workflowInfo();
     return {
       streamId: this.streamId,
-      expectedVersion: this.version,
+      expectedVersion: concurrent ? 'any' : this.version,
       eventId: uuid4(),
       metadata: { correlationId: workflowId, ...(this.lastEventId ? { causationId: this.lastEventId } : {}), workflowId, runId },
     };
@@ -58,19 +65,22 @@ export class WorkflowEventStream {
    * Runs one activity call with the next slot, and moves the stream on when the activity reports
    * its event appended (an activity with nothing to record reports none).
    */
-  async write<R extends { appended?: AppendedEvent }>(call: (slot: EventSlot) => Promise<R>): Promise<R> {
-    const slot = this.nextSlot();
+  async write<R extends object>(call: (slot: EventSlot) => Promise<R>, options: { concurrent?: boolean } = {}): Promise<R> {
+    const slot = this.nextSlot(options);
     const result = await call(slot);
-    if (result.appended) this.appended(slot, result.appended);
+    const { appended } = result as { appended?: AppendedEvent };
+    if (appended) this.appended(slot, appended);
     return result;
   }
 
   /** Records that the slot's event is in the stream (appended now, or found there on a retry). */
   appended(slot: EventSlot, { streamVersion, transactionId, globalPosition }: AppendedEvent): void {
-    this.version = streamVersion;
-    this.lastEventId = slot.eventId;
-    // The single writer appends one event at a time, so the latest report is the latest position;
-    // the comparison only guards against a report that arrives out of order.
+    // One at a time, each report is the newest; in a parallel group reports arrive in any order, and
+    // the stream stands at the highest version reported, caused by the event that took it.
+    if (streamVersion > this.version) {
+      this.version = streamVersion;
+      this.lastEventId = slot.eventId;
+    }
     const next = { transactionId, globalPosition };
     if (!this.position || isAfter(next, this.position)) this.position = next;
   }

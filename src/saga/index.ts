@@ -8,3 +8,7 @@ export { compensationRetry, fastRetry, stepRetry } from './retryPolicies';
 export { WorkflowEventStream, type AppendedEvent, type EventSlot } from './eventStream';
 export { proxySagaActivities, type SagaActivityProxies } from './activityProxies';
 export { recordCompensationEvents, type CompensationEventTypes } from './compensationEvents';
+export { StepSaga, RECORD_SAGA_EVENT, stepActivityType, type ParallelStep, type SagaEventTypes, type StepOptions, type StepSagaOptions, type Undo } from './stepSaga';
+export { STEP_ENGINE_PATCH } from './stepEngine';
+export { done, nothingToUndo, rejected, type StepActivity, type StepCall, type StepEvent, type StepOutcome, type StepReply, type UndoCall } from './stepOutcome';
+export { retryProfile, useRetryProfile, type RetryProfile, type RetryProfileName } from './retryProfile';

@@ -1,4 +1,5 @@
-import { CancellationScope, condition, isCancellation, patched, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, patched, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { BUSINESS_REJECTION, failureTypeOf, messageOf } from './failures';
 import { resolveCompensationSignal, retryCompensationSignal, sagaStateQuery } from './handlers';
 import { OPENING_EVENT_PATCH, OPENING_EVENT_REFUSED, openingEventRefused } from './opening';
@@ -13,9 +14,9 @@ export interface StepDefinition<T> {
   /**
    * Undoes the action; idempotent too. Registered before the action runs, because an action whose
    * reply was lost (a timeout, a crashed worker) may still have happened. Receives the action's
-   * result when it is known.
+   * result when it is known. Resolves to 'nothing_to_undo' when it found no effect to undo.
    */
-  compensate?: (result: T | undefined) => Promise<void>;
+  compensate?: (result: T | undefined) => Promise<void | 'nothing_to_undo'>;
 }
 
 export interface NamedStep<T> extends StepDefinition<T> {
@@ -26,6 +27,12 @@ export interface SagaOptions {
   sagaType: string;
   /** The stream the run writes (a WorkflowEventStream): its last position goes into the state and the result. */
   stream?: { readonly lastPosition: EventPosition | undefined };
+  /**
+   * The run's business search attributes, published with its first SagaStatus in one upsert, and
+   * only those the run was not started with (a client sets them all at start). Without it the
+   * SagaStatus is upserted on its own, as runs started before the step engine did.
+   */
+  startAttributes?: SearchAttributeUpdatePair[];
   /** Failure types that prove the action had no effect, so its compensation is skipped. */
   noEffectFailureTypes?: string[];
   /** Called when a compensation is out of retries, before the run waits for an operator (e.g. to record an event). */
@@ -50,7 +57,7 @@ type OperatorAction = { kind: 'retry' } | { kind: 'resolve'; note: string; resol
  */
 export class Saga {
   private readonly steps: StepState[] = [];
-  private readonly compensations: Array<{ state: StepState; compensate: () => Promise<void> }> = [];
+  private readonly compensations: Array<{ state: StepState; compensate: () => Promise<void | 'nothing_to_undo'> }> = [];
   private readonly resolutions: Resolution[] = [];
   private readonly noEffect: Set<string>;
   private status: SagaStatus = 'RUNNING';
@@ -182,8 +189,7 @@ export class Saga {
         entry.state.status = 'compensating';
         this.publish();
         try {
-          await entry.compensate();
-          entry.state.status = 'compensated';
+          entry.state.status = (await entry.compensate()) === 'nothing_to_undo' ? 'nothing_to_undo' : 'compensated';
           this.publish();
           break;
         } catch (error) {
@@ -219,10 +225,18 @@ export class Saga {
   /** Mirrors the state where people look: the SagaStatus search attribute and the run's current details. */
   private publish(): void {
     if (this.publishedStatus !== this.status) {
-      upsertSearchAttributes([{ key: SagaStatusKey, value: this.status }]);
+      const status: SearchAttributeUpdatePair = { key: SagaStatusKey, value: this.status };
+      const first = this.publishedStatus === undefined && this.options.startAttributes;
+      const pairs = first ? [...first, status].filter((pair) => !startedWith(pair)) : [status];
+      if (pairs.length > 0) upsertSearchAttributes(pairs);
       this.publishedStatus = this.status;
     }
     const rows = this.steps.map((s) => `| ${s.summary ?? s.name} | ${s.status}${s.error ? ` — ${s.error.replace(/\|/g, '/').slice(0, 120)}` : ''} |`);
     setCurrentDetails([`**${this.options.sagaType}**: ${this.status}`, '', '| step | status |', '| --- | --- |', ...rows].join('\n'));
   }
+}
+
+/** Whether the run was started with this search attribute at this value (it is in the start event, so replay agrees). */
+function startedWith(pair: SearchAttributeUpdatePair): boolean {
+  return workflowInfo().typedSearchAttributes.get(pair.key) === pair.value;
 }

@@ -19,6 +19,8 @@ export type StepStatus =
   | 'failed'
   | 'compensating'
   | 'compensated'
+  /** Its compensation found nothing its action had done (the action never took effect), and recorded nothing. */
+  | 'nothing_to_undo'
   | 'compensation_failed'
   /** Its compensation failed and an operator took care of it by hand. */
   | 'resolved';

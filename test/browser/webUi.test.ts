@@ -6,6 +6,7 @@ import { repoRoot, stateDir } from '../../src/infra/paths';
 import { CHROMIUM_FLAGS, ensureChromium } from '../support/chromium';
 import { useTestDatabase } from '../support/database';
 import { testEnv } from '../support/env';
+import { planFaults } from '../support/faults';
 import { useSagaWorker } from '../support/sagaWorker';
 import { waitFor } from '../support/waitFor';
 
@@ -27,6 +28,7 @@ describe('the Temporal Web UI shows a compensated order', () => {
 
   it('finds the run by SagaStatus, shows its compensation activities and search attributes', async () => {
     const orderId = `ui-${randomUUID().slice(0, 8)}`;
+    await planFaults(db.pool, `order-${orderId}`, { fail: { createShipment: 'always' } });
     await rig.orders.startOrder({
       orderId,
       customerId: 'cust-ui-tour',
@@ -35,7 +37,6 @@ describe('the Temporal Web UI shows a compensated order', () => {
         { sku: 'paper-filters-100', quantity: 2, unitPriceCents: 450 },
       ],
       currency: 'USD',
-      simulate: { fastRetries: true, fail: { createShipment: 'always' } },
     });
     expect((await rig.orders.awaitOrderResult(orderId)).outcome).toBe('COMPENSATED');
     const query = `SagaStatus = 'COMPENSATED' AND OrderId = '${orderId}'`;

@@ -10,6 +10,8 @@ import { stateDir } from '../../src/infra/paths';
 import { startEmbeddedPostgres, type PostgresService } from '../../src/infra/postgres';
 import { startDevServer, type TemporalService } from '../../src/infra/temporal';
 import { allSearchAttributes } from '../../workflows/searchAttributes';
+import { orderWorkflowId } from '../../workflows/orderFulfillment';
+import { planFaults } from '../support/faults';
 import { useTestDatabase } from '../support/database';
 import { connectTestTemporal, type TestTemporal } from '../support/temporal';
 import { spawnSagaWorker, type WorkerProcess } from '../support/workerProcess';
@@ -17,12 +19,11 @@ import { spawnSagaWorker, type WorkerProcess } from '../support/workerProcess';
 /** A completed order's stream, each event once. */
 const COMPLETED_STREAM = ['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentAuthorized', 'ShipmentCreated', 'PaymentCaptured', 'OrderCompleted'];
 
-const order = (simulate?: PlaceOrderInput['simulate']): PlaceOrderInput => ({
+const order = (): PlaceOrderInput => ({
   orderId: randomUUID(),
   customerId: 'cust-restart',
   items: [{ sku: 'kettle', quantity: 1, unitPriceCents: 3900 }],
   currency: 'EUR',
-  ...(simulate ? { simulate } : {}),
 });
 
 /** Starts one order every `everyMs` until `during` settles, so sagas are in every phase when the service goes away. */
@@ -148,7 +149,13 @@ describe('every process rides out a PostgreSQL or Temporal restart (a real saga 
         workers.push(worker);
         const orders = createOrderClient({ client: new Client({ connection, namespace: server.namespace }), taskQueue });
         // The shipment's first attempt hangs past the restart, so every saga is mid-flight when the server goes.
-        const started = Array.from({ length: 8 }, () => order({ hang: ['createShipment'] }));
+        const started = Array.from({ length: 8 }, () => order());
+        const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+        try {
+          for (const input of started) await planFaults(pool, orderWorkflowId(input.orderId), { hang: ['createShipment'] });
+        } finally {
+          await pool.end();
+        }
         for (const input of started) await orders.startOrder(input);
 
         await server.stop();

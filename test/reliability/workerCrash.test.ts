@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createOrderClient } from '../../src/client';
+import type { FaultPlan } from '../../src/adapters';
 import type { PlaceOrderInput } from '../../src/contracts';
+import { orderWorkflowId } from '../../workflows/orderFulfillment';
+import { planFaults } from '../support/faults';
 import { useTestDatabase } from '../support/database';
 import { testEventStore } from '../support/eventStore';
 import { connectTestTemporal, type TestTemporal } from '../support/temporal';
@@ -20,23 +23,22 @@ describe('saga worker crashes (a real worker process, SIGKILLed)', () => {
   });
 
   const start = async (taskQueue: string) => {
-    const worker = await spawnSagaWorker({ databaseUrl: db.url, taskQueue });
+    const worker = await spawnSagaWorker({ databaseUrl: db.url, taskQueue, crashOnPlan: true });
     workers.push(worker);
     return worker;
   };
-  const order = (simulate: PlaceOrderInput['simulate']): PlaceOrderInput => ({
-    orderId: randomUUID(),
-    customerId: 'cust-7',
-    items: [{ sku: 'lamp', quantity: 1, unitPriceCents: 5900 }],
-    currency: 'EUR',
-    simulate: { fastRetries: true, ...simulate },
-  });
+  /** A new order, with its fault plan stored in the simulated services before it starts. */
+  const order = async (faults: FaultPlan): Promise<PlaceOrderInput> => {
+    const orderId = randomUUID();
+    await planFaults(db.pool, orderWorkflowId(orderId), faults);
+    return { orderId, customerId: 'cust-7', items: [{ sku: 'lamp', quantity: 1, unitPriceCents: 5900 }], currency: 'EUR' };
+  };
   const eventTypes = async (orderId: string) => (await testEventStore(db).readStream(`Order-${orderId}`)).map((e) => e.type);
 
   it('an activity killed after its side effect, before reporting, charges once and records once', async () => {
     const taskQueue = `crash-${randomUUID()}`;
     const orders = createOrderClient({ client: temporal.client, taskQueue });
-    const input = order({ crashWorkerAfter: 'authorizePayment' });
+    const input = await order({ crashWorkerAfter: 'authorizePayment' });
     const first = await start(taskQueue);
 
     await orders.startOrder(input);
@@ -53,7 +55,7 @@ describe('saga worker crashes (a real worker process, SIGKILLed)', () => {
   it('a worker SIGKILLed mid-saga is replaced and the saga finishes, every event once', async () => {
     const taskQueue = `crash-${randomUUID()}`;
     const orders = createOrderClient({ client: temporal.client, taskQueue });
-    const input = order({ hang: ['createShipment'] });
+    const input = await order({ hang: ['createShipment'] });
     const first = await start(taskQueue);
 
     await orders.startOrder(input);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
-import { SimulatedBank } from '../../src/adapters';
+import { createSimulatedServices } from '../../src/adapters';
 import { createOrderClient, createTransferClient } from '../../src/client';
 import { exportHistories, historyFileName } from '../../src/histories';
 import { repoRoot } from '../../src/infra/paths';
@@ -31,8 +31,9 @@ async function record(set: string, only: string | undefined): Promise<void> {
     const scenarios: Scenario[] = all.filter((s) => !only || s.name === only || s.name.startsWith(`${only}-`));
     if (scenarios.length === 0) throw new InvalidArgumentError(`no scenario named ${only}; there are: order, transfer, ${all.map((s) => s.name).join(', ')}`);
     const taskQueue = `histories-${randomUUID()}`;
-    const { pool, client } = await startLocalStack({ profile: 'test', taskQueue, shutdown, log, freshDatabase: DATABASE });
-    const clients = { client, taskQueue, orders: createOrderClient({ client, taskQueue }), transfers: createTransferClient({ client, taskQueue }), bank: new SimulatedBank(pool) };
+    const { pool, client } = await startLocalStack({ profile: 'test', taskQueue, shutdown, log, freshDatabase: DATABASE, worker: { retries: 'fast' } });
+    const { bank, faults } = createSimulatedServices(pool);
+    const clients = { client, taskQueue, orders: createOrderClient({ client, taskQueue }), transfers: createTransferClient({ client, taskQueue }), bank, faults };
 
     for (const [index, scenario] of scenarios.entries()) {
       log(`[${index + 1}/${scenarios.length}] ${scenario.name}`);

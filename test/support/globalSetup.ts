@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleOptions } from '../../workers/sagaWorker';
 import pg from 'pg';
 import { loadConfig } from '../../src/config/env';
 import { migrate } from '../../src/db/migrate';
@@ -40,7 +41,8 @@ export default async function globalSetup(): Promise<void> {
   }
   await migrate(withDatabase(adminUrl, TEMPLATE_DB));
 
-  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  // Fast retries (5 s, 3 attempts), so every outcome, an exhausted compensation included, comes in seconds.
+  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger, ...bundleOptions('fast') });
   const bundlePath = path.join(stateDir('test'), 'workflow-bundle.js');
   fs.mkdirSync(path.dirname(bundlePath), { recursive: true });
   fs.writeFileSync(bundlePath, bundle.code);

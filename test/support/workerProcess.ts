@@ -15,19 +15,24 @@ const root = path.resolve(__dirname, '..', '..');
 
 /**
  * The standalone saga worker (workers/sagaWorker.ts) as a real child process, for tests that kill
- * it: an in-process worker cannot be SIGKILLed without killing the test.
+ * it: an in-process worker cannot be SIGKILLed without killing the test. It loads the test bundle,
+ * which has the fast retry profile.
  */
 export async function spawnSagaWorker({
   databaseUrl,
   taskQueue,
   temporalAddress = testEnv('temporalAddress'),
+  crashOnPlan = false,
 }: {
   databaseUrl: string;
   taskQueue: string;
   /** Another Temporal server than the run's shared one (a test that restarts its own). */
   temporalAddress?: string;
+  /** Run the test child (test/support/sagaWorkerChild.ts) that dies where a fault plan says `crashWorkerAfter`. */
+  crashOnPlan?: boolean;
 }): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'workers', 'sagaWorker.ts')], {
+  const entry = crashOnPlan ? path.join(root, 'test', 'support', 'sagaWorkerChild.ts') : path.join(root, 'workers', 'sagaWorker.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: root,
     env: {
       ...process.env,

@@ -9,7 +9,7 @@ import { SAGA_STATUSES, type SagaState, type SagaStatus } from '../../saga';
 import { orderWorkflowId } from '../../../workflows/orderFulfillment';
 import { CliError, UsageError } from '../errors';
 import { formatTable, printJson, processIo, type CliIo } from '../output';
-import { businessKeyArg, jsonObject, orderLine, positiveInteger } from '../parsers';
+import { businessKeyArg, orderLine, positiveInteger } from '../parsers';
 import { describeRun, notFound } from '../sagaLookup';
 import { withTemporal, type CliTemporal } from '../temporalConnection';
 
@@ -20,7 +20,6 @@ interface StartOptions {
   /** Absent when no --item was given. No default list: the parser adds to the list it gets, and a default one would carry lines from one parse into the next. */
   item?: PlaceOrderInput['items'];
   currency?: string;
-  simulate?: Record<string, unknown>;
   json?: boolean;
 }
 
@@ -34,12 +33,11 @@ export function registerOrdersCommands(program: Command, io: CliIo = processIo):
   orders
     .command('start')
     .description('Start the saga for an order, from a JSON file or from flags; an order id started before returns its run')
-    .option('-f, --file <order.json>', 'the order as JSON: { orderId, customerId, items: [{ sku, quantity, unitPriceCents }], currency, simulate? }')
+    .option('-f, --file <order.json>', 'the order as JSON: { orderId, customerId, items: [{ sku, quantity, unitPriceCents }], currency }')
     .option('--order-id <id>', 'the order id (default: a new uuid)')
     .option('--customer <id>', 'the customer id')
     .option('--item <sku:qty:unitPriceCents>', `an order line; repeat for more lines (at most ${MAX_ORDER_LINES})`, orderLine)
     .option('--currency <code>', 'ISO 4217 currency', 'USD')
-    .option('--simulate <json>', "faults for the simulated services, e.g. '{\"declinePayment\":true}'", jsonObject('--simulate'))
     .option('--json', 'print the started run as JSON')
     .addHelpText(
       'after',
@@ -130,7 +128,7 @@ export function formatSagaState(title: string, state: SagaState): string {
   return `${lines.join('\n')}\n\n${table}`;
 }
 
-const ORDER_FLAGS = ['orderId', 'customer', 'simulate'] as const;
+const ORDER_FLAGS = ['orderId', 'customer'] as const;
 
 /** The order from --file, or from the flags; both at once is ambiguous. */
 function orderInput(options: StartOptions, command: Command): unknown {
@@ -146,7 +144,6 @@ function orderInput(options: StartOptions, command: Command): unknown {
     customerId: options.customer,
     items: options.item,
     currency: options.currency,
-    ...(options.simulate ? { simulate: options.simulate } : {}),
   };
 }
 

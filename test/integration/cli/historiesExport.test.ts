@@ -23,7 +23,7 @@ describe('sagaflow histories export', () => {
 
   const completedOrder = async () => {
     const orderId = randomUUID();
-    await rig.orders.startOrder({ orderId, customerId: 'cust-export', items: [{ sku: 'mug', quantity: 1, unitPriceCents: 900 }], currency: 'USD', simulate: { fastRetries: true } });
+    await rig.orders.startOrder({ orderId, customerId: 'cust-export', items: [{ sku: 'mug', quantity: 1, unitPriceCents: 900 }], currency: 'USD' });
     await rig.orders.awaitOrderResult(orderId);
     return `order-${orderId}`;
   };

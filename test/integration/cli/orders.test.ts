@@ -8,6 +8,7 @@ import type { SagaState } from '../../../src/saga';
 import { cliEnv, runSagaflow } from '../../support/cli';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
+import { planFaults } from '../../support/faults';
 import { useSagaWorker } from '../../support/sagaWorker';
 import { waitFor } from '../../support/waitFor';
 
@@ -28,7 +29,7 @@ describe('sagaflow orders', () => {
   it('starts an order from flags, shows its step table, lists it and does not start it twice', async () => {
     const orderId = `cli-${randomUUID()}`;
     const customer = `cust-${randomUUID()}`;
-    const args = ['orders', 'start', '--order-id', orderId, '--customer', customer, '--item', 'mug:2:1250', '--item', 'beans:1:1800', '--simulate', '{"fastRetries":true}'];
+    const args = ['orders', 'start', '--order-id', orderId, '--customer', customer, '--item', 'mug:2:1250', '--item', 'beans:1:1800'];
 
     const started = await sagaflow(...args);
 
@@ -59,7 +60,7 @@ describe('sagaflow orders', () => {
   it('starts an order from a JSON file', async () => {
     const orderId = `cli-${randomUUID()}`;
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sagaflow-cli-')), 'order.json');
-    fs.writeFileSync(file, JSON.stringify({ orderId, customerId: 'cust-file', items: [{ sku: 'lamp', quantity: 1, unitPriceCents: 4500 }], currency: 'EUR', simulate: { fastRetries: true } }));
+    fs.writeFileSync(file, JSON.stringify({ orderId, customerId: 'cust-file', items: [{ sku: 'lamp', quantity: 1, unitPriceCents: 4500 }], currency: 'EUR' }));
 
     const started = await sagaflow('orders', 'start', '--file', file, '--json');
 
@@ -70,7 +71,8 @@ describe('sagaflow orders', () => {
 
   it('cancels a running order, which compensates and ends as cancelled; a finished one is a failed check', async () => {
     const orderId = `cli-${randomUUID()}`;
-    await sagaflow('orders', 'start', '--order-id', orderId, '--customer', 'cust-1', '--item', 'mug:1:100', '--simulate', '{"fastRetries":true,"hang":["createShipment"]}');
+    await planFaults(db.pool, `order-${orderId}`, { hang: ['createShipment'] });
+    await sagaflow('orders', 'start', '--order-id', orderId, '--customer', 'cust-1', '--item', 'mug:1:100');
     await waitFor(async () => (await rig.orders.getOrderState(orderId)).steps.some((step) => step.name === 'createShipment'));
 
     const cancelled = await sagaflow('orders', 'cancel', orderId);
@@ -103,8 +105,8 @@ describe('sagaflow orders', () => {
     [['orders', 'start', '--customer', 'c-1', '--item', 'mug:2:1000000000'], /^error: invalid order: items: the order total must be at most 1000000000 cents$/],
     [['orders', 'start', '--customer', 'c-1', '--item', 'mug:1:100', '--currency', 'usd'], /^error: invalid order: currency: must be an ISO 4217 code like USD$/],
     [['orders', 'start', '--item', 'mug:1:100'], /^error: --customer is required/],
-    [['orders', 'start', '--customer', 'c-1', '--item', 'mug:1:100', '--simulate', '{nope'], /^error: --simulate must be a JSON object/],
-    [['orders', 'start', '--customer', 'c-1', '--item', 'mug:1:100', '--simulate', '{"explode":true}'], /^error: invalid order: simulate: Unrecognized key/],
+    // Faults are planned in the simulated services, not carried by the order.
+    [['orders', 'start', '--customer', 'c-1', '--item', 'mug:1:100', '--simulate', '{}'], /^error: unknown option '--simulate'/],
     [['orders', 'start', '--file', 'order.json', '--customer', 'c-1'], /^error: give --file or the order flags, not both \(also got --customer\)$/],
     [['orders', 'start', '--file', '/nowhere/order.json'], /^error: --file: cannot read \/nowhere\/order\.json: no such file$/],
     [['orders', 'status', 'no spaces'], /^error: orderId may contain only letters, digits and \. _ : @ -, got "no spaces"$/],

@@ -3,6 +3,7 @@ import { createSimulatedServices } from '../../../src/adapters';
 import { cliEnv, runSagaflow } from '../../support/cli';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
+import { planFaults } from '../../support/faults';
 import { useSagaWorker } from '../../support/sagaWorker';
 import { waitFor } from '../../support/waitFor';
 
@@ -14,13 +15,8 @@ describe('sagaflow sagas', () => {
 
   async function parkedOrder(): Promise<string> {
     const orderId = randomUUID();
-    await rig.orders.startOrder({
-      orderId,
-      customerId: 'cust-ops',
-      items: [{ sku: 'mug', quantity: 1, unitPriceCents: 900 }],
-      currency: 'USD',
-      simulate: { fastRetries: true, fail: { createShipment: 'always', voidPayment: 'always' } },
-    });
+    await planFaults(db.pool, `order-${orderId}`, { fail: { createShipment: 'always', voidPayment: 'always' } });
+    await rig.orders.startOrder({ orderId, customerId: 'cust-ops', items: [{ sku: 'mug', quantity: 1, unitPriceCents: 900 }], currency: 'USD' });
     await waitFor(async () => (await rig.orders.getOrderState(orderId)).status === 'COMPENSATION_FAILED');
     return orderId;
   }
@@ -42,7 +38,8 @@ describe('sagaflow sagas', () => {
     for (const account of [from, to]) await bank.openAccount(account, { currency: 'USD', balanceCents: 5000 });
     const transferId = randomUUID();
     // Three attempts per budget: the first fails (attempts 1-3), the retried one succeeds at attempt 5.
-    await rig.transfers.startTransfer({ transferId, fromAccount: from, toAccount: to, amountCents: 400, currency: 'USD', simulate: { fastRetries: true, fail: { depositFunds: 'always', refundWithdrawal: 4 } } });
+    await planFaults(db.pool, `transfer-${transferId}`, { fail: { depositFunds: 'always', refundWithdrawal: 4 } });
+    await rig.transfers.startTransfer({ transferId, fromAccount: from, toAccount: to, amountCents: 400, currency: 'USD' });
     await waitFor(async () => (await rig.transfers.getTransferState(transferId)).status === 'COMPENSATION_FAILED');
 
     const retried = await sagaflow('sagas', 'retry', `transfer-${transferId}`, '--json');
@@ -55,7 +52,7 @@ describe('sagaflow sagas', () => {
 
   it('refuses a saga that is not waiting for an operator, and an unknown workflow, with exit 1', async () => {
     const orderId = randomUUID();
-    await rig.orders.startOrder({ orderId, customerId: 'cust-ops', items: [{ sku: 'mug', quantity: 1, unitPriceCents: 900 }], currency: 'USD', simulate: { fastRetries: true } });
+    await rig.orders.startOrder({ orderId, customerId: 'cust-ops', items: [{ sku: 'mug', quantity: 1, unitPriceCents: 900 }], currency: 'USD' });
     await rig.orders.awaitOrderResult(orderId);
 
     const notParked = await sagaflow('sagas', 'retry', `order-${orderId}`);

@@ -29,7 +29,6 @@ describe('read-your-writes: a command reports the position of its last event, an
     customerId: 'cust-ryw',
     items: [{ sku: 'mug', quantity: 2, unitPriceCents: 1250 }],
     currency: 'USD',
-    simulate: { fastRetries: true },
   });
 
   /** An event no order read model reads, appended straight to the log. */

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
-import { createSimulatedServices } from '../../../src/adapters';
+import { createSimulatedServices, type FaultPlan } from '../../../src/adapters';
 import { InvalidInputError } from '../../../src/client';
 import type { TransferInput } from '../../../src/contracts';
 import { SagaStatusKey } from '../../../src/saga';
-import { moneyTransfer } from '../../../workflows/moneyTransfer';
+import { moneyTransfer, transferWorkflowId } from '../../../workflows/moneyTransfer';
 import { TransferId } from '../../../workflows/searchAttributes';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
 import { useSagaWorker } from '../../support/sagaWorker';
 import { waitFor } from '../../support/waitFor';
 import { applicationFailureOf } from '../../support/runFailure';
+import { planFaults } from '../../support/faults';
 
 describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQL', () => {
   const db = useTestDatabase();
@@ -24,14 +25,12 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
   }
   const balances = (...accounts: string[]) => Promise.all(accounts.map((account) => bank().balanceOf(account)));
 
-  const transfer = (fromAccount: string, toAccount: string, amountCents: number, simulate?: TransferInput['simulate'], currency = 'USD'): TransferInput => ({
-    transferId: randomUUID(),
-    fromAccount,
-    toAccount,
-    amountCents,
-    currency,
-    simulate: { fastRetries: true, ...simulate },
-  });
+  /** A new transfer, with its fault plan stored in the simulated bank before it starts. */
+  const transfer = async (fromAccount: string, toAccount: string, amountCents: number, faults: FaultPlan = {}, currency = 'USD'): Promise<TransferInput> => {
+    const transferId = randomUUID();
+    await planFaults(db.pool, transferWorkflowId(transferId), faults);
+    return { transferId, fromAccount, toAccount, amountCents, currency };
+  };
 
   const events = (transferId: string) => testEventStore(db).readStream(`Transfer-${transferId}`);
   const eventTypes = async (transferId: string) => (await events(transferId)).map((e) => e.type);
@@ -39,7 +38,7 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
 
   it('moves the money and records every step in the transfer stream', async () => {
     const [from, to] = await openAccounts(2, 10_000);
-    const input = transfer(from!, to!, 1250);
+    const input = await transfer(from!, to!, 1250);
     const started = await rig.transfers.startTransfer(input);
 
     const result = await rig.transfers.awaitTransferResult(input.transferId);
@@ -70,7 +69,7 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
 
   it('refunds the withdrawal when the deposit keeps failing, and restores both balances', async () => {
     const [from, to] = await openAccounts(2, 5000);
-    const input = transfer(from!, to!, 700, { fail: { depositFunds: 'always' } });
+    const input = await transfer(from!, to!, 700, { fail: { depositFunds: 'always' } });
     await rig.transfers.startTransfer(input);
 
     const result = await rig.transfers.awaitTransferResult(input.transferId);
@@ -89,7 +88,7 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
   it('refunds when the destination account is closed: a business rejection, not retried', async () => {
     const [from, to] = await openAccounts(2, 5000);
     await bank().closeAccount(to!);
-    const input = transfer(from!, to!, 300);
+    const input = await transfer(from!, to!, 300);
     await rig.transfers.startTransfer(input);
 
     const result = await rig.transfers.awaitTransferResult(input.transferId);
@@ -101,7 +100,7 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
 
   it('rejects a transfer beyond the balance as a business rejection with nothing to compensate', async () => {
     const [from, to] = await openAccounts(2, 999);
-    const input = transfer(from!, to!, 1000);
+    const input = await transfer(from!, to!, 1000);
     await rig.transfers.startTransfer(input);
 
     const result = await rig.transfers.awaitTransferResult(input.transferId);
@@ -119,7 +118,7 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
 
   it('rides out a deposit that fails twice and then succeeds, moving the money once', async () => {
     const [from, to] = await openAccounts(2, 5000);
-    const input = transfer(from!, to!, 2000, { fail: { depositFunds: 2 } });
+    const input = await transfer(from!, to!, 2000, { fail: { depositFunds: 2 } });
     await rig.transfers.startTransfer(input);
 
     expect((await rig.transfers.awaitTransferResult(input.transferId)).outcome).toBe('COMPLETED');
@@ -129,7 +128,7 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
 
   it('parks a refund that keeps failing in COMPENSATION_FAILED, findable, until an operator resolves it', async () => {
     const [from, to] = await openAccounts(2, 5000);
-    const input = transfer(from!, to!, 400, { fail: { depositFunds: 'always', refundWithdrawal: 'always' } });
+    const input = await transfer(from!, to!, 400, { fail: { depositFunds: 'always', refundWithdrawal: 'always' } });
     await rig.transfers.startTransfer(input);
 
     await waitFor(async () => (await rig.transfers.getTransferState(input.transferId)).status === 'COMPENSATION_FAILED');
@@ -156,7 +155,7 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
   it('runs a parked refund again on the retry signal, and it gives the money back', async () => {
     const [from, to] = await openAccounts(2, 5000);
     // Three attempts per budget: the first budget fails (attempts 1-3), the retried one succeeds at attempt 5.
-    const input = transfer(from!, to!, 400, { fail: { depositFunds: 'always', refundWithdrawal: 4 } });
+    const input = await transfer(from!, to!, 400, { fail: { depositFunds: 'always', refundWithdrawal: 4 } });
     await rig.transfers.startTransfer(input);
     await waitFor(async () => (await rig.transfers.getTransferState(input.transferId)).status === 'COMPENSATION_FAILED');
 
@@ -169,7 +168,7 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
 
   it('refunds when cancelled mid-transfer and ends as cancelled', async () => {
     const [from, to] = await openAccounts(2, 5000);
-    const input = transfer(from!, to!, 900, { hang: ['depositFunds'] });
+    const input = await transfer(from!, to!, 900, { hang: ['depositFunds'] });
     await rig.transfers.startTransfer(input);
     await waitFor(async () => (await rig.transfers.getTransferState(input.transferId)).steps.some((s) => s.name === 'depositFunds'));
 
@@ -184,7 +183,7 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
 
   it('returns the existing run when the same transfer is started twice, and moves the money once', async () => {
     const [from, to] = await openAccounts(2, 5000);
-    const input = transfer(from!, to!, 100);
+    const input = await transfer(from!, to!, 100);
     const first = await rig.transfers.startTransfer(input);
     const second = await rig.transfers.startTransfer(input);
     await rig.transfers.awaitTransferResult(input.transferId);
@@ -213,7 +212,8 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
       issues: [
         { field: 'amountCents', rule: 'must be a whole number of cents' },
         { field: 'currency', rule: 'must be an ISO 4217 code like USD' },
-        { field: 'simulate.fail', rule: expect.stringContaining('chargeCard') },
+        // Faults are planned in the simulated bank; a transfer carries none.
+        { field: '(input)', rule: 'Unrecognized key: "simulate"' },
         { field: 'toAccount', rule: 'must differ from fromAccount' },
       ],
     });
@@ -226,7 +226,7 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
   it('fails a run whose TransferRequested the contract refuses, and writes nothing: no refund, no TransferFailed', async () => {
     const [from, to] = await openAccounts(2, 10_000);
     // Started past the client, which refuses an amount past MAX_AMOUNT_CENTS; this one is past 2^53, which no event may carry.
-    const input = transfer(from!, to!, 1e16);
+    const input = await transfer(from!, to!, 1e16);
     const handle = await rig.temporal.client.workflow.start(moneyTransfer, { taskQueue: rig.temporal.taskQueue, workflowId: `transfer-${input.transferId}`, args: [input] });
 
     const cause = await applicationFailureOf(handle);
@@ -241,17 +241,19 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
   it('brings 50 concurrent transfers with mixed faults between a few accounts to an end, conserving every cent', async () => {
     const currency = 'EUR';
     const accounts = await openAccounts(4, 20_000, currency);
-    const plans: Array<[TransferInput['simulate'], number]> = [
+    const plans: Array<[FaultPlan, number]> = [
       [{}, 1500],
       [{ fail: { depositFunds: 'always' } }, 2500],
       [{ fail: { withdrawFunds: 1, depositFunds: 1 } }, 1000],
       [{}, 50_000], // more than any account holds
       [{ fail: { refundWithdrawal: 1, depositFunds: 'always' } }, 700],
     ];
-    const inputs = Array.from({ length: 50 }, (_, i) => {
-      const [simulate, amount] = plans[i % plans.length]!;
-      return transfer(accounts[i % 4]!, accounts[(i + 1 + (i % 3)) % 4]!, amount, simulate, currency);
-    });
+    const inputs = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => {
+        const [faults, amount] = plans[i % plans.length]!;
+        return transfer(accounts[i % 4]!, accounts[(i + 1 + (i % 3)) % 4]!, amount, faults, currency);
+      }),
+    );
     const before = await bank().moneySupply(currency);
 
     await Promise.all(inputs.map((input) => rig.transfers.startTransfer(input)));

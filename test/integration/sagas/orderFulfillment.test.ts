@@ -3,7 +3,9 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { InvalidInputError } from '../../../src/client';
 import type { PlaceOrderInput } from '../../../src/contracts';
 import { SagaStatusKey } from '../../../src/saga';
-import { orderFulfillment } from '../../../workflows/orderFulfillment';
+import { orderFulfillment, orderWorkflowId } from '../../../workflows/orderFulfillment';
+import type { FaultPlan } from '../../../src/adapters';
+import { planFaults } from '../../support/faults';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
 import { useSagaWorker } from '../../support/sagaWorker';
@@ -14,15 +16,20 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
   const db = useTestDatabase();
   const rig = useSagaWorker(db);
 
-  const order = (simulate?: PlaceOrderInput['simulate']): PlaceOrderInput => ({
-    orderId: randomUUID(),
+  /** A new order, with its fault plan stored in the simulated services before it starts. */
+  const order = async (faults: FaultPlan = {}): Promise<PlaceOrderInput> => {
+    const orderId = randomUUID();
+    await planFaults(db.pool, orderWorkflowId(orderId), faults);
+    return orderInput(orderId);
+  };
+  const orderInput = (orderId: string): PlaceOrderInput => ({
+    orderId,
     customerId: 'cust-42',
     items: [
       { sku: 'mug', quantity: 2, unitPriceCents: 1250 },
       { sku: 'beans', quantity: 1, unitPriceCents: 1800 },
     ],
     currency: 'USD',
-    simulate: { fastRetries: true, ...simulate },
   });
 
   const eventTypes = async (orderId: string) => (await testEventStore(db).readStream(`Order-${orderId}`)).map((e) => e.type);
@@ -32,7 +39,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
   };
 
   it('completes the happy path, recording every step in the order stream', async () => {
-    const input = order();
+    const input = await order();
     await rig.orders.startOrder(input);
 
     const result = await rig.orders.awaitOrderResult(input.orderId);
@@ -54,7 +61,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
   });
 
   it('labels every activity in the run history for the Web UI', async () => {
-    const input = order();
+    const input = await order();
     await rig.orders.startOrder(input);
     await rig.orders.awaitOrderResult(input.orderId);
 
@@ -85,7 +92,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
       ['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentAuthorized', 'ShipmentCreated', 'ShipmentCancelled', 'PaymentVoided', 'InventoryReleased', 'OrderCancelled'],
     ],
   ] as const)('compensates exactly the steps before a failing %s, last first', async (step, expected) => {
-    const input = order({ fail: { [step]: 'always' } });
+    const input = await order({ fail: { [step]: 'always' } });
     await rig.orders.startOrder(input);
 
     const result = await rig.orders.awaitOrderResult(input.orderId);
@@ -97,7 +104,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
   });
 
   it('treats a declined payment as a business rejection: no retries, nothing to void, stock released', async () => {
-    const input = order({ declinePayment: true });
+    const input = await order({ declinePayment: true });
     await rig.orders.startOrder(input);
 
     const result = await rig.orders.awaitOrderResult(input.orderId);
@@ -107,7 +114,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
   });
 
   it('refuses an order the fraud screening flags: no payment taken, stock released, the verdict recorded', async () => {
-    const input = order({ flagFraud: true });
+    const input = await order({ flagFraud: true });
     await rig.orders.startOrder(input);
 
     const result = await rig.orders.awaitOrderResult(input.orderId);
@@ -121,7 +128,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
   });
 
   it('rides out a step that fails twice and then succeeds, writing each event once', async () => {
-    const input = order({ fail: { authorizePayment: 2 } });
+    const input = await order({ fail: { authorizePayment: 2 } });
     await rig.orders.startOrder(input);
 
     expect((await rig.orders.awaitOrderResult(input.orderId)).outcome).toBe('COMPLETED');
@@ -129,7 +136,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
   });
 
   it('retries a step that hangs past its timeout, and the late attempt writes nothing twice', async () => {
-    const input = order({ hang: ['createShipment'] });
+    const input = await order({ hang: ['createShipment'] });
     await rig.orders.startOrder(input);
 
     expect((await rig.orders.awaitOrderResult(input.orderId)).outcome).toBe('COMPLETED');
@@ -137,7 +144,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
   });
 
   it('retries a compensation that fails twice until it succeeds', async () => {
-    const input = order({ fail: { createShipment: 'always', voidPayment: 2 } });
+    const input = await order({ fail: { createShipment: 'always', voidPayment: 2 } });
     await rig.orders.startOrder(input);
 
     const result = await rig.orders.awaitOrderResult(input.orderId);
@@ -147,7 +154,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
   });
 
   it('parks a compensation that keeps failing in COMPENSATION_FAILED, findable, until an operator resolves it', async () => {
-    const input = order({ fail: { createShipment: 'always', voidPayment: 'always' } });
+    const input = await order({ fail: { createShipment: 'always', voidPayment: 'always' } });
     await rig.orders.startOrder(input);
 
     await waitFor(async () => (await rig.orders.getOrderState(input.orderId)).status === 'COMPENSATION_FAILED');
@@ -175,7 +182,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
 
   it('runs a parked compensation again on the retry signal, with a fresh retry budget', async () => {
     // Three attempts per budget: the first budget fails (attempts 1-3), the retried one succeeds at attempt 5.
-    const input = order({ fail: { createShipment: 'always', voidPayment: 4 } });
+    const input = await order({ fail: { createShipment: 'always', voidPayment: 4 } });
     await rig.orders.startOrder(input);
     await waitFor(async () => (await rig.orders.getOrderState(input.orderId)).status === 'COMPENSATION_FAILED');
 
@@ -195,7 +202,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
   });
 
   it('compensates when cancelled mid-saga and ends as cancelled', async () => {
-    const input = order({ hang: ['createShipment'] });
+    const input = await order({ hang: ['createShipment'] });
     await rig.orders.startOrder(input);
     await waitFor(async () => (await rig.orders.getOrderState(input.orderId)).steps.some((s) => s.name === 'createShipment'));
 
@@ -209,7 +216,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
   });
 
   it('returns the existing run when the same order is started twice', async () => {
-    const input = order();
+    const input = await order();
     const first = await rig.orders.startOrder(input);
     const second = await rig.orders.startOrder(input);
     await rig.orders.awaitOrderResult(input.orderId);
@@ -234,7 +241,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
 
   it('fails a run whose OrderPlaced the contract refuses, and writes nothing: no compensation, no OrderCancelled', async () => {
     // Started past the client, which refuses this price since the total (1.8e16 cents) is past 2^53: the workflow must hold on its own.
-    const input = { ...order(), items: [{ sku: 'mug', quantity: 2, unitPriceCents: 9_000_000_000_000_000 }] };
+    const input = { ...(await order()), items: [{ sku: 'mug', quantity: 2, unitPriceCents: 9_000_000_000_000_000 }] };
     const handle = await rig.temporal.client.workflow.start(orderFulfillment, { taskQueue: rig.temporal.taskQueue, workflowId: `order-${input.orderId}`, args: [input] });
 
     const cause = await applicationFailureOf(handle);
@@ -247,7 +254,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
   });
 
   it('brings 100 concurrent sagas with mixed faults to a terminal outcome, with exact event counts', async () => {
-    const plans: Array<[PlaceOrderInput['simulate'], string, number]> = [
+    const plans: Array<[FaultPlan, string, number]> = [
       [{}, 'COMPLETED', 7],
       [{ declinePayment: true }, 'COMPENSATED', 6],
       [{ fail: { createShipment: 'always' } }, 'COMPENSATED', 7],
@@ -255,7 +262,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
       [{ fail: { reserveInventory: 'always' } }, 'COMPENSATED', 2],
       [{ flagFraud: true }, 'COMPENSATED', 5],
     ];
-    const orders = Array.from({ length: 100 }, (_, i) => ({ input: order(plans[i % plans.length]![0]), plan: plans[i % plans.length]! }));
+    const orders = await Promise.all(Array.from({ length: 100 }, async (_, i) => ({ input: await order(plans[i % plans.length]![0]), plan: plans[i % plans.length]! })));
 
     await Promise.all(orders.map(({ input }) => rig.orders.startOrder(input)));
     const results = await Promise.all(orders.map(({ input }) => rig.orders.awaitOrderResult(input.orderId)));

@@ -1,9 +1,10 @@
+import type { FaultPlan } from '../../../src/adapters';
 import type { PlaceOrderInput } from '../../../src/contracts';
 import { orderFulfillment, orderWorkflowId } from '../../../workflows/orderFulfillment';
 import { waitFor } from '../../support/waitFor';
 import type { Scenario, ScenarioClients } from './scenario';
 
-const order = (orderId: string, simulate: PlaceOrderInput['simulate'] = {}): PlaceOrderInput => ({
+const order = (orderId: string): PlaceOrderInput => ({
   orderId,
   customerId: 'cust-history',
   items: [
@@ -11,13 +12,18 @@ const order = (orderId: string, simulate: PlaceOrderInput['simulate'] = {}): Pla
     { sku: 'beans', quantity: 1, unitPriceCents: 1800 },
   ],
   currency: 'USD',
-  simulate: { fastRetries: true, ...simulate },
 });
 
+/** Stores the order's fault plan with the simulated services, then starts it. */
+async function start({ orders, faults }: ScenarioClients, orderId: string, plan: FaultPlan = {}): Promise<string> {
+  if (Object.keys(plan).length > 0) await faults.plan(`${orderWorkflowId(orderId)}:`, plan);
+  return (await orders.startOrder(order(orderId))).workflowId;
+}
+
 /** Runs an order to its end and gives back its workflow id; the result itself is not needed. */
-async function finish({ orders }: ScenarioClients, input: PlaceOrderInput): Promise<string> {
-  const { workflowId } = await orders.startOrder(input);
-  await orders.awaitOrderResult(input.orderId);
+async function finish(clients: ScenarioClients, orderId: string, plan: FaultPlan = {}): Promise<string> {
+  const workflowId = await start(clients, orderId, plan);
+  await clients.orders.awaitOrderResult(orderId);
   return workflowId;
 }
 
@@ -28,12 +34,12 @@ const STEPS = ['reserveInventory', 'authorizePayment', 'createShipment', 'captur
  * refused as fraud, cancelled, parked then resolved or retried, and an OrderPlaced the store refuses.
  */
 export const orderScenarios: Scenario[] = [
-  { name: 'completed', run: (clients, key) => finish(clients, order(key)) },
+  { name: 'completed', run: (clients, key) => finish(clients, key) },
   ...STEPS.map(
-    (step): Scenario => ({ name: `compensated-at-${step}`, run: (clients, key) => finish(clients, order(key, { fail: { [step]: 'always' } })) }),
+    (step): Scenario => ({ name: `compensated-at-${step}`, run: (clients, key) => finish(clients, key, { fail: { [step]: 'always' } }) }),
   ),
-  { name: 'payment-declined', run: (clients, key) => finish(clients, order(key, { declinePayment: true })) },
-  { name: 'fraud-rejected', run: (clients, key) => finish(clients, order(key, { flagFraud: true })) },
+  { name: 'payment-declined', run: (clients, key) => finish(clients, key, { declinePayment: true }) },
+  { name: 'fraud-rejected', run: (clients, key) => finish(clients, key, { flagFraud: true }) },
   {
     name: 'opening-refused',
     async run({ client, taskQueue }, key) {
@@ -46,9 +52,10 @@ export const orderScenarios: Scenario[] = [
   },
   {
     name: 'cancelled',
-    async run({ orders }, key) {
+    async run(clients, key) {
+      const { orders } = clients;
       // The shipment hangs past its timeout, so the run is reliably mid-saga when the cancellation lands.
-      const { workflowId } = await orders.startOrder(order(key, { hang: ['createShipment'] }));
+      const workflowId = await start(clients, key, { hang: ['createShipment'] });
       await waitFor(async () => (await orders.getOrderState(key)).steps.some((s) => s.name === 'createShipment'));
       await orders.cancelOrder(key);
       await orders.awaitOrderResult(key).catch(() => undefined); // ends cancelled: the rejection is the expected outcome
@@ -57,8 +64,9 @@ export const orderScenarios: Scenario[] = [
   },
   {
     name: 'compensation-failed-then-resolved',
-    async run({ orders }, key) {
-      const { workflowId } = await orders.startOrder(order(key, { fail: { createShipment: 'always', voidPayment: 'always' } }));
+    async run(clients, key) {
+      const { orders } = clients;
+      const workflowId = await start(clients, key, { fail: { createShipment: 'always', voidPayment: 'always' } });
       await waitFor(async () => (await orders.getOrderState(key)).status === 'COMPENSATION_FAILED');
       await orders.resolveCompensation(key, { note: 'voided by hand in the PSP console', resolvedBy: 'ops@example.com' });
       await orders.awaitOrderResult(key);
@@ -67,9 +75,10 @@ export const orderScenarios: Scenario[] = [
   },
   {
     name: 'compensation-failed-then-retried',
-    async run({ orders }, key) {
+    async run(clients, key) {
+      const { orders } = clients;
       // voidPayment fails three times: the whole fast retry budget, then succeeds when retried.
-      const { workflowId } = await orders.startOrder(order(key, { fail: { createShipment: 'always', voidPayment: 3 } }));
+      const workflowId = await start(clients, key, { fail: { createShipment: 'always', voidPayment: 3 } });
       await waitFor(async () => (await orders.getOrderState(key)).status === 'COMPENSATION_FAILED');
       await orders.retryCompensation(key);
       await orders.awaitOrderResult(key);

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { SimulatedBank } from '../../../src/adapters';
+import type { SimulatedBank, SimulatedFaults } from '../../../src/adapters';
 import type { OrderClient, TransferClient } from '../../../src/client';
 
 export interface ScenarioClients {
@@ -10,6 +10,8 @@ export interface ScenarioClients {
   transfers: TransferClient;
   /** To open the accounts a transfer scenario moves money between. */
   bank: SimulatedBank;
+  /** To store a scenario's fault plan before its run starts. */
+  faults: SimulatedFaults;
 }
 
 /** One way a saga can end, driven against a real worker so its history can be recorded. */

@@ -1,3 +1,4 @@
+import type { FaultPlan } from '../../../src/adapters';
 import type { TransferInput } from '../../../src/contracts/transferCommands';
 import { moneyTransfer, transferWorkflowId } from '../../../workflows/moneyTransfer';
 import { waitFor } from '../../support/waitFor';
@@ -5,14 +6,15 @@ import type { Scenario, ScenarioClients } from './scenario';
 
 /** Opens the two accounts of a scenario (named after it) and gives back the transfer's input. */
 async function transferBetweenNewAccounts(
-  { bank }: ScenarioClients,
+  { bank, faults }: ScenarioClients,
   key: string,
-  { balanceCents = 10_000, openDestination = true, simulate = {} }: { balanceCents?: number; openDestination?: boolean; simulate?: TransferInput['simulate'] } = {},
+  { balanceCents = 10_000, openDestination = true, plan = {} }: { balanceCents?: number; openDestination?: boolean; plan?: FaultPlan } = {},
 ): Promise<TransferInput> {
   const [fromAccount, toAccount] = [`${key}-from`, `${key}-to`];
   await bank.openAccount(fromAccount, { currency: 'USD', balanceCents });
   if (openDestination) await bank.openAccount(toAccount, { currency: 'USD', balanceCents: 0 });
-  return { transferId: key, fromAccount, toAccount, amountCents: 2500, currency: 'USD', simulate: { fastRetries: true, ...simulate } };
+  if (Object.keys(plan).length > 0) await faults.plan(`${transferWorkflowId(key)}:`, plan);
+  return { transferId: key, fromAccount, toAccount, amountCents: 2500, currency: 'USD' };
 }
 
 async function finish(clients: ScenarioClients, input: TransferInput): Promise<string> {
@@ -28,7 +30,7 @@ export const transferScenarios: Scenario[] = [
   { name: 'deposit-declined', run: async (clients, key) => finish(clients, await transferBetweenNewAccounts(clients, key, { openDestination: false })) },
   {
     name: 'compensated-at-depositFunds',
-    run: async (clients, key) => finish(clients, await transferBetweenNewAccounts(clients, key, { simulate: { fail: { depositFunds: 'always' } } })),
+    run: async (clients, key) => finish(clients, await transferBetweenNewAccounts(clients, key, { plan: { fail: { depositFunds: 'always' } } })),
   },
   {
     name: 'opening-refused',
@@ -44,7 +46,7 @@ export const transferScenarios: Scenario[] = [
     name: 'cancelled',
     async run(clients, key) {
       const { transfers } = clients;
-      const { workflowId } = await transfers.startTransfer(await transferBetweenNewAccounts(clients, key, { simulate: { hang: ['depositFunds'] } }));
+      const { workflowId } = await transfers.startTransfer(await transferBetweenNewAccounts(clients, key, { plan: { hang: ['depositFunds'] } }));
       await waitFor(async () => (await transfers.getTransferState(key)).steps.some((s) => s.name === 'depositFunds'));
       await transfers.cancelTransfer(key);
       await transfers.awaitTransferResult(key).catch(() => undefined); // ends cancelled: the rejection is the expected outcome
@@ -55,7 +57,7 @@ export const transferScenarios: Scenario[] = [
     name: 'compensation-failed-then-resolved',
     async run(clients, key) {
       const { transfers } = clients;
-      const input = await transferBetweenNewAccounts(clients, key, { simulate: { fail: { depositFunds: 'always', refundWithdrawal: 'always' } } });
+      const input = await transferBetweenNewAccounts(clients, key, { plan: { fail: { depositFunds: 'always', refundWithdrawal: 'always' } } });
       const { workflowId } = await transfers.startTransfer(input);
       await waitFor(async () => (await transfers.getTransferState(key)).status === 'COMPENSATION_FAILED');
       await transfers.resolveCompensation(key, { note: 'refunded by hand from the suspense account', resolvedBy: 'ops@example.com' });

@@ -1,0 +1,172 @@
+import { ApplicationFailure, proxyActivities, proxyLocalActivities, workflowInfo, type ActivityInterfaceFor, type LocalActivityInterfaceFor } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { recordCompensationEvents, type CompensationEventTypes } from './compensationEvents';
+import { WorkflowEventStream, type AppendedEvent, type EventSlot } from './eventStream';
+import { BUSINESS_REJECTION } from './failures';
+import { retryProfile } from './retryProfile';
+import { Saga, type StepDefinition } from './saga';
+import type { StepEnvelope, StepInput, StepReply, StepResult, UndoCall } from './stepOutcome';
+import type { SagaResult } from './types';
+
+/**
+ * The activity type of a saga's step: its saga type and step name (`OrderFulfillment.reserveInventory`),
+ * so two processes' steps never share a name and the Web UI says whose step ran.
+ */
+export function stepActivityType(sagaType: string, step: string): string {
+  return `${sagaType}.${step}`;
+}
+
+/** The local activity every saga appends its own events with (opening, completion, compensation records). */
+export const RECORD_SAGA_EVENT = 'recordSagaEvent';
+
+export interface SagaEventTypes<T extends string = string> extends CompensationEventTypes<T> {
+  /** Recorded when the body returns, as the run's last event. */
+  completed: T;
+}
+
+export interface StepSagaOptions {
+  sagaType: string;
+  /** The stream the run writes, e.g. `Order-<id>`: the run is its single writer. */
+  streamId: string;
+  /** Fields every saga-level event carries, e.g. `{ orderId }`. */
+  subject: Record<string, string>;
+  events: SagaEventTypes;
+  /** The run's business search attributes (the key, the customer); set at start by the client, upserted only when missing. */
+  searchAttributes?: SearchAttributeUpdatePair[];
+}
+
+/** How a step's compensation is called: which step activity, with what input, labelled how. */
+export type Undo<A, R> = {
+  [U in keyof A & string]: {
+    step: U;
+    /** Made from the action's result, or from nothing when its reply was lost (the activity then looks its action up by key). */
+    input: (result: R | undefined) => StepInput<A[U]>;
+    summary?: string;
+  };
+}[keyof A & string];
+
+export interface StepOptions<A, R> {
+  /** One line for the Web UI's event history and the step table, e.g. "Reserve 3 items". */
+  summary?: string;
+  undo?: Undo<A, R>;
+}
+
+/** One member of a parallel group. */
+export type ParallelStep<A> = {
+  [K in keyof A & string]: StepOptions<A, StepResult<A[K]>> & { step: K; input: StepInput<A[K]> };
+}[keyof A & string];
+
+type ResultsOf<A, G extends readonly ParallelStep<A>[]> = { [I in keyof G]: G[I] extends { step: infer K extends keyof A } ? StepResult<A[K]> : never };
+
+// The engine calls a process's step activities by name with an envelope, whatever their own signatures.
+type StepProxy = ActivityInterfaceFor<Record<string, (envelope: StepEnvelope) => Promise<StepReply<unknown>>>>;
+type RecordProxy = LocalActivityInterfaceFor<Record<string, (slot: EventSlot, type: string, data: unknown) => Promise<AppendedEvent>>>;
+
+/**
+ * A saga whose steps are declared by name: from the name the engine derives the external call's
+ * idempotency key (`<workflow id>:<step>`), the event slot (id made here, before scheduling), the
+ * activity summary, and the key a compensation uses to find an action whose reply was lost. The
+ * step activities (typed by `A`) do one effect each and return `done(result, event)`,
+ * `rejected(reason, event?)` or `nothingToUndo()`; the worker's step recorder appends the event in
+ * the same attempt. A rejection fails the step with nothing to undo; anything else thrown is retried
+ * by the activity's policy, then compensated.
+ *
+ * Construct it at the start of the workflow function (it registers the saga's query and signals).
+ */
+export class StepSaga<A> {
+  readonly stream: WorkflowEventStream;
+  private readonly saga: Saga;
+  private readonly actions: StepProxy;
+  private readonly compensations: StepProxy;
+  private readonly records: RecordProxy;
+  private readonly usedNames = new Set<string>();
+
+  constructor(private readonly options: StepSagaOptions) {
+    const profile = retryProfile();
+    this.actions = proxyActivities<Record<string, (envelope: StepEnvelope) => Promise<StepReply<unknown>>>>(profile.actions);
+    this.compensations = proxyActivities<Record<string, (envelope: StepEnvelope) => Promise<StepReply<unknown>>>>(profile.compensations);
+    this.records = proxyLocalActivities<Record<string, (slot: EventSlot, type: string, data: unknown) => Promise<AppendedEvent>>>(profile.records);
+    this.stream = new WorkflowEventStream(options.streamId);
+    this.saga = new Saga({
+      sagaType: options.sagaType,
+      stream: this.stream,
+      startAttributes: options.searchAttributes ?? [],
+      ...recordCompensationEvents((type, data) => this.record(type, data), {
+        subject: options.subject,
+        types: options.events,
+        compensationAttempts: profile.compensationAttempts,
+      }),
+    });
+  }
+
+  /** Records the run's opening event: first in run()'s body. If it cannot be recorded, the run ends FAILED having written nothing. */
+  open(eventType: string, data: unknown): Promise<void> {
+    return this.saga.open(eventType, () => this.record(eventType, data));
+  }
+
+  /** Runs one step; its compensation, if any, is registered before it starts (its reply may be lost after the effect). */
+  step<K extends keyof A & string>(name: K, input: StepInput<A[K]>, options: StepOptions<A, StepResult<A[K]>> = {}): Promise<StepResult<A[K]>> {
+    return this.saga.step(name, this.define<StepResult<A[K]>>(name, input, options, false));
+  }
+
+  /**
+   * Runs steps concurrently, each recording its event once. Their events land in the stream in the
+   * order they finish; the workflow learns each position from its reply, so replay sees the same.
+   * If any fails, the group waits for the rest, then compensates every step that ran or may have,
+   * last declared first.
+   */
+  parallel<G extends readonly ParallelStep<A>[]>(group: G): Promise<ResultsOf<A, G>> {
+    const steps = group.map((member) => ({ name: member.step, ...this.define(member.step, member.input, member as StepOptions<A, unknown>, true) }));
+    return this.saga.parallel(steps) as Promise<ResultsOf<A, G>>;
+  }
+
+  /** Runs the body, records the completion event, and on failure compensates; see Saga.run. */
+  run<R>(body: () => Promise<R>): Promise<SagaResult<R>> {
+    return this.saga.run(async () => {
+      const value = await body();
+      await this.record(this.options.events.completed, this.options.subject);
+      return value;
+    });
+  }
+
+  private define<R>(name: string, input: unknown, { summary, undo }: StepOptions<A, R>, concurrent: boolean): StepDefinition<R> {
+    if (this.usedNames.has(name)) throw new Error(`step ${name} runs twice in one ${this.options.sagaType} run: its idempotency key would repeat`);
+    this.usedNames.add(name);
+    const key = this.keyOf(name);
+    let actionCompleted = false;
+    return {
+      ...(summary ? { summary } : {}),
+      run: async () => {
+        const reply = await this.call(this.actions, name, summary, input, { key }, concurrent);
+        if (reply.kind === 'rejected') throw ApplicationFailure.nonRetryable(reply.reason, BUSINESS_REJECTION);
+        if (reply.kind !== 'done') throw ApplicationFailure.nonRetryable(`step ${name} answered ${reply.kind}, which only a compensation may`, 'InvalidStepOutcome');
+        actionCompleted = true;
+        return reply.result as R;
+      },
+      ...(undo
+        ? {
+            compensate: async (result: R | undefined) => {
+              const call: UndoCall = { key: this.keyOf(undo.step), actionKey: key, actionCompleted };
+              const reply = await this.call(this.compensations, undo.step, undo.summary, undo.input(result), call, false);
+              return reply.kind === 'nothing_to_undo' ? 'nothing_to_undo' : undefined;
+            },
+          }
+        : {}),
+    };
+  }
+
+  private call(proxy: StepProxy, activity: string, summary: string | undefined, input: unknown, call: StepEnvelope['call'], concurrent: boolean) {
+    return this.stream.write(
+      (slot) => proxy[stepActivityType(this.options.sagaType, activity)]!.executeWithOptions(summary ? { summary } : {}, [{ sagaflowStep: 1, input, call, slot }]),
+      { concurrent },
+    );
+  }
+
+  private async record(type: string, data: unknown): Promise<void> {
+    await this.stream.write(async (slot) => ({ appended: await this.records[RECORD_SAGA_EVENT]!.executeWithOptions({ summary: `Record ${type}` }, [slot, type, data]) }));
+  }
+
+  private keyOf(step: string): string {
+    return `${workflowInfo().workflowId}:${step}`;
+  }
+}
