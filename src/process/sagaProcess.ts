@@ -1,0 +1,62 @@
+import type { Client } from '@temporalio/client';
+import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
+import type { Command } from 'commander';
+import type pg from 'pg';
+import type { CliIo } from '../cli/output';
+import type { EventContract, Upcaster } from '../eventstore/contracts';
+import type { EventStore } from '../eventstore';
+import type { Projection } from '../projections';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- activities take any arguments; Temporal checks none of them
+type ActivityFunction = (...args: any[]) => Promise<unknown>;
+
+/** What a process's activities are built over. */
+export interface ProcessDeps {
+  pool: pg.Pool;
+  store: EventStore;
+}
+
+/** What a replay scenario drives its run with. */
+export interface ScenarioContext {
+  client: Client;
+  /** The task queue the recording worker serves. */
+  taskQueue: string;
+  /** The database of the recording stack: to open accounts, store fault plans and the like. */
+  pool: pg.Pool;
+}
+
+/** One way a saga can end, driven against a real worker so its history can be recorded for the replay suite. */
+export interface Scenario {
+  /** Becomes part of the business key, so the file name (the workflow id) says what it holds. */
+  name: string;
+  /** Starts the run and drives it to its end (signals, cancellation); returns its workflow id. */
+  run(context: ScenarioContext, businessKey: string): Promise<string>;
+}
+
+/**
+ * A business process, declared in its own files: everything sagaflow's workers, CLI and tools need
+ * to run it. The list of them is processes/index.ts, the one composition root.
+ */
+export interface SagaProcess {
+  /** The saga type (`TripBooking`): names the process in errors, its step activities (`<sagaType>.<step>`) and its runs. */
+  sagaType: string;
+  /** The module exporting its workflow functions (the worker bundles it); sandbox-safe code only. */
+  workflowsPath: string;
+  /** The prefix of every stream its runs write (`Trip-`). */
+  streamPrefix: string;
+  /** Its event contracts and the upcasters between their versions. */
+  contracts: readonly EventContract[];
+  upcasters?: readonly Upcaster[];
+  /** The search attributes its runs carry besides SagaStatus; registered with the Temporal namespace. */
+  searchAttributes: readonly SearchAttributeKey<'KEYWORD'>[];
+  /** Its step activities, registered as `<sagaType>.<step>` and answered through the step recorder. */
+  steps: (deps: ProcessDeps) => Record<string, ActivityFunction>;
+  /** Activities under names of their own (those runs started before the step engine still call). */
+  activities?: (deps: ProcessDeps) => Record<string, ActivityFunction>;
+  /** Its read models, run by the projection worker. */
+  readModels?: readonly Projection[];
+  /** Adds its commands to the `sagaflow` CLI. */
+  cli?: (program: Command, io: CliIo) => void;
+  /** Its replay scenarios: every outcome, recorded by `npm run histories:record`. */
+  scenarios?: readonly Scenario[];
+}
