@@ -6,7 +6,7 @@
  * --write-results); progress goes to stderr.
  */
 import pg from 'pg';
-import { contracts } from '../src/contracts';
+import { composition } from '../processes';
 import { migrate } from '../src/db/migrate';
 import { createEventStore } from '../src/eventstore';
 import { createProjectionDaemon, rebuildProjection, setupProjection, type FoldChoice, type RebuildReport } from '../src/projections';
@@ -44,7 +44,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
   const pool = surviveDisconnects(new pg.Pool({ connectionString: url, max: args.partitions + 8 }));
   shutdown.add(() => pool.end());
-  const store = createEventStore(pool, { contracts });
+  const store = createEventStore(pool, { contracts: composition.contracts });
   const rng = new Rng('bench:projections');
 
   log(`loading ${args.events.toLocaleString('en-US')} order events`);
@@ -53,7 +53,7 @@ async function main(argv: readonly string[]): Promise<void> {
   // The log is the fixture, not the measurement: its commits need not wait for the disk.
   const loadPool = surviveDisconnects(new pg.Pool({ connectionString: url, max: 4, options: '-c synchronous_commit=off' }));
   shutdown.add(() => loadPool.end());
-  const { imported } = await createEventStore(loadPool, { contracts, notify: false }).importEvents(orderLog(args.events, rng), {
+  const { imported } = await createEventStore(loadPool, { contracts: composition.contracts, notify: false }).importEvents(orderLog(args.events, rng), {
     concurrency: 4,
     onProgress: (n) => {
       if (n - shown >= args.events / 10) log(`  ${(shown = n).toLocaleString('en-US')} events loaded`);
@@ -69,7 +69,7 @@ async function main(argv: readonly string[]): Promise<void> {
     log(`rebuilding ${orderSummary.name} in ${args.partitions} partitions, fold: ${fold}`);
     let lastLogged = 0;
     const report = await rebuildProjection(pool, orderSummary, {
-      contracts,
+      contracts: composition.contracts,
       partitions: args.partitions,
       fold,
       onProgress: ({ phase, done, total }) => {
@@ -96,7 +96,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
   await settle();
   log(`steady-state lag: ${args.rate} events/s for ${args.lagSeconds} s with the projection worker running`);
-  const daemon = createProjectionDaemon({ pool, connectionString: url, contracts, projections: [orderSummary], log: () => undefined });
+  const daemon = createProjectionDaemon({ pool, connectionString: url, contracts: composition.contracts, projections: [orderSummary], log: () => undefined });
   await daemon.start();
   let lag;
   try {

@@ -40,7 +40,7 @@ async function main(argv: readonly string[]): Promise<void> {
     shutdown,
     log,
     freshDatabase: DATABASE,
-    worker: { workflowsPath: require.resolve('./saga/workflows'), retries: 'fast', extraActivities: (pool) => createBareActivities(createSimulatedServices(pool)) },
+    worker: { extraWorkflowModules: [require.resolve('./saga/bareWorkflow')], retries: 'fast', extraActivities: (pool) => createBareActivities(createSimulatedServices(pool)) },
   });
   log(`PostgreSQL at ${redactUrl(services.postgres.url)}, Temporal at ${services.temporal.address}`);
   const admin = createPool(services.postgres.url, {}, { max: 1 });

@@ -4,7 +4,7 @@ import { preferredOrFreePort } from '../src/infra/ports';
 import { InfraError } from '../src/infra/errors';
 import { redactUrl } from '../src/infra/postgres';
 import { handleShutdown } from '../src/infra/shutdown';
-import { readModels } from '../src/read-models';
+import { composition } from '../processes';
 import { ping } from '../workflows/ping';
 import { startLocalStack } from './localStack';
 
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
       `  Temporal         ${services.temporal.address} (namespace ${services.temporal.namespace})`,
       `  PostgreSQL       ${redactUrl(services.postgres.url)}`,
       `  saga worker      task queue '${config.taskQueue}'`,
-      `  projections      ${readModels.map((p) => p.name).join(', ')}: metrics ${projections!.httpUrl}/metrics, health ${projections!.httpUrl}/healthz`,
+      `  projections      ${composition.readModels.map((p) => p.name).join(', ')}: metrics ${projections!.httpUrl}/metrics, health ${projections!.httpUrl}/healthz`,
       `  ping             ${workflowId} recorded at ${pinged.recordedAt}`,
       '',
       'Press Ctrl-C to stop.',

@@ -7,8 +7,7 @@ import { migrate } from '../src/db/migrate';
 import { startLocalServices, type LocalServices, type ServiceProfile } from '../src/infra/localServices';
 import { withDatabase } from '../src/infra/postgres';
 import type { Shutdown } from '../src/infra/shutdown';
-import { readModels } from '../src/read-models';
-import { allSearchAttributes } from '../workflows/searchAttributes';
+import { composition } from '../processes';
 import { startProjectionWorker, type ProjectionWorker, type ProjectionWorkerOptions } from './projectionWorker';
 import { createSagaWorker, type SagaWorkerOptions } from './sagaWorker';
 
@@ -20,7 +19,7 @@ export interface LocalStackOptions {
   /** Run in a fresh database of this name (dropped at shutdown) instead of the profile's own. */
   freshDatabase?: string;
   /** Worker additions, e.g. a benchmark's extra workflows, and activities made over the stack's pool. */
-  worker?: Pick<SagaWorkerOptions, 'workflowsPath' | 'retries'> & { extraActivities?: (pool: pg.Pool) => SagaWorkerOptions['extraActivities'] };
+  worker?: Pick<SagaWorkerOptions, 'extraWorkflowModules' | 'retries'> & { extraActivities?: (pool: pg.Pool) => SagaWorkerOptions['extraActivities'] };
   /** Also run the projection worker over the read models, with these settings (metricsPort 0 picks a free port; metricsHost defaults to 127.0.0.1). */
   projections?: Omit<ProjectionWorkerOptions, 'databaseUrl' | 'projections'>;
 }
@@ -42,7 +41,7 @@ export interface LocalStack {
  */
 export async function startLocalStack({ profile, taskQueue, shutdown, log, freshDatabase, worker: workerOptions, projections }: LocalStackOptions): Promise<LocalStack> {
   const config = loadConfig();
-  const services = await startLocalServices({ profile, config, searchAttributes: allSearchAttributes, log });
+  const services = await startLocalServices({ profile, config, searchAttributes: composition.searchAttributes, log });
   shutdown.add(() => services.stop());
 
   let databaseUrl = services.postgres.url;
@@ -69,7 +68,7 @@ export async function startLocalStack({ profile, taskQueue, shutdown, log, fresh
     namespace: services.temporal.namespace,
     taskQueue,
     pool,
-    ...(workerOptions?.workflowsPath ? { workflowsPath: workerOptions.workflowsPath } : {}),
+    ...(workerOptions?.extraWorkflowModules ? { extraWorkflowModules: workerOptions.extraWorkflowModules } : {}),
     retries: workerOptions?.retries ?? config.retries,
     ...(extraActivities ? { extraActivities } : {}),
   });
@@ -83,7 +82,7 @@ export async function startLocalStack({ profile, taskQueue, shutdown, log, fresh
   if (projections) {
     // In-process rather than a child: one Ctrl-C, one shutdown list. Cleanups run last-first, so it
     // finishes its batch in hand while PostgreSQL is still up.
-    projectionWorker = await startProjectionWorker({ ...projections, databaseUrl, databaseSsl: config, projections: readModels });
+    projectionWorker = await startProjectionWorker({ ...projections, databaseUrl, databaseSsl: config, projections: composition.readModels });
     shutdown.add(() => projectionWorker!.stop());
   }
 

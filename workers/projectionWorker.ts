@@ -1,6 +1,5 @@
 import { createPool, postgresConnection, type DatabaseSettings } from '../src/config/connections';
 import { ConfigError, DEFAULT_METRICS_HOST, DEFAULT_METRICS_PORT, loadProjectionWorkerConfig } from '../src/config/env';
-import { contracts } from '../src/contracts';
 import { migrate } from '../src/db/migrate';
 import { InfraError } from '../src/infra/errors';
 import { stateDir } from '../src/infra/paths';
@@ -15,7 +14,7 @@ import {
   type ProjectionDaemon,
   type ProjectionDaemonOptions,
 } from '../src/projections';
-import { readModels } from '../src/read-models';
+import { composition } from '../processes';
 
 export interface ProjectionWorkerOptions extends EngineOptionsInput {
   databaseUrl: string;
@@ -60,7 +59,7 @@ export async function startProjectionWorker({
       pool,
       connectionString: connection.connectionString,
       ...(connection.ssl !== undefined ? { ssl: connection.ssl } : {}),
-      contracts,
+      contracts: composition.contracts,
       projections,
       observer: metrics.observer,
       ...(log ? { log } : {}),
@@ -110,7 +109,7 @@ async function main(): Promise<void> {
     const worker = await startProjectionWorker({
       databaseUrl: postgres.url,
       databaseSsl: config,
-      projections: readModels,
+      projections: composition.readModels,
       metricsHost: config.metricsHost,
       metricsPort: config.metricsPort ?? DEFAULT_METRICS_PORT,
       batchSize: config.batchSize,
@@ -119,7 +118,7 @@ async function main(): Promise<void> {
       log,
     });
     shutdown.add(() => worker.stop());
-    log(`projection worker running ${readModels.map((p) => `${p.name} v${p.version}`).join(', ')} on ${redactUrl(postgres.url)}`);
+    log(`projection worker running ${composition.readModels.map((p) => `${p.name} v${p.version}`).join(', ')} on ${redactUrl(postgres.url)}`);
     log(`metrics on ${worker.httpUrl}/metrics, health on ${worker.httpUrl}/healthz`);
   } catch (error) {
     const known = error instanceof ConfigError || error instanceof InfraError;

@@ -3,10 +3,11 @@ import type pg from 'pg';
 import { createActivities, recordStepEvents } from '../activities';
 import { connectTemporalWorker, createPool, reportLostConnections } from '../src/config/connections';
 import { loadConfig } from '../src/config/env';
-import { contracts } from '../src/contracts';
 import { migrate } from '../src/db/migrate';
 import { createEventStore } from '../src/eventstore';
 import type { RetryProfileName } from '../src/saga';
+import { composition } from '../processes';
+import { workflowBundleOptions } from './workflowBundle';
 
 export interface SagaWorkerOptions {
   connection: NativeConnection;
@@ -15,8 +16,8 @@ export interface SagaWorkerOptions {
   pool: pg.Pool;
   /** A prebuilt bundle (tests bundle once per run); by default the workflows are bundled at start. */
   workflowBundle?: WorkflowBundleOption;
-  /** Bundle these workflows instead of `workflows/` (a benchmark adds its own beside them). */
-  workflowsPath?: string;
+  /** Workflow modules bundled beside the processes' (a benchmark's bare workflow). */
+  extraWorkflowModules?: string[];
   /** Activities registered beside sagaflow's (a benchmark's bare ones). */
   extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
   /**
@@ -29,24 +30,22 @@ export interface SagaWorkerOptions {
   activityInterceptors?: ActivityInterceptorsFactory[];
 }
 
-/** What bundleWorkflowCode needs besides the workflows path to bundle a worker's retry profile in. */
-export function bundleOptions(retries: RetryProfileName = 'standard'): { workflowInterceptorModules: string[] } {
-  return { workflowInterceptorModules: retries === 'fast' ? [require.resolve('../src/saga/fastRetries')] : [] };
-}
-
 /** The worker that runs every sagaflow workflow and activity on one task queue. */
 export function createSagaWorker(options: SagaWorkerOptions): Promise<Worker> {
-  const { connection, namespace, taskQueue, pool, workflowBundle, workflowsPath, extraActivities, retries, activityInterceptors = [] } = options;
-  const store = createEventStore(pool, { contracts });
+  const { connection, namespace, taskQueue, pool, workflowBundle, extraWorkflowModules, extraActivities, retries, activityInterceptors = [] } = options;
+  const store = createEventStore(pool, { contracts: composition.contracts });
+  // A prebuilt bundle carries its own workflows and retry profile; otherwise bundle the composition's now.
+  const generated = workflowBundle ? undefined : workflowBundleOptions({ ...(retries ? { retries } : {}), ...(extraWorkflowModules ? { extraWorkflowModules } : {}) });
+  const bundle = generated
+    ? { workflowsPath: generated.workflowsPath, workflowModules: generated.workflowInterceptorModules }
+    : { workflowsPath: undefined, workflowBundle: workflowBundle!, workflowModules: [] };
   return Worker.create({
     connection,
     namespace,
     taskQueue,
-    ...(workflowBundle
-      ? { workflowBundle }
-      : { workflowsPath: workflowsPath ?? require.resolve('../workflows'), interceptors: { workflowModules: bundleOptions(retries).workflowInterceptorModules } }),
-    activities: { ...createActivities({ pool, store }), ...extraActivities },
-    interceptors: { activity: [recordStepEvents(store), ...activityInterceptors] },
+    ...(bundle.workflowsPath ? { workflowsPath: bundle.workflowsPath } : { workflowBundle: bundle.workflowBundle }),
+    activities: { ...createActivities({ pool, store }, composition), ...extraActivities },
+    interceptors: { activity: [recordStepEvents(store), ...activityInterceptors], workflowModules: bundle.workflowModules },
   });
 }
 

@@ -4,11 +4,12 @@ import { ConfigError } from '../config/env';
 import { InvalidStreamIdError } from '../eventstore/streamIds';
 import { CliError, EXIT } from './errors';
 import { processIo, type CliIo } from './output';
+import { composition } from '../../processes';
 import { createProgram } from './program';
 
 /** Runs one command line; resolves to the process exit code instead of exiting, so tests can call it. */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  const program = createProgram(io);
+  const program = createProgram(composition, io);
   const verbose = argv.includes('--verbose');
   try {
     await program.parseAsync([...argv], { from: 'user' });

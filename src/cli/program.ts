@@ -1,13 +1,16 @@
 import { Command } from 'commander';
 import { registerEventsCommands } from './commands/events';
 import { registerHistoriesCommands } from './commands/histories';
-import { registerOrdersCommands } from './commands/orders';
 import { registerProjectionsCommands } from './commands/projections';
 import { registerSagasCommands } from './commands/sagas';
+import type { Composition } from '../process/composeProcesses';
 import { processIo, type CliIo } from './output';
 
-/** The `sagaflow` command and its groups; each group lives in its own module under commands/. */
-export function createProgram(io: CliIo = processIo): Command {
+/**
+ * The `sagaflow` command: the engine's groups (each in its own module under commands/) and every
+ * process's own commands (orders, trips, …) from the composition.
+ */
+export function createProgram(composition: Composition, io: CliIo = processIo): Command {
   const program = new Command('sagaflow')
     .description('Run, inspect and test sagaflow sagas, events and projections.')
     .option('--verbose', 'print stack traces of errors')
@@ -21,9 +24,9 @@ export function createProgram(io: CliIo = processIo): Command {
     .exitOverride()
     .addHelpText('after', '\nSettings come from the environment and a .env file (see the README); `npm run dev` starts a local stack the commands find by themselves.');
   registerHistoriesCommands(program, io);
-  registerOrdersCommands(program, io);
+  composition.registerCli(program, io);
   registerSagasCommands(program, io);
-  registerEventsCommands(program, io);
-  registerProjectionsCommands(program, io);
+  registerEventsCommands(program, io, composition.contracts);
+  registerProjectionsCommands(program, io, composition);
   return program;
 }

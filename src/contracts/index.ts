@@ -1,7 +1,3 @@
-import { ContractRegistry } from '../eventstore/contracts';
-import { orderContracts } from './orderEvents';
-import { transferContracts } from './transferEvents';
-import { orderPlacedV1ToV2 } from './upcasters/orderPlacedV1ToV2';
 
 export * from './orderEvents';
 export { dollarsToCents } from './money';
@@ -12,5 +8,3 @@ export * from './transferEvents';
 export * from './transferCommands';
 export { orderPlacedV1ToV2 } from './upcasters/orderPlacedV1ToV2';
 
-/** Every event contract of this deployment, with the upcasters between their versions. */
-export const contracts = new ContractRegistry([...orderContracts, ...transferContracts], [orderPlacedV1ToV2]);

@@ -24,7 +24,7 @@ export interface LocalServicesOptions {
   profile: ServiceProfile;
   /** External services named here are used (and checked) instead of local ones. */
   config: Pick<SagaflowConfig, 'databaseUrl' | 'databaseSslCaPath' | 'temporalAddress' | 'namespace' | 'temporalTls'>;
-  searchAttributes: SearchAttributeKey<SearchAttributeType>[];
+  searchAttributes: readonly SearchAttributeKey<SearchAttributeType>[];
   log?: (line: string) => void;
 }
 

@@ -31,7 +31,7 @@ export interface DevServerOptions {
   preferredPort?: number;
   preferredUiPort?: number;
   namespace?: string;
-  searchAttributes: AnySearchAttributeKey[];
+  searchAttributes: readonly AnySearchAttributeKey[];
   log?: (line: string) => void;
 }
 
@@ -138,7 +138,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Tempora
  * A dev server left running by an earlier process (say `npm run dev` in another terminal, or one whose
  * owner was killed) is used rather than started twice on the same SQLite file.
  */
-async function reuseRunning(pidFile: string, namespace: string, searchAttributes: AnySearchAttributeKey[]): Promise<TemporalService | undefined> {
+async function reuseRunning(pidFile: string, namespace: string, searchAttributes: readonly AnySearchAttributeKey[]): Promise<TemporalService | undefined> {
   let record: PidFile;
   try {
     record = JSON.parse(fs.readFileSync(pidFile, 'utf8')) as PidFile;
@@ -182,7 +182,7 @@ async function startDownloadedServer(options: DevServerOptions, namespace: strin
       ...(options.persistent
         ? { dbFilename: path.join(options.stateDir, 'temporal.db'), extraArgs: ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'] }
         : {}),
-      searchAttributes: options.searchAttributes,
+      searchAttributes: [...options.searchAttributes],
     },
   });
   return {
@@ -214,7 +214,7 @@ async function waitForNamespace(address: string, namespace: string, timeoutMs: n
 }
 
 /** Registers the search attributes the workflows set; an unknown one would make every start fail. */
-async function ensureSearchAttributes(address: string, namespace: string, keys: AnySearchAttributeKey[], tls: TemporalSettings = {}): Promise<void> {
+async function ensureSearchAttributes(address: string, namespace: string, keys: readonly AnySearchAttributeKey[], tls: TemporalSettings = {}): Promise<void> {
   const connection = await connectTemporal(address, tls);
   try {
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });

@@ -7,8 +7,7 @@ import type { EventContract, Upcaster } from '../eventstore/contracts';
 import type { EventStore } from '../eventstore';
 import type { Projection } from '../projections';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- activities take any arguments; Temporal checks none of them
-type ActivityFunction = (...args: any[]) => Promise<unknown>;
+type ActivityFunction = (...args: never[]) => Promise<unknown>;
 
 /** What a process's activities are built over. */
 export interface ProcessDeps {

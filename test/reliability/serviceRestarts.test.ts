@@ -9,7 +9,7 @@ import { createPool } from '../../src/config/connections';
 import { stateDir } from '../../src/infra/paths';
 import { startEmbeddedPostgres, type PostgresService } from '../../src/infra/postgres';
 import { startDevServer, type TemporalService } from '../../src/infra/temporal';
-import { allSearchAttributes } from '../../workflows/searchAttributes';
+import { composition } from '../../processes';
 import { orderWorkflowId } from '../../workflows/orderFulfillment';
 import { planFaults } from '../support/faults';
 import { useTestDatabase } from '../support/database';
@@ -139,7 +139,7 @@ describe('every process rides out a PostgreSQL or Temporal restart (a real saga 
       const db = await startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres-temporal'), preferredPort: 0, durable: false, database: 'restarts' });
       const temporalDir = path.join(dir, 'temporal');
       const serve = (preferredPort: number) =>
-        startDevServer({ stateDir: temporalDir, persistent: true, ui: false, preferredPort, searchAttributes: allSearchAttributes });
+        startDevServer({ stateDir: temporalDir, persistent: true, ui: false, preferredPort, searchAttributes: composition.searchAttributes });
       let server: TemporalService = await serve(0);
       const port = Number(server.address.split(':')[1]);
       const connection = await Connection.connect({ address: server.address });

@@ -9,15 +9,11 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
-import { createSimulatedServices } from '../../src/adapters';
-import { createOrderClient, createTransferClient } from '../../src/client';
 import { exportHistories, historyFileName } from '../../src/histories';
 import { repoRoot } from '../../src/infra/paths';
 import { handleShutdown } from '../../src/infra/shutdown';
 import { startLocalStack } from '../../workers/localStack';
-import { orderScenarios } from './scenarios/orderScenarios';
-import { transferScenarios } from './scenarios/transferScenarios';
-import type { Scenario } from './scenarios/scenario';
+import { composition } from '../../processes';
 
 const HISTORIES = path.join(repoRoot, 'test', 'histories');
 const DATABASE = 'sagaflow_record_histories';
@@ -27,18 +23,19 @@ Runtime.install({ logger: new DefaultLogger('ERROR') });
 async function record(set: string, only: string | undefined): Promise<void> {
   const shutdown = handleShutdown(log);
   try {
-    const all = [...orderScenarios.map((s) => ({ ...s, name: `order-${s.name}` })), ...transferScenarios.map((s) => ({ ...s, name: `transfer-${s.name}` }))];
-    const scenarios: Scenario[] = all.filter((s) => !only || s.name === only || s.name.startsWith(`${only}-`));
-    if (scenarios.length === 0) throw new InvalidArgumentError(`no scenario named ${only}; there are: order, transfer, ${all.map((s) => s.name).join(', ')}`);
+    // Every process's scenarios, named `<SagaType>/<scenario>`; --only takes a saga type or one such name.
+    const all = composition.scenarios.map(({ sagaType, scenario }) => ({ ...scenario, sagaType, name: `${sagaType}/${scenario.name}` }));
+    const scenarios = all.filter((s) => !only || s.name === only || s.sagaType === only);
+    if (scenarios.length === 0) {
+      throw new InvalidArgumentError(`no scenario named ${only}; there are: ${[...composition.processes.map((p) => p.sagaType), ...all.map((s) => s.name)].join(', ')}`);
+    }
     const taskQueue = `histories-${randomUUID()}`;
     const { pool, client } = await startLocalStack({ profile: 'test', taskQueue, shutdown, log, freshDatabase: DATABASE, worker: { retries: 'fast' } });
-    const { bank, faults } = createSimulatedServices(pool);
-    const clients = { client, taskQueue, orders: createOrderClient({ client, taskQueue }), transfers: createTransferClient({ client, taskQueue }), bank, faults };
 
     for (const [index, scenario] of scenarios.entries()) {
       log(`[${index + 1}/${scenarios.length}] ${scenario.name}`);
       // The business key names the set and the scenario, so the file (named after the workflow id) says what it holds.
-      const workflowId = await scenario.run(clients, `${set}-${scenario.name.replace(/^(order|transfer)-/, '')}`);
+      const workflowId = await scenario.run({ client, taskQueue, pool }, `${set}-${scenario.name.slice(scenario.sagaType.length + 1)}`);
       const [written] = await exportHistories(client, HISTORIES, { workflowIds: [workflowId] }, { layout: (run) => `${run.workflowType}/${set}/${historyFileName(run.workflowId)}` });
       log(`    ${written!.events} events → ${path.relative(repoRoot, written!.path)}`);
     }
@@ -55,7 +52,7 @@ const program = new Command('histories:record')
     if (!/^[a-z0-9][a-z0-9-]*$/.test(value)) throw new InvalidArgumentError('must be lower-case letters, digits and dashes');
     return value;
   })
-  .option('--only <scenario>', 'record just this scenario, or one process: order, transfer')
+  .option('--only <scenario>', 'record just one process (its saga type, e.g. OrderFulfillment) or one scenario (OrderFulfillment/completed)')
   .action((options: { set: string; only?: string }) => record(options.set, options.only));
 
 void program.parseAsync();

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { workflowBundleOptions } from '../../workers/workflowBundle';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { HistoryFile } from '../../src/histories';
 import { repoRoot } from '../../src/infra/paths';
@@ -16,7 +17,7 @@ const silent = { log: () => undefined, trace: () => undefined, debug: () => unde
 
 /** Bundles the workflows the way a worker would; the hook lets a test bundle a variant of the code. */
 export function bundleWorkflows(webpackConfigHook?: Parameters<typeof bundleWorkflowCode>[0]['webpackConfigHook']): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: silent, ...(webpackConfigHook ? { webpackConfigHook } : {}) });
+  return bundleWorkflowCode({ workflowsPath: workflowBundleOptions().workflowsPath, logger: silent, ...(webpackConfigHook ? { webpackConfigHook } : {}) });
 }
 
 /** Replays every history against the bundled code, with no server: each run's commands must match its recorded events. */

@@ -1,4 +1,4 @@
-import { contracts } from '../../src/contracts';
+import { contracts } from './contracts';
 import { createEventStore, type EventStoreOptions } from '../../src/eventstore';
 import type { NewEvent } from '../../src/eventstore';
 import type { TestDatabase } from './database';

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { bundleOptions } from '../../workers/sagaWorker';
+import { workflowBundleOptions } from '../../workers/workflowBundle';
 import pg from 'pg';
 import { loadConfig } from '../../src/config/env';
 import { migrate } from '../../src/db/migrate';
 import { startLocalServices, type LocalServices } from '../../src/infra/localServices';
 import { stateDir } from '../../src/infra/paths';
 import { withDatabase } from '../../src/infra/postgres';
-import { allSearchAttributes } from '../../workflows/searchAttributes';
+import { composition } from '../../processes';
 import { TEST_ENV } from './env';
 
 const TEMPLATE_DB = 'sagaflow_test_template';
@@ -27,7 +27,7 @@ export default async function globalSetup(): Promise<void> {
   const log = (line: string) => process.stderr.write(`[test setup] ${line}\n`);
   const started = Date.now();
   const config = loadConfig();
-  const services = await startLocalServices({ profile: 'test', config, searchAttributes: allSearchAttributes, log });
+  const services = await startLocalServices({ profile: 'test', config, searchAttributes: composition.searchAttributes, log });
   globalThis.__sagaflowServices = services;
 
   const adminUrl = withDatabase(services.postgres.url, 'postgres');
@@ -42,7 +42,7 @@ export default async function globalSetup(): Promise<void> {
   await migrate(withDatabase(adminUrl, TEMPLATE_DB));
 
   // Fast retries (5 s, 3 attempts), so every outcome, an exhausted compensation included, comes in seconds.
-  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger, ...bundleOptions('fast') });
+  const bundle = await bundleWorkflowCode({ logger: quietLogger, ...workflowBundleOptions({ retries: 'fast' }) });
   const bundlePath = path.join(stateDir('test'), 'workflow-bundle.js');
   fs.mkdirSync(path.dirname(bundlePath), { recursive: true });
   fs.writeFileSync(bundlePath, bundle.code);

@@ -5,10 +5,10 @@
  */
 import { loadConfig } from '../../src/config/env';
 import { startLocalServices } from '../../src/infra/localServices';
-import { allSearchAttributes } from '../../workflows/searchAttributes';
+import { composition } from '../../processes';
 
 async function main(): Promise<void> {
-  const services = await startLocalServices({ profile: 'dev', config: loadConfig(), searchAttributes: allSearchAttributes });
+  const services = await startLocalServices({ profile: 'dev', config: loadConfig(), searchAttributes: composition.searchAttributes });
   process.stdout.write(`${JSON.stringify({ postgres: services.postgres.url, temporal: services.temporal.address, ui: services.temporal.uiUrl })}\n`);
   setInterval(() => undefined, 60_000);
 }

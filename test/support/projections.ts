@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { contracts } from '../../src/contracts';
+import { contracts } from './contracts';
 import { readAll, type StoredEvent } from '../../src/eventstore';
 import { applyBatch, defineProjection, readCheckpoint, setupProjection, type Projection } from '../../src/projections';
 

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { contracts } from '../../src/contracts';
+import { contracts } from './contracts';
 import { rebuildProjection, type FoldChoice } from '../../src/projections';
 import { readModels } from '../../src/read-models';
 import { applicationCounter } from './projections';

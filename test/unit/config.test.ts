@@ -29,7 +29,7 @@ function configErrorOf(env: NodeJS.ProcessEnv, load: (env: NodeJS.ProcessEnv) =>
 
 describe('loadConfig', () => {
   it('defaults to a local stack: no external services, namespace default, task queue sagaflow', () => {
-    expect(loadConfig({})).toEqual({ namespace: 'default', taskQueue: 'sagaflow' });
+    expect(loadConfig({})).toEqual({ namespace: 'default', taskQueue: 'sagaflow', retries: 'standard' });
   });
 
   it('takes external services from the environment, treating blank values as unset', () => {
@@ -38,12 +38,14 @@ describe('loadConfig', () => {
       TEMPORAL_ADDRESS: 'temporal.internal:7233',
       TEMPORAL_NAMESPACE: 'payments',
       SAGAFLOW_TASK_QUEUE: ' ',
+      SAGAFLOW_RETRIES: 'fast',
     });
     expect(config).toEqual({
       databaseUrl: 'postgresql://app:secret@db.internal:5432/orders?sslmode=require',
       temporalAddress: 'temporal.internal:7233',
       namespace: 'payments',
       taskQueue: 'sagaflow',
+      retries: 'fast',
     });
   });
 
@@ -63,6 +65,7 @@ describe('loadConfig', () => {
     ['SAGAFLOW_WORKFLOW_BUNDLE', missing, /SAGAFLOW_WORKFLOW_BUNDLE: must be the path of a file, and .* does not exist/],
     ['SAGAFLOW_WORKFLOW_BUNDLE', dir, /SAGAFLOW_WORKFLOW_BUNDLE: must be the path of a file, and .* is not a file/],
     ['TEMPORAL_CLI_PATH', missing, /TEMPORAL_CLI_PATH: must be the path of a file/],
+    ['SAGAFLOW_RETRIES', 'quick', /SAGAFLOW_RETRIES: must be 'standard' or 'fast'/],
   ])('%s=%j is refused with its rule', (variable, value, rule) => {
     const env = { TEMPORAL_ADDRESS: 'temporal.internal:7233', [variable]: value };
     expect(configErrorOf(env)).toMatch(rule);

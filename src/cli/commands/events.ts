@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { loadConfig } from '../../config/env';
-import { contracts } from '../../contracts';
+import type { ContractRegistry } from '../../eventstore/contracts';
 import {
   createEventStore,
   DEFAULT_DIGEST_WINDOW_SIZE,
@@ -19,14 +19,14 @@ import {
 import { withDatabase } from '../databaseConnection';
 import { CliError, UsageError } from '../errors';
 import { renderLogVerification, summarizeLogVerification } from '../logVerificationText';
-import { printJson, processIo, type CliIo } from '../output';
+import { printJson, type CliIo } from '../output';
 import { positiveInteger } from '../parsers';
 import { eventProgress } from '../progress';
 import { stateReaderFor } from '../streamStates';
 
 type AsOf = { version: number } | { time: Date };
 
-export function registerEventsCommands(program: Command, io: CliIo = processIo): void {
+export function registerEventsCommands(program: Command, io: CliIo, contracts: ContractRegistry): void {
   const events = program.command('events').description('Read, fold and verify the event log');
   const withStore = <T>(work: (store: EventStore) => Promise<T>) =>
     withDatabase(loadConfig(), (pool) => work(createEventStore(pool, { contracts, notify: false })));

@@ -2,7 +2,6 @@ import os from 'node:os';
 import { Option, type Command } from 'commander';
 import pg from 'pg';
 import { loadConfig } from '../../config/env';
-import { contracts } from '../../contracts';
 import {
   DEFAULT_BUILD_BATCH_SIZE,
   DEFAULT_PARTITIONS,
@@ -21,10 +20,10 @@ import {
   type ProjectionStatus,
   type VerifyReport,
 } from '../../projections';
-import { readModels } from '../../read-models';
+import type { Composition } from '../../process/composeProcesses';
 import { withDatabase as withCliDatabase } from '../databaseConnection';
 import { CliError, EXIT, UsageError } from '../errors';
-import { processIo, type CliIo } from '../output';
+import type { CliIo } from '../output';
 import { positiveInteger } from '../parsers';
 import { eventProgress } from '../progress';
 
@@ -36,7 +35,7 @@ interface BuildCliOptions extends JsonOption {
   batchSize: number;
 }
 
-export function registerProjectionsCommands(program: Command, io: CliIo = processIo, projections: readonly Projection[] = readModels): void {
+export function registerProjectionsCommands(program: Command, io: CliIo, { readModels: projections, contracts }: Pick<Composition, 'readModels' | 'contracts'>): void {
   const write = io.stdout;
   const group = program.command('projections').description('Status, rebuild, verify, skip and resume of the read-model projections');
   const known = () => projections.map((p) => p.name).join(', ');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { contracts } from '../../../src/contracts';
+import { contracts } from '../../support/contracts';
 import { appendEvents, DEFAULT_MAX_METADATA_BYTES, DEFAULT_MAX_PAYLOAD_BYTES, type StoredEvent } from '../../../src/eventstore';
 import { useTestDatabase } from '../../support/database';
 import { inventoryReserved, orderCompleted, orderPlaced, testEventStore } from '../../support/eventStore';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { postgresConnection } from '../../../src/config/connections';
-import { contracts } from '../../../src/contracts';
+import { contracts } from '../../support/contracts';
 import { appendEvents, AppendNotifier, DEFAULT_MAX_METADATA_BYTES, DEFAULT_MAX_PAYLOAD_BYTES, subscribeToAppends } from '../../../src/eventstore';
 import { useTestDatabase } from '../../support/database';
 import { orderPlaced, testEventStore } from '../../support/eventStore';

@@ -10,7 +10,7 @@ import { loadConfig } from '../../../src/config/env';
 import { startLocalServices, type LocalServices } from '../../../src/infra/localServices';
 import { stateDir } from '../../../src/infra/paths';
 import { startEmbeddedPostgres } from '../../../src/infra/postgres';
-import { allSearchAttributes } from '../../../workflows/searchAttributes';
+import { composition } from '../../../processes';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 
@@ -92,7 +92,7 @@ describe('first runs on a fresh or left-over machine', () => {
   const startIn = async (home: string) => {
     process.env.SAGAFLOW_HOME = home;
     const { namespace } = loadConfig();
-    const services = await startLocalServices({ profile: 'dev', config: { namespace }, searchAttributes: allSearchAttributes });
+    const services = await startLocalServices({ profile: 'dev', config: { namespace }, searchAttributes: composition.searchAttributes });
     started.push(services);
     return services;
   };

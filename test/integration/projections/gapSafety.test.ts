@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { contracts } from '../../../src/contracts';
+import { contracts } from '../../support/contracts';
 import { appendEvents, DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_MAX_METADATA_BYTES } from '../../../src/eventstore';
 import { createProjectionDaemon, projectionStatus, type ProjectionDaemon } from '../../../src/projections';
 import { useTestDatabase } from '../../support/database';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { contracts } from '../../../src/contracts';
+import { contracts } from '../../support/contracts';
 import {
   ProjectionCommandError,
   createProjectionDaemon,

@@ -1,4 +1,4 @@
-import { contracts } from '../../../src/contracts';
+import { contracts } from '../../support/contracts';
 import type { Checkpoint } from '../../../src/eventstore';
 import { createProjectionDaemon, defineProjection, projectionStatus, rebuildProjection, type Projection } from '../../../src/projections';
 import { orderSummary, readModels } from '../../../src/read-models';

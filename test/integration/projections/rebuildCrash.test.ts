@@ -1,4 +1,4 @@
-import { contracts } from '../../../src/contracts';
+import { contracts } from '../../support/contracts';
 import { rebuildProjection, type BuildProgress } from '../../../src/projections';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';

@@ -1,4 +1,4 @@
-import { contracts } from '../../../src/contracts';
+import { contracts } from '../../support/contracts';
 import { defineProjection, rebuildProjection } from '../../../src/projections';
 import { CHECKPOINTS_TABLE } from '../../../src/projections/tables';
 import { orderSummary } from '../../../src/read-models';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { contracts } from '../../../src/contracts';
+import { contracts } from '../../support/contracts';
 import { createProjectionDaemon, projectionStatus, type ProjectionDaemon } from '../../../src/projections';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { contracts } from '../../../src/contracts';
+import { contracts } from '../../support/contracts';
 import type { OrderEvent } from '../../../src/contracts';
 import { rebuildProjection, setupProjection, skipEvent } from '../../../src/projections';
 import { orderSummary, orderTimeline, sagaOutcomes } from '../../../src/read-models';

@@ -1,5 +1,6 @@
 import { InvalidInputError, parseInput } from '../../../src/client/errors';
-import { contracts, MAX_AMOUNT_CENTS, MAX_LINE_QUANTITY, MAX_ORDER_LINES, PlaceOrderInputSchema, TransferInputSchema } from '../../../src/contracts';
+import { MAX_AMOUNT_CENTS, MAX_LINE_QUANTITY, MAX_ORDER_LINES, PlaceOrderInputSchema, TransferInputSchema } from '../../../src/contracts';
+import { contracts } from '../../support/contracts';
 
 const order = (items: Array<{ quantity: number; unitPriceCents: number }>) => ({
   orderId: 'o-1',

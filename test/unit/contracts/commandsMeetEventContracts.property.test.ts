@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import {
-  contracts,
   MAX_AMOUNT_CENTS,
   MAX_LINE_QUANTITY,
   MAX_ORDER_LINES,
@@ -13,6 +12,7 @@ import {
   type PlaceOrderInput,
   type TransferInput,
 } from '../../../src/contracts';
+import { contracts } from '../../support/contracts';
 
 /**
  * What the client accepts, the saga can record: every command the client's schema lets through

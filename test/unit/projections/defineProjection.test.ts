@@ -1,5 +1,5 @@
 import { InvalidOptionsError, InvalidProjectionError, createProjectionDaemon, defineProjection, parseEngineOptions, type ProjectionDefinition } from '../../../src/projections';
-import { contracts } from '../../../src/contracts';
+import { contracts } from '../../support/contracts';
 import type pg from 'pg';
 
 const valid: ProjectionDefinition<'things'> = {

@@ -1,4 +1,4 @@
-import { SagaflowError } from '../src/errors';
+import { SagaflowError } from '../errors';
 
 type ActivityFunction = (...args: never[]) => Promise<unknown>;
 

@@ -1,8 +1,13 @@
-import type { FaultPlan } from '../../../src/adapters';
-import type { PlaceOrderInput } from '../../../src/contracts';
-import { orderFulfillment, orderWorkflowId } from '../../../workflows/orderFulfillment';
-import { waitFor } from '../../support/waitFor';
-import type { Scenario, ScenarioClients } from './scenario';
+import { SimulatedFaults, type FaultPlan } from '../../src/adapters';
+import { createOrderClient, type OrderClient } from '../../src/client';
+import type { PlaceOrderInput } from '../../src/contracts';
+import type { Scenario, ScenarioContext } from '../../src/process/sagaProcess';
+import { waitUntil } from '../../src/process/waitUntil';
+import { orderFulfillment, orderWorkflowId } from '../../workflows/orderFulfillment';
+
+type ScenarioClients = ScenarioContext & { orders: OrderClient };
+const clientsOf = (context: ScenarioContext): ScenarioClients => ({ ...context, orders: createOrderClient(context) });
+const waitFor = (check: () => Promise<boolean>) => waitUntil(check, 'the scenario reached its point');
 
 const order = (orderId: string): PlaceOrderInput => ({
   orderId,
@@ -15,8 +20,8 @@ const order = (orderId: string): PlaceOrderInput => ({
 });
 
 /** Stores the order's fault plan with the simulated services, then starts it. */
-async function start({ orders, faults }: ScenarioClients, orderId: string, plan: FaultPlan = {}): Promise<string> {
-  if (Object.keys(plan).length > 0) await faults.plan(`${orderWorkflowId(orderId)}:`, plan);
+async function start({ orders, pool }: ScenarioClients, orderId: string, plan: FaultPlan = {}): Promise<string> {
+  if (Object.keys(plan).length > 0) await new SimulatedFaults(pool).plan(`${orderWorkflowId(orderId)}:`, plan);
   return (await orders.startOrder(order(orderId))).workflowId;
 }
 
@@ -34,12 +39,12 @@ const STEPS = ['reserveInventory', 'authorizePayment', 'createShipment', 'captur
  * refused as fraud, cancelled, parked then resolved or retried, and an OrderPlaced the store refuses.
  */
 export const orderScenarios: Scenario[] = [
-  { name: 'completed', run: (clients, key) => finish(clients, key) },
+  { name: 'completed', run: (context, key) => finish(clientsOf(context), key) },
   ...STEPS.map(
-    (step): Scenario => ({ name: `compensated-at-${step}`, run: (clients, key) => finish(clients, key, { fail: { [step]: 'always' } }) }),
+    (step): Scenario => ({ name: `compensated-at-${step}`, run: (context, key) => finish(clientsOf(context), key, { fail: { [step]: 'always' } }) }),
   ),
-  { name: 'payment-declined', run: (clients, key) => finish(clients, key, { declinePayment: true }) },
-  { name: 'fraud-rejected', run: (clients, key) => finish(clients, key, { flagFraud: true }) },
+  { name: 'payment-declined', run: (context, key) => finish(clientsOf(context), key, { declinePayment: true }) },
+  { name: 'fraud-rejected', run: (context, key) => finish(clientsOf(context), key, { flagFraud: true }) },
   {
     name: 'opening-refused',
     async run({ client, taskQueue }, key) {
@@ -52,7 +57,8 @@ export const orderScenarios: Scenario[] = [
   },
   {
     name: 'cancelled',
-    async run(clients, key) {
+    async run(context, key) {
+      const clients = clientsOf(context);
       const { orders } = clients;
       // The shipment hangs past its timeout, so the run is reliably mid-saga when the cancellation lands.
       const workflowId = await start(clients, key, { hang: ['createShipment'] });
@@ -64,7 +70,8 @@ export const orderScenarios: Scenario[] = [
   },
   {
     name: 'compensation-failed-then-resolved',
-    async run(clients, key) {
+    async run(context, key) {
+      const clients = clientsOf(context);
       const { orders } = clients;
       const workflowId = await start(clients, key, { fail: { createShipment: 'always', voidPayment: 'always' } });
       await waitFor(async () => (await orders.getOrderState(key)).status === 'COMPENSATION_FAILED');
@@ -75,7 +82,8 @@ export const orderScenarios: Scenario[] = [
   },
   {
     name: 'compensation-failed-then-retried',
-    async run(clients, key) {
+    async run(context, key) {
+      const clients = clientsOf(context);
       const { orders } = clients;
       // voidPayment fails three times: the whole fast retry budget, then succeeds when retried.
       const workflowId = await start(clients, key, { fail: { createShipment: 'always', voidPayment: 3 } });

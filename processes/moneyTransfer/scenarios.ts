@@ -1,15 +1,20 @@
-import type { FaultPlan } from '../../../src/adapters';
-import type { TransferInput } from '../../../src/contracts/transferCommands';
-import { moneyTransfer, transferWorkflowId } from '../../../workflows/moneyTransfer';
-import { waitFor } from '../../support/waitFor';
-import type { Scenario, ScenarioClients } from './scenario';
+import { createSimulatedServices, type FaultPlan } from '../../src/adapters';
+import { createTransferClient, type TransferClient } from '../../src/client';
+import type { TransferInput } from '../../src/contracts/transferCommands';
+import type { Scenario, ScenarioContext } from '../../src/process/sagaProcess';
+import { waitUntil } from '../../src/process/waitUntil';
+import { moneyTransfer, transferWorkflowId } from '../../workflows/moneyTransfer';
+
+type ScenarioClients = ScenarioContext & { transfers: TransferClient };
+const waitFor = (check: () => Promise<boolean>) => waitUntil(check, 'the scenario reached its point');
 
 /** Opens the two accounts of a scenario (named after it) and gives back the transfer's input. */
 async function transferBetweenNewAccounts(
-  { bank, faults }: ScenarioClients,
+  { pool }: ScenarioContext,
   key: string,
   { balanceCents = 10_000, openDestination = true, plan = {} }: { balanceCents?: number; openDestination?: boolean; plan?: FaultPlan } = {},
 ): Promise<TransferInput> {
+  const { bank, faults } = createSimulatedServices(pool);
   const [fromAccount, toAccount] = [`${key}-from`, `${key}-to`];
   await bank.openAccount(fromAccount, { currency: 'USD', balanceCents });
   if (openDestination) await bank.openAccount(toAccount, { currency: 'USD', balanceCents: 0 });
@@ -17,9 +22,10 @@ async function transferBetweenNewAccounts(
   return { transferId: key, fromAccount, toAccount, amountCents: 2500, currency: 'USD' };
 }
 
-async function finish(clients: ScenarioClients, input: TransferInput): Promise<string> {
-  const { workflowId } = await clients.transfers.startTransfer(input);
-  await clients.transfers.awaitTransferResult(input.transferId);
+async function finish(context: ScenarioContext, input: TransferInput): Promise<string> {
+  const transfers = createTransferClient(context);
+  const { workflowId } = await transfers.startTransfer(input);
+  await transfers.awaitTransferResult(input.transferId);
   return workflowId;
 }
 
@@ -44,7 +50,8 @@ export const transferScenarios: Scenario[] = [
   },
   {
     name: 'cancelled',
-    async run(clients, key) {
+    async run(context, key) {
+      const clients: ScenarioClients = { ...context, transfers: createTransferClient(context) };
       const { transfers } = clients;
       const { workflowId } = await transfers.startTransfer(await transferBetweenNewAccounts(clients, key, { plan: { hang: ['depositFunds'] } }));
       await waitFor(async () => (await transfers.getTransferState(key)).steps.some((s) => s.name === 'depositFunds'));
@@ -55,7 +62,8 @@ export const transferScenarios: Scenario[] = [
   },
   {
     name: 'compensation-failed-then-resolved',
-    async run(clients, key) {
+    async run(context, key) {
+      const clients: ScenarioClients = { ...context, transfers: createTransferClient(context) };
       const { transfers } = clients;
       const input = await transferBetweenNewAccounts(clients, key, { plan: { fail: { depositFunds: 'always', refundWithdrawal: 'always' } } });
       const { workflowId } = await transfers.startTransfer(input);
