@@ -9,10 +9,12 @@ COPY workflows ./workflows
 COPY activities ./activities
 COPY workers ./workers
 COPY processes ./processes
-RUN npm run build && npm prune --omit=dev
+# The workflows are bundled here, where the checkout is writable, not by each worker at start.
+RUN npm run build && node dist/workers/bundleWorkflows.js dist/workflow-bundle.js && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
+ENV SAGAFLOW_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
