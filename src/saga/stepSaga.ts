@@ -49,6 +49,12 @@ export interface StepOptions<A, R> {
   /** One line for the Web UI's event history and the step table, e.g. "Reserve 3 items". */
   summary?: string;
   undo?: Undo<A, R>;
+  /**
+   * The step's own name when one activity runs as several steps of a run (`reserveSeat` as
+   * `outboundSeat` and `returnSeat`): the idempotency key and the step table use it. Defaults to
+   * the activity's name.
+   */
+  as?: string;
 }
 
 /** One member of a parallel group. */
@@ -64,8 +70,9 @@ type RecordProxy = LocalActivityInterfaceFor<Record<string, (slot: EventSlot, ty
 
 /**
  * A saga whose steps are declared by name: from the name the engine derives the external call's
- * idempotency key (`<workflow id>:<step>`), the event slot (id made here, before scheduling), the
- * activity summary, and the key a compensation uses to find an action whose reply was lost. The
+ * idempotency key (`<workflow id>:<step>`; its undo's is `<workflow id>:<step>:undo`), the event
+ * slot (id made here, before scheduling), the activity summary, and the key a compensation uses to
+ * find an action whose reply was lost. The
  * step activities (typed by `A`) do one effect each and return `done(result, event)`,
  * `rejected(reason, event?)` or `nothingToUndo()`; the worker's step recorder appends the event in
  * the same attempt. A rejection fails the step with nothing to undo; anything else thrown is retried
@@ -105,8 +112,8 @@ export class StepSaga<A> {
   }
 
   /** Runs one step; its compensation, if any, is registered before it starts (its reply may be lost after the effect). */
-  step<K extends keyof A & string>(name: K, input: StepInput<A[K]>, options: StepOptions<A, StepResult<A[K]>> = {}): Promise<StepResult<A[K]>> {
-    return this.saga.step(name, this.define<StepResult<A[K]>>(name, input, options, false));
+  step<K extends keyof A & string>(activity: K, input: StepInput<A[K]>, options: StepOptions<A, StepResult<A[K]>> = {}): Promise<StepResult<A[K]>> {
+    return this.saga.step(options.as ?? activity, this.define<StepResult<A[K]>>(activity, input, options, false));
   }
 
   /**
@@ -116,7 +123,7 @@ export class StepSaga<A> {
    * last declared first.
    */
   parallel<G extends readonly ParallelStep<A>[]>(group: G): Promise<ResultsOf<A, G>> {
-    const steps = group.map((member) => ({ name: member.step, ...this.define(member.step, member.input, member as StepOptions<A, unknown>, true) }));
+    const steps = group.map((member) => ({ name: member.as ?? member.step, ...this.define(member.step, member.input, member as StepOptions<A, unknown>, true) }));
     return this.saga.parallel(steps) as Promise<ResultsOf<A, G>>;
   }
 
@@ -129,15 +136,18 @@ export class StepSaga<A> {
     });
   }
 
-  private define<R>(name: string, input: unknown, { summary, undo }: StepOptions<A, R>, concurrent: boolean): StepDefinition<R> {
-    if (this.usedNames.has(name)) throw new Error(`step ${name} runs twice in one ${this.options.sagaType} run: its idempotency key would repeat`);
+  private define<R>(activity: string, input: unknown, { summary, undo, as }: StepOptions<A, R>, concurrent: boolean): StepDefinition<R> {
+    const name = as ?? activity;
+    if (this.usedNames.has(name)) {
+      throw ApplicationFailure.nonRetryable(`step ${name} runs twice in one ${this.options.sagaType} run: its idempotency key would repeat (name each with \`as\`)`, 'DuplicateStep');
+    }
     this.usedNames.add(name);
     const key = this.keyOf(name);
     let actionCompleted = false;
     return {
       ...(summary ? { summary } : {}),
       run: async () => {
-        const reply = await this.call(this.actions, name, summary, input, { key }, concurrent);
+        const reply = await this.call(this.actions, activity, summary, input, { key }, concurrent);
         if (reply.kind === 'rejected') throw ApplicationFailure.nonRetryable(reply.reason, BUSINESS_REJECTION);
         if (reply.kind !== 'done') throw ApplicationFailure.nonRetryable(`step ${name} answered ${reply.kind}, which only a compensation may`, 'InvalidStepOutcome');
         actionCompleted = true;
@@ -146,7 +156,8 @@ export class StepSaga<A> {
       ...(undo
         ? {
             compensate: async (result: R | undefined) => {
-              const call: UndoCall = { key: this.keyOf(undo.step), actionKey: key, actionCompleted };
+              // The undo's own key is its action's, marked: one undo activity may serve several steps.
+              const call: UndoCall = { key: `${key}:undo`, actionKey: key, actionCompleted };
               const reply = await this.call(this.compensations, undo.step, undo.summary, undo.input(result), call, false);
               return reply.kind === 'nothing_to_undo' ? 'nothing_to_undo' : undefined;
             },
