@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { createTripSteps } from '../processes/tripBooking/steps';
 import { createSimulatedServices } from '../src/adapters';
 import type { BankService, FraudScreeningService, InventoryService, PaymentService, ShippingService } from '../src/adapters/types';
 import type { EventStore } from '../src/eventstore';
@@ -38,6 +39,7 @@ export function createActivities({ pool, store, services }: ActivityDeps) {
     { owner: 'the saga engine', activities: { [RECORD_SAGA_EVENT]: (slot: EventSlot, type: string, data: unknown) => recordEvent(store, slot, type, data) } },
     stepActivities('OrderFulfillment', createOrderSteps({ inventory, fraud, payments, shipping })),
     stepActivities('MoneyTransfer', createTransferSteps({ bank })),
+    stepActivities('TripBooking', createTripSteps({ pool })),
     // Runs started before the step engine call these (workflows/legacy); retire with STEP_ENGINE_PATCH.
     { owner: 'process OrderFulfillment (before the step engine)', activities: createOrderActivities({ store, inventory, fraud, payments, shipping }) },
     { owner: 'process MoneyTransfer (before the step engine)', activities: createTransferActivities({ store, bank }) },

@@ -2,3 +2,4 @@
 export { ping } from './ping';
 export { orderFulfillment } from './orderFulfillment';
 export { moneyTransfer } from './moneyTransfer';
+export { tripBooking } from '../processes/tripBooking/workflow';

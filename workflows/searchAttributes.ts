@@ -1,4 +1,5 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { TripId } from '../processes/tripBooking/searchAttributes';
 import { sagaSearchAttributes } from '../src/saga/searchAttributes';
 
 export const OrderId = defineSearchAttributeKey('OrderId', SearchAttributeType.KEYWORD);
@@ -6,4 +7,4 @@ export const CustomerId = defineSearchAttributeKey('CustomerId', SearchAttribute
 export const TransferId = defineSearchAttributeKey('TransferId', SearchAttributeType.KEYWORD);
 
 /** Every custom search attribute this project's workflows set; the Temporal namespace must know each one. */
-export const allSearchAttributes = [...sagaSearchAttributes, OrderId, CustomerId, TransferId];
+export const allSearchAttributes = [...sagaSearchAttributes, OrderId, CustomerId, TransferId, TripId];

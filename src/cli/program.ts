@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerTripsCommands } from '../../processes/tripBooking/cli';
 import { registerEventsCommands } from './commands/events';
 import { registerHistoriesCommands } from './commands/histories';
 import { registerOrdersCommands } from './commands/orders';
@@ -22,6 +23,7 @@ export function createProgram(io: CliIo = processIo): Command {
     .addHelpText('after', '\nSettings come from the environment and a .env file (see the README); `npm run dev` starts a local stack the commands find by themselves.');
   registerHistoriesCommands(program, io);
   registerOrdersCommands(program, io);
+  registerTripsCommands(program, io);
   registerSagasCommands(program, io);
   registerEventsCommands(program, io);
   registerProjectionsCommands(program, io);

@@ -1,3 +1,4 @@
+import { tripContracts } from '../../processes/tripBooking/contracts';
 import { ContractRegistry } from '../eventstore/contracts';
 import { orderContracts } from './orderEvents';
 import { transferContracts } from './transferEvents';
@@ -13,4 +14,4 @@ export * from './transferCommands';
 export { orderPlacedV1ToV2 } from './upcasters/orderPlacedV1ToV2';
 
 /** Every event contract of this deployment, with the upcasters between their versions. */
-export const contracts = new ContractRegistry([...orderContracts, ...transferContracts], [orderPlacedV1ToV2]);
+export const contracts = new ContractRegistry([...orderContracts, ...transferContracts, ...tripContracts], [orderPlacedV1ToV2]);
