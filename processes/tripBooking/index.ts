@@ -4,6 +4,7 @@ import { tripContracts } from './contracts';
 import { tripScenarios } from './scenarios';
 import { TripId } from './searchAttributes';
 import { createTripSteps } from './steps';
+import { tripSummary } from './tripSummary';
 
 export { createTripClient, type TripClient } from './client';
 export { tripWorkflowId } from './workflow';
@@ -16,6 +17,7 @@ export const tripBooking: SagaProcess = {
   contracts: tripContracts,
   searchAttributes: [TripId],
   steps: createTripSteps,
+  readModels: [tripSummary],
   cli: registerTripsCommands,
   scenarios: tripScenarios,
 };

@@ -6,10 +6,12 @@ import { SagaStatusKey } from '../../../src/saga';
 import { createTripClient, type TripClient } from '../../../processes/tripBooking/client';
 import type { TripInput } from '../../../processes/tripBooking/contracts';
 import { TripId } from '../../../processes/tripBooking/searchAttributes';
+import { tripSummary } from '../../../processes/tripBooking/tripSummary';
 import { tripWorkflowId } from '../../../processes/tripBooking/workflow';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
 import { planFaults } from '../../support/faults';
+import { catchUp } from '../../support/projections';
 import { useSagaWorker } from '../../support/sagaWorker';
 import { waitFor } from '../../support/waitFor';
 
@@ -211,5 +213,45 @@ describe('TripBooking saga on a real worker, Temporal dev server and PostgreSQL'
       /the trip total must be more than 0/,
     );
     await expect(rig.temporal.client.workflow.getHandle(tripWorkflowId(tripId)).describe()).rejects.toThrow(/not found/i);
+  });
+  it('folds trips into trip_summary: what was booked and charged, and where it failed', async () => {
+    const [ok, unavailable] = [await trip(), await trip({ unavailable: ['reserveHotel'] })];
+    for (const input of [ok, unavailable]) await trips.startTrip(input);
+    const [done] = await Promise.all([trips.awaitTripResult(ok.tripId), trips.awaitTripResult(unavailable.tripId)]);
+
+    await catchUp(db.pool, [tripSummary]);
+
+    const { rows } = await db.pool.query(
+      `select trip_id, status, outcome, total_cents::int as total, flight_booking_id, hotel_booking_id, car_booking_id, charge_id, failed_step, last_event_type
+         from ${tripSummary.tableNames.trip_summary} where trip_id = any($1) order by status`,
+      [[ok.tripId, unavailable.tripId]],
+    );
+    const { flightBookingId, hotelBookingId, carBookingId, chargeId } = done.value!;
+    expect(rows).toEqual([
+      {
+        trip_id: unavailable.tripId,
+        status: 'COMPENSATED',
+        outcome: 'COMPENSATED',
+        total: 75_900,
+        flight_booking_id: expect.any(String),
+        hotel_booking_id: null,
+        car_booking_id: expect.any(String),
+        charge_id: null,
+        failed_step: 'reserveHotel',
+        last_event_type: 'TripFailed',
+      },
+      {
+        trip_id: ok.tripId,
+        status: 'COMPLETED',
+        outcome: 'COMPLETED',
+        total: 75_900,
+        flight_booking_id: flightBookingId,
+        hotel_booking_id: hotelBookingId,
+        car_booking_id: carBookingId,
+        charge_id: chargeId,
+        failed_step: null,
+        last_event_type: 'TripConfirmed',
+      },
+    ]);
   });
 });
