@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { FaultPlan } from '../../../src/adapters';
 import { InvalidInputError } from '../../../src/client';
@@ -6,8 +9,10 @@ import { SagaStatusKey } from '../../../src/saga';
 import { createTripClient, type TripClient } from '../../../processes/tripBooking/client';
 import type { TripInput } from '../../../processes/tripBooking/contracts';
 import { TripId } from '../../../processes/tripBooking/searchAttributes';
+import { tripScenarios } from '../../../processes/tripBooking/scenarios';
 import { tripSummary } from '../../../processes/tripBooking/tripSummary';
 import { tripWorkflowId } from '../../../processes/tripBooking/workflow';
+import { cliEnv, runSagaflow } from '../../support/cli';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
 import { planFaults } from '../../support/faults';
@@ -252,6 +257,43 @@ describe('TripBooking saga on a real worker, Temporal dev server and PostgreSQL'
         failed_step: null,
         last_event_type: 'TripConfirmed',
       },
+    ]);
+  });
+  it('sagaflow trips start --file and trips status: the run and its step table, bad input exit 2, an unknown trip exit 1', async () => {
+    const sagaflow = (...args: string[]) => runSagaflow(args, cliEnv(db, rig));
+    const input = await trip();
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'trip-')), 'trip.json');
+    fs.writeFileSync(file, JSON.stringify(input));
+
+    const started = await sagaflow('trips', 'start', '--file', file, '--json');
+
+    expect(started).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(started.stdout)).toMatchObject({ tripId: input.tripId, workflowId: tripWorkflowId(input.tripId), started: true });
+    await trips.awaitTripResult(input.tripId);
+    const status = await sagaflow('trips', 'status', input.tripId);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(new RegExp(`^trip ${input.tripId} \\(workflow trip-${input.tripId}\\): COMPLETED\n`));
+    expect(status.stdout).toMatch(/reserveHotel +done +Reserve 3 nights in oslo/);
+    fs.writeFileSync(file, JSON.stringify({ ...input, currency: 'eur' }));
+    expect(await sagaflow('trips', 'start', '--file', file)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: invalid trip: currency: must be an ISO 4217 code like USD/) });
+    expect(await sagaflow('trips', 'status', 'no-such-trip')).toMatchObject({ code: 1, stderr: expect.stringMatching(/trip no-such-trip not found/) });
+  });
+
+  it('runs every replay scenario to its end', async () => {
+    const context = { client: rig.temporal.client, taskQueue: rig.temporal.taskQueue, pool: db.pool };
+    const ended = await Promise.all(
+      tripScenarios.map(async (scenario) => {
+        const workflowId = await scenario.run(context, `${scenario.name}-${randomUUID()}`);
+        const { status } = await rig.temporal.client.workflow.getHandle(workflowId).describe();
+        return [scenario.name, status.name];
+      }),
+    );
+    expect(ended).toEqual([
+      ['completed', 'COMPLETED'],
+      ['hotel-unavailable', 'COMPLETED'],
+      ['charge-declined', 'COMPLETED'],
+      ['compensation-failed-then-resolved', 'COMPLETED'],
+      ['cancelled', 'CANCELLED'],
     ]);
   });
 });
