@@ -60,7 +60,7 @@ export default tseslint.config(
   },
   {
     // The contracts modules workflow code imports (the opening events, money) run in the sandbox too.
-    files: ['workflows/**/*.ts', 'src/saga/**/*.ts', 'src/contracts/openingEvents.ts', 'src/contracts/money.ts', 'bench/saga/bareWorkflow.ts', 'test/fixtures/workflows/**/*.ts'],
+    files: ['workflows/**/*.ts', 'src/saga/**/*.ts', 'src/contracts/openingEvents.ts', 'src/contracts/money.ts', 'processes/**/workflow.ts', 'processes/**/openingEvent.ts', 'processes/**/searchAttributes.ts', 'bench/saga/bareWorkflow.ts', 'test/fixtures/workflows/**/*.ts'],
     rules: workflowSandboxRules,
   },
   {

@@ -6,5 +6,6 @@
 import { composeProcesses } from '../src/process/composeProcesses';
 import { moneyTransfer } from './moneyTransfer';
 import { orderFulfillment } from './orderFulfillment';
+import { tripBooking } from './tripBooking';
 
-export const composition = composeProcesses([orderFulfillment, moneyTransfer]);
+export const composition = composeProcesses([orderFulfillment, moneyTransfer, tripBooking]);

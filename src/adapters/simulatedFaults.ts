@@ -82,7 +82,7 @@ export class SimulatedFaults {
 }
 
 const KNOWN_OPERATIONS: ReadonlySet<string> = new Set(OPERATIONS);
-const PLAN_FIELDS: ReadonlySet<string> = new Set(['fail', 'hang', 'declinePayment', 'flagFraud', 'crashWorkerAfter'] satisfies (keyof FaultPlan)[]);
+const PLAN_FIELDS: ReadonlySet<string> = new Set(['fail', 'hang', 'declinePayment', 'flagFraud', 'unavailable', 'crashWorkerAfter'] satisfies (keyof FaultPlan)[]);
 const OPERATION_RULE = `must be one of ${OPERATIONS.join(', ')}`;
 
 /** Every issue of the prefix and the plan; unknown fields are refused, so a misspelt fault cannot pass silently as none. */
@@ -96,7 +96,7 @@ function validate(keyPrefix: unknown, plan: unknown): FaultPlanIssue[] {
   for (const field of Object.keys(plan)) {
     if (!PLAN_FIELDS.has(field)) issues.push({ field, rule: `is not a fault plan field (${[...PLAN_FIELDS].join(', ')})` });
   }
-  const { fail, hang, declinePayment, flagFraud, crashWorkerAfter } = plan;
+  const { fail, hang, unavailable, declinePayment, flagFraud, crashWorkerAfter } = plan;
   if (fail !== undefined) {
     if (!isObject(fail)) {
       issues.push({ field: 'fail', rule: 'must be an object of operation: count' });
@@ -109,11 +109,12 @@ function validate(keyPrefix: unknown, plan: unknown): FaultPlanIssue[] {
       }
     }
   }
-  if (hang !== undefined) {
-    if (!Array.isArray(hang)) issues.push({ field: 'hang', rule: 'must be an array of operations' });
+  for (const [field, operations] of Object.entries({ hang, unavailable })) {
+    if (operations === undefined) continue;
+    if (!Array.isArray(operations)) issues.push({ field, rule: 'must be an array of operations' });
     else {
-      hang.forEach((operation: unknown, i) => {
-        if (!isOperation(operation)) issues.push({ field: `hang.${i}`, rule: `${OPERATION_RULE}, got ${JSON.stringify(operation)}` });
+      operations.forEach((operation: unknown, i) => {
+        if (!isOperation(operation)) issues.push({ field: `${field}.${i}`, rule: `${OPERATION_RULE}, got ${JSON.stringify(operation)}` });
       });
     }
   }

@@ -24,6 +24,14 @@ export const OPERATIONS = [
   'withdrawFunds',
   'depositFunds',
   'refundWithdrawal',
+  'reserveFlight',
+  'reserveHotel',
+  'reserveCar',
+  'cancelFlight',
+  'cancelHotel',
+  'cancelCar',
+  'chargeCard',
+  'refundCharge',
 ] as const;
 
 export type Operation = (typeof OPERATIONS)[number];
@@ -40,10 +48,12 @@ export interface FaultPlan {
   fail?: Partial<Record<Operation, number | 'always'>>;
   /** The operation hangs (longer than any activity timeout) on its first attempt, then behaves. */
   hang?: Operation[];
-  /** authorizePayment declines: a business rejection, never retried. */
+  /** authorizePayment (and the travel service's chargeCard) declines: a business rejection, never retried. */
   declinePayment?: boolean;
   /** screenOrder finds the customer on its watch list: a high fraud score. */
   flagFraud?: boolean;
+  /** These reservations find nothing free (a business rejection, never retried), e.g. `['reserveHotel']`. */
+  unavailable?: Operation[];
   /**
    * The worker dies right after this operation's effect, on its first attempt. The simulated
    * services only store it; the worker side reads it (SimulatedFaults.planFor) and acts on it.
@@ -137,7 +147,7 @@ export interface BankService {
 export class BusinessRejection extends Error {
   override name = 'BusinessRejection';
   constructor(
-    readonly reason: 'payment_declined' | 'out_of_stock' | 'insufficient_funds' | 'account_unavailable' | 'invalid_request',
+    readonly reason: 'payment_declined' | 'out_of_stock' | 'insufficient_funds' | 'account_unavailable' | 'unavailable' | 'invalid_request',
     message: string,
   ) {
     super(message);

@@ -107,13 +107,14 @@ describe('fault plans stored with the simulated services', () => {
     expect(await refusal('', {})).toEqual([{ field: 'keyPrefix', rule: 'must be a non-empty string' }]);
     expect(await refusal(`${run}:`, { fail: { reserveInventory: 0, captureFunds: 1, voidPayment: 1.5, refundPayment: 'never', cancelShipment: 'always' } })).toEqual([
       { field: 'fail.reserveInventory', rule: "must be a whole number of at least 1 or 'always', got 0" },
-      { field: 'fail.captureFunds', rule: expect.stringMatching(/^is not an operation: the keys must be one of reserveInventory, .*, refundWithdrawal$/) },
+      { field: 'fail.captureFunds', rule: expect.stringMatching(/^is not an operation: the keys must be one of reserveInventory, .*, refundWithdrawal(, \w+)*$/) },
       { field: 'fail.voidPayment', rule: "must be a whole number of at least 1 or 'always', got 1.5" },
       { field: 'fail.refundPayment', rule: `must be a whole number of at least 1 or 'always', got "never"` },
     ]);
-    expect(await refusal(`${run}:`, { hang: ['createShipment', 'shipIt'], crashWorkerAfter: 'payment', declinePayments: true, flagFraud: 'yes' })).toEqual([
+    expect(await refusal(`${run}:`, { hang: ['createShipment', 'shipIt'], unavailable: ['reserveBoat'], crashWorkerAfter: 'payment', declinePayments: true, flagFraud: 'yes' })).toEqual([
       { field: 'declinePayments', rule: expect.stringMatching(/^is not a fault plan field/) },
       { field: 'hang.1', rule: expect.stringMatching(/^must be one of .*, got "shipIt"$/) },
+      { field: 'unavailable.0', rule: expect.stringMatching(/^must be one of .*, got "reserveBoat"$/) },
       { field: 'flagFraud', rule: 'must be true or false' },
       { field: 'crashWorkerAfter', rule: expect.stringMatching(/^must be one of .*, got "payment"$/) },
     ]);

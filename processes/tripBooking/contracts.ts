@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { defineEvent } from '../../src/eventstore/contracts';
+import {
+  amountCents,
+  businessKey,
+  cents,
+  compensationFailedFields,
+  compensationResolvedFields,
+  currency,
+  eventRef as id,
+  MAX_AMOUNT_CENTS,
+  reason,
+} from '../../src/contracts/fields';
+import { tripTotalCents } from './openingEvent';
+
+/** Hotel nights and rental-car days one trip may book. */
+export const MAX_TRIP_DAYS = 60;
+
+const days = z
+  .number({ message: 'must be a number' })
+  .min(1, { message: 'must be at least 1' })
+  .max(MAX_TRIP_DAYS, { message: `must be at most ${MAX_TRIP_DAYS}` })
+  .refine(Number.isInteger, { message: 'must be a whole number' });
+
+/** An airport (`JFK`) or a place id: a business key, as it ends up in bookings and events. */
+const place = businessKey;
+
+const Flight = z
+  .object({ from: place, to: place, priceCents: amountCents })
+  .strict()
+  .refine((flight) => flight.from !== flight.to, { path: ['to'], message: 'must differ from from', when: (payload) => z.object({ from: place, to: place }).safeParse(payload.value).success });
+const Hotel = z.object({ city: place, nights: days, priceCents: amountCents }).strict();
+const Car = z.object({ city: place, days, priceCents: amountCents }).strict();
+
+const TripShape = z.object({ tripId: businessKey, customerId: businessKey, flight: Flight, hotel: Hotel, car: Car, currency }).strict();
+
+/** What app code passes to start a trip booking saga. The card is charged the sum of the three prices. */
+export const TripInputSchema = TripShape.refine((trip) => tripTotalCents(trip) > 0, { path: ['flight', 'priceCents'], message: 'the trip total must be more than 0', when: shapeValid }).refine(
+  (trip) => tripTotalCents(trip) <= MAX_AMOUNT_CENTS,
+  { path: ['flight', 'priceCents'], message: `the trip total must be at most ${MAX_AMOUNT_CENTS} cents`, when: shapeValid },
+);
+
+/** Only once every field is valid; otherwise their own issues say enough. */
+function shapeValid(payload: { value: unknown }): boolean {
+  return TripShape.safeParse(payload.value).success;
+}
+
+export type TripInput = z.infer<typeof TripInputSchema>;
+
+const tripRef = { tripId: id };
+const price = { priceCents: cents, currency };
+const flight = { from: id, to: id };
+const hotel = { city: id, nights: z.number().int().positive() };
+const car = { city: id, days: z.number().int().positive() };
+
+export const TripRequested = defineEvent(
+  'TripRequested',
+  1,
+  z.object({
+    ...tripRef,
+    customerId: id,
+    flight: z.object({ ...flight, priceCents: cents }),
+    hotel: z.object({ ...hotel, priceCents: cents }),
+    car: z.object({ ...car, priceCents: cents }),
+    totalCents: cents,
+    currency,
+  }),
+);
+export const FlightReserved = defineEvent('FlightReserved', 1, z.object({ ...tripRef, bookingId: id, ...flight, ...price }));
+export const HotelReserved = defineEvent('HotelReserved', 1, z.object({ ...tripRef, bookingId: id, ...hotel, ...price }));
+export const CarReserved = defineEvent('CarReserved', 1, z.object({ ...tripRef, bookingId: id, ...car, ...price }));
+/** A reservation found nothing free: nothing was booked, so nothing of it is cancelled. */
+export const BookingUnavailable = defineEvent('BookingUnavailable', 1, z.object({ ...tripRef, kind: z.enum(['flight', 'hotel', 'car']), reason }));
+export const CardCharged = defineEvent('CardCharged', 1, z.object({ ...tripRef, chargeId: id, customerId: id, amountCents: cents, currency }));
+/** The card was declined: nothing was charged; the bookings are cancelled. */
+export const CardDeclined = defineEvent('CardDeclined', 1, z.object({ ...tripRef, customerId: id, reason }));
+export const ChargeRefunded = defineEvent('ChargeRefunded', 1, z.object({ ...tripRef, chargeId: id, amountCents: cents, currency, reason }));
+export const FlightCancelled = defineEvent('FlightCancelled', 1, z.object({ ...tripRef, bookingId: id, reason }));
+export const HotelCancelled = defineEvent('HotelCancelled', 1, z.object({ ...tripRef, bookingId: id, reason }));
+export const CarCancelled = defineEvent('CarCancelled', 1, z.object({ ...tripRef, bookingId: id, reason }));
+export const TripConfirmed = defineEvent('TripConfirmed', 1, z.object({ ...tripRef }));
+export const TripFailed = defineEvent('TripFailed', 1, z.object({ ...tripRef, reason, failedStep: id.optional() }));
+export const TripCompensationFailed = defineEvent('TripCompensationFailed', 1, z.object({ ...tripRef, ...compensationFailedFields }));
+export const TripCompensationResolved = defineEvent('TripCompensationResolved', 1, z.object({ ...tripRef, ...compensationResolvedFields }));
+
+export const tripContracts = [
+  TripRequested,
+  FlightReserved,
+  HotelReserved,
+  CarReserved,
+  BookingUnavailable,
+  CardCharged,
+  CardDeclined,
+  ChargeRefunded,
+  FlightCancelled,
+  HotelCancelled,
+  CarCancelled,
+  TripConfirmed,
+  TripFailed,
+  TripCompensationFailed,
+  TripCompensationResolved,
+];
+
+type DataOf<C> = C extends { schema: z.ZodType<infer D> } ? D : never;
+type Latest = (typeof tripContracts)[number];
+
+/** The trip domain's events, as a discriminated union on `type`. */
+export type TripEvent = { [C in Latest as C['type']]: { type: C['type']; data: DataOf<C> } }[Latest['type']];
+export type TripEventType = TripEvent['type'];

@@ -1,0 +1,126 @@
+import { defineProjection, type StoredEvent } from '../../src/projections';
+import { foldStreamRows, type StreamRow } from '../../src/read-models/streamRows';
+import { tripContracts, type TripEvent, type TripEventType } from './contracts';
+
+export type TripSagaStatus = 'RUNNING' | 'COMPENSATING' | 'COMPENSATION_FAILED' | 'COMPLETED' | 'COMPENSATED' | 'RESOLVED';
+export type TripOutcome = 'COMPLETED' | 'COMPENSATED' | 'COMPENSATION_FAILED';
+
+export interface TripSummaryRow extends StreamRow {
+  trip_id: string;
+  stream_id: string;
+  customer_id: string | null;
+  status: TripSagaStatus;
+  total_cents: number | null;
+  currency: string | null;
+  flight_booking_id: string | null;
+  hotel_booking_id: string | null;
+  car_booking_id: string | null;
+  charge_id: string | null;
+  outcome: TripOutcome | null;
+  failed_step: string | null;
+  failure_reason: string | null;
+  resolved_by: string | null;
+  last_event_type: string;
+  requested_at: string | null;
+  /** The time of the last event applied, not of the write: a rebuild gives the same rows. */
+  updated_at: string;
+}
+
+const TRIP_EVENT_TYPES: readonly TripEventType[] = tripContracts.map((contract) => contract.type);
+
+/** One row per trip: where its saga stands, what it booked and charged, and how it ended. Folded one event at a time (no SQL fold). */
+export const tripSummary = defineProjection({
+  name: 'trip_summary',
+  version: 1,
+  eventTypes: TRIP_EVENT_TYPES,
+  tables: ['trip_summary'],
+  setup: (t) => `
+    create table ${t.trip_summary} (
+      trip_id             text        primary key,
+      stream_id           text        not null,
+      customer_id         text,
+      status              text        not null,
+      total_cents         bigint,
+      currency            text,
+      flight_booking_id   text,
+      hotel_booking_id    text,
+      car_booking_id      text,
+      charge_id           text,
+      outcome             text,
+      failed_step         text,
+      failure_reason      text,
+      resolved_by         text,
+      last_event_type     text        not null,
+      last_stream_version bigint      not null,
+      requested_at        timestamptz,
+      updated_at          timestamptz not null
+    );
+    create index ${t.trip_summary}_status_idx on ${t.trip_summary} (status, updated_at);`,
+  apply: (events, tx, t) =>
+    foldStreamRows<TripSummaryRow>(tx, { table: t.trip_summary, key: 'trip_id', keyOf: (event) => (event.data as { tripId: string }).tripId, evolve: evolveTripSummary }, events),
+});
+
+/** The summary after one more event of the trip's stream. */
+export function evolveTripSummary(row: TripSummaryRow | undefined, stored: StoredEvent): TripSummaryRow {
+  const event = stored as unknown as TripEvent;
+  const at = stored.createdAt.toISOString();
+  const current: TripSummaryRow = row ?? {
+    trip_id: event.data.tripId,
+    stream_id: stored.streamId,
+    customer_id: null,
+    status: 'RUNNING',
+    total_cents: null,
+    currency: null,
+    flight_booking_id: null,
+    hotel_booking_id: null,
+    car_booking_id: null,
+    charge_id: null,
+    outcome: null,
+    failed_step: null,
+    failure_reason: null,
+    resolved_by: null,
+    last_event_type: stored.type,
+    last_stream_version: 0,
+    requested_at: null,
+    updated_at: at,
+  };
+  const next: TripSummaryRow = { ...current, last_event_type: stored.type, last_stream_version: stored.version, updated_at: at };
+  switch (event.type) {
+    case 'TripRequested':
+      return { ...next, customer_id: event.data.customerId, total_cents: event.data.totalCents, currency: event.data.currency, requested_at: at };
+    case 'FlightReserved':
+      return { ...next, flight_booking_id: event.data.bookingId };
+    case 'HotelReserved':
+      return { ...next, hotel_booking_id: event.data.bookingId };
+    case 'CarReserved':
+      return { ...next, car_booking_id: event.data.bookingId };
+    case 'CardCharged':
+      return { ...next, charge_id: event.data.chargeId };
+    // The first failure is the one that counts: in a parallel group a second may follow.
+    case 'BookingUnavailable':
+      return { ...next, status: 'COMPENSATING', failed_step: next.failed_step ?? `reserve${event.data.kind[0]!.toUpperCase()}${event.data.kind.slice(1)}`, failure_reason: next.failure_reason ?? event.data.reason };
+    case 'CardDeclined':
+      return { ...next, status: 'COMPENSATING', failed_step: next.failed_step ?? 'chargeCard', failure_reason: next.failure_reason ?? event.data.reason };
+    case 'FlightCancelled':
+    case 'HotelCancelled':
+    case 'CarCancelled':
+    case 'ChargeRefunded':
+      return { ...next, status: 'COMPENSATING' };
+    case 'TripCompensationFailed':
+      return { ...next, status: 'COMPENSATION_FAILED' };
+    case 'TripCompensationResolved':
+      return { ...next, status: 'COMPENSATING', resolved_by: event.data.resolvedBy };
+    case 'TripConfirmed':
+      return { ...next, status: 'COMPLETED', outcome: 'COMPLETED' };
+    case 'TripFailed': {
+      const resolved = next.resolved_by !== null;
+      return {
+        ...next,
+        status: resolved ? 'RESOLVED' : 'COMPENSATED',
+        outcome: resolved ? 'COMPENSATION_FAILED' : 'COMPENSATED',
+        failed_step: event.data.failedStep ?? next.failed_step,
+        failure_reason: event.data.reason,
+      };
+    }
+  }
+}
