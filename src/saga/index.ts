@@ -12,3 +12,4 @@ export { StepSaga, RECORD_SAGA_EVENT, stepActivityType, type ParallelStep, type 
 export { STEP_ENGINE_PATCH } from './stepEngine';
 export { done, nothingToUndo, rejected, type StepActivity, type StepCall, type StepEvent, type StepOutcome, type StepReply, type UndoCall } from './stepOutcome';
 export { retryProfile, useRetryProfile, type RetryProfile, type RetryProfileName } from './retryProfile';
+export { webUiMarkdown } from './webUiMarkdown';
