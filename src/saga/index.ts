@@ -1,5 +1,6 @@
 export { Saga, type NamedStep, type SagaOptions, type StepDefinition } from './saga';
 export { BUSINESS_REJECTION, failureTypeOf, messageOf } from './failures';
+export { COMPENSATED_RUN_TYPES, SAGA_COMPENSATED, SAGA_COMPENSATION_RESOLVED, compensatedRunFailure, compensatedRunMessage } from './compensatedRun';
 export { OPENING_EVENT_PATCH, OPENING_EVENT_REFUSED } from './opening';
 export { resolveCompensationSignal, retryCompensationSignal, sagaStateQuery } from './handlers';
 export { SagaStatusKey, sagaSearchAttributes } from './searchAttributes';

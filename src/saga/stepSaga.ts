@@ -1,5 +1,6 @@
 import { ApplicationFailure, proxyActivities, proxyLocalActivities, workflowInfo, type ActivityInterfaceFor, type LocalActivityInterfaceFor } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { compensatedRunFailure } from './compensatedRun';
 import { recordCompensationEvents, type CompensationEventTypes } from './compensationEvents';
 import { WorkflowEventStream, type AppendedEvent, type EventSlot } from './eventStream';
 import { BUSINESS_REJECTION } from './failures';
@@ -120,13 +121,22 @@ export class StepSaga<A> {
     return this.saga.parallel(steps) as Promise<ResultsOf<A, G>>;
   }
 
-  /** Runs the body, records the completion event, and on failure compensates; see Saga.run. */
-  run<R>(body: () => Promise<R>): Promise<SagaResult<R>> {
-    return this.saga.run(async () => {
+  /**
+   * Runs the body, records the completion event, and on failure compensates; see Saga.run. A run
+   * that completed returns its SagaResult with `fields` (the process's own, e.g. `{ orderId }`);
+   * one that was compensated ends failed, with a SagaCompensated (or, after an operator resolved a
+   * compensation, SagaCompensationResolved) ApplicationFailure carrying that same object in its
+   * details, so the Web UI shows it as Failed and says why. A cancelled run stays cancelled.
+   */
+  async run<R, F extends object = Record<never, never>>(body: () => Promise<R>, fields?: F): Promise<F & SagaResult<R>> {
+    const result = await this.saga.run(async () => {
       const value = await body();
       await this.record(this.options.events.completed, this.options.subject);
       return value;
     });
+    const decorated = { ...fields, ...result } as F & SagaResult<R>;
+    if (result.outcome === 'COMPLETED') return decorated;
+    throw compensatedRunFailure(decorated);
   }
 
   private define<R>(name: string, input: unknown, { summary, undo }: StepOptions<A, R>, concurrent: boolean): StepDefinition<R> {
