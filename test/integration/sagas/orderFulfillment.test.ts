@@ -101,6 +101,10 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
     expect(result.failure).toMatchObject({ step });
     expect(await eventTypes(input.orderId)).toEqual(expected);
     expect(await sagaStatusOf(input.orderId)).toBe('COMPENSATED');
+    // The run itself failed, saying why in one line, with the result the client returned in its details.
+    const failure = await applicationFailureOf(rig.temporal.client.workflow.getHandle(orderWorkflowId(input.orderId)));
+    expect(failure).toMatchObject({ type: 'SagaCompensated', nonRetryable: true, message: expect.stringMatching(new RegExp(`^compensated after ${step} failed: \\S`)) });
+    expect(failure.details).toEqual([result]);
   });
 
   it('treats a declined payment as a business rejection: no retries, nothing to void, stock released', async () => {
@@ -110,6 +114,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
     const result = await rig.orders.awaitOrderResult(input.orderId);
 
     expect(result).toMatchObject({ outcome: 'COMPENSATED', failure: { step: 'authorizePayment', type: 'BusinessRejection' } });
+    expect((await applicationFailureOf(rig.temporal.client.workflow.getHandle(orderWorkflowId(input.orderId)))).message).toMatch(/^payment declined: /);
     expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentDeclined', 'InventoryReleased', 'OrderCancelled']);
   });
 
@@ -167,6 +172,8 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
 
     expect(result.outcome).toBe('COMPENSATION_FAILED');
     expect(result.resolutions).toEqual([{ step: 'authorizePayment', note: 'voided by hand in the PSP console', resolvedBy: 'ops@example.com' }]);
+    const failure = await applicationFailureOf(rig.temporal.client.workflow.getHandle(orderWorkflowId(input.orderId)));
+    expect(failure).toMatchObject({ type: 'SagaCompensationResolved', message: expect.stringContaining('authorizePayment resolved by hand by ops@example.com') });
     expect(await eventTypes(input.orderId)).toEqual([
       'OrderPlaced',
       'InventoryReserved',
