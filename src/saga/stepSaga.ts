@@ -157,7 +157,9 @@ export class StepSaga<A> {
         ? {
             compensate: async (result: R | undefined) => {
               const call: UndoCall = { key: this.keyOf(undo.step), actionKey: key, actionCompleted };
-              const reply = await this.call(this.compensations, undo.step, undo.summary, undo.input(result), call, false);
+              // Not having seen the action complete, the workflow cannot tell whether there is anything to undo: the label says so.
+              const label = actionCompleted ? undo.summary : `${undo.summary ?? undo.step}, if ${name} took effect`;
+              const reply = await this.call(this.compensations, undo.step, label, undo.input(result), call, false);
               return reply.kind === 'nothing_to_undo' ? 'nothing_to_undo' : undefined;
             },
           }

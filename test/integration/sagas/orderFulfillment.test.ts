@@ -83,6 +83,20 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
     ]);
   });
 
+  it('labels a compensation whose action it did not see complete as conditional, and only that one', async () => {
+    const input = await order({ fail: { capturePayment: 'always' } });
+    await rig.orders.startOrder(input);
+    const result = await rig.orders.awaitOrderResult(input.orderId);
+
+    const history = await rig.temporal.client.workflow.getHandle(`order-${input.orderId}`).fetchHistory();
+    const summaries = (history.events ?? [])
+      .filter((e) => e.activityTaskScheduledEventAttributes)
+      .map((e) => JSON.parse(Buffer.from(e.userMetadata!.summary!.data!).toString('utf8')) as string);
+    expect(summaries.slice(-4)).toEqual(['Refund 43.00 USD, if capturePayment took effect', 'Cancel the shipment of 3 items', 'Void the 43.00 USD authorization', 'Release 3 items']);
+    // Nothing was captured, and the refund says so.
+    expect(result.steps.find((step) => step.name === 'capturePayment')).toMatchObject({ status: 'nothing_to_undo' });
+  });
+
   it.each([
     ['reserveInventory', ['OrderPlaced', 'OrderCancelled']],
     ['authorizePayment', ['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'InventoryReleased', 'OrderCancelled']],
