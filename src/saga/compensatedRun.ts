@@ -18,12 +18,15 @@ export const COMPENSATED_RUN_TYPES: readonly string[] = [SAGA_COMPENSATED, SAGA_
  */
 export function compensatedRunFailure(result: SagaResult<unknown>): ApplicationFailure {
   const resolved = result.outcome === 'COMPENSATION_FAILED';
-  return ApplicationFailure.create({
+  const failure = ApplicationFailure.create({
     type: resolved ? SAGA_COMPENSATION_RESOLVED : SAGA_COMPENSATED,
     message: compensatedRunMessage(result),
     nonRetryable: true,
     details: [result],
   });
+  // An outcome, not a bug: a stack trace of the engine would only push the message aside in the UI.
+  failure.stack = '';
+  return failure;
 }
 
 /**
