@@ -35,7 +35,7 @@ export async function moneyTransfer(input: TransferInput): Promise<MoneyTransfer
     searchAttributes: [{ key: TransferId, value: transferId }],
   });
 
-  const result = await saga.run(async () => {
+  return saga.run(async () => {
     await saga.open('TransferRequested', transferRequestedData(input));
     const { withdrawalId } = await saga.step('withdrawFunds', { ...money, accountId: fromAccount }, {
       summary: `Withdraw ${amount} from ${fromAccount}`,
@@ -44,6 +44,5 @@ export async function moneyTransfer(input: TransferInput): Promise<MoneyTransfer
     // No compensation of its own: a deposit is the point of no return. One that failed moved nothing; the refund above undoes the rest.
     const { depositId } = await saga.step('depositFunds', { ...money, withdrawalId, accountId: toAccount }, { summary: `Deposit ${amount} into ${toAccount}` });
     return { withdrawalId, depositId };
-  });
-  return { transferId, ...result };
+  }, { transferId });
 }

@@ -41,7 +41,7 @@ export async function orderFulfillment(input: PlaceOrderInput): Promise<OrderFul
     ],
   });
 
-  const result = await saga.run(async () => {
+  return saga.run(async () => {
     await saga.open('OrderPlaced', orderPlacedData(input));
     await saga.step('reserveInventory', { orderId, items }, {
       summary: `Reserve ${goods}`,
@@ -61,6 +61,5 @@ export async function orderFulfillment(input: PlaceOrderInput): Promise<OrderFul
       undo: { step: 'refundPayment', summary: `Refund ${total}`, input: () => ({ orderId, paymentId, amountCents }) },
     });
     return { paymentId, shipmentId };
-  });
-  return { orderId, ...result };
+  }, { orderId });
 }

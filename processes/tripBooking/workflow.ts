@@ -33,7 +33,7 @@ export async function tripBooking(input: TripInput): Promise<TripBookingResult> 
     searchAttributes: [{ key: TripId, value: tripId }],
   });
 
-  const result = await saga.run(async () => {
+  return saga.run(async () => {
     await saga.open('TripRequested', tripRequestedData(input));
     // Three services that know nothing of each other: no reason to wait for one before asking the next.
     const [flightBooked, hotelBooked, carBooked] = await saga.parallel([
@@ -62,6 +62,5 @@ export async function tripBooking(input: TripInput): Promise<TripBookingResult> 
       undo: { step: 'refundCharge', summary: `Refund ${total}`, input: (charged) => ({ tripId, amountCents, currency, ...charged }) },
     });
     return { flightBookingId: flightBooked.bookingId, hotelBookingId: hotelBooked.bookingId, carBookingId: carBooked.bookingId, chargeId };
-  });
-  return { tripId, ...result };
+  }, { tripId });
 }

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { formatMoney } from '../contracts/money';
 import { PlaceOrderInputSchema, type PlaceOrderInput } from '../contracts/orderCommands';
 import { orderTotalCents } from '../contracts/openingEvents';
-import type { SagaState, SagaStatus as SagaStatusValue } from '../saga';
+import { webUiMarkdown, type SagaState, type SagaStatus as SagaStatusValue } from '../saga';
 import { orderFulfillment, orderWorkflowId, type OrderFulfillmentResult } from '../../workflows/orderFulfillment';
 import { CustomerId, OrderId } from '../../workflows/searchAttributes';
 import { parseInput } from './errors';
@@ -85,5 +85,5 @@ function orderSummary(order: PlaceOrderInput): string {
 
 function orderDetails(order: PlaceOrderInput): string {
   const rows = order.items.map((item) => `| ${item.sku} | ${item.quantity} | ${(item.unitPriceCents / 100).toFixed(2)} |`);
-  return [`Customer **${order.customerId}**`, '', '| sku | qty | unit price |', '| --- | --- | --- |', ...rows].join('\n');
+  return webUiMarkdown([`Customer **${order.customerId}**`, '', '| sku | qty | unit price |', '| --- | --- | --- |', ...rows]);
 }

@@ -1,7 +1,7 @@
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowExecutionInfo, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client, type WorkflowExecutionInfo, type WorkflowHandle } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
-import { resolveCompensationSignal, retryCompensationSignal, SAGA_STATUSES, sagaStateQuery, SagaStatusKey, type SagaState, type SagaStatus } from '../saga';
+import { COMPENSATED_RUN_TYPES, resolveCompensationSignal, retryCompensationSignal, SAGA_STATUSES, sagaStateQuery, SagaStatusKey, type SagaState, type SagaStatus } from '../saga';
 import { InvalidInputError } from './errors';
 
 /** A saga workflow: one input (the validated command), one result. */
@@ -88,9 +88,20 @@ export function sagaRuns<I, R>({ client, taskQueue, workflow, workflowId, keyFie
       return handle(key).query(sagaStateQuery);
     },
 
-    /** Waits for the saga to finish. A cancelled run rejects with the cancellation. */
-    result(key: string): Promise<R> {
-      return handle(key).result();
+    /**
+     * Waits for the saga to finish and returns its result, COMPLETED or not: a compensated run of
+     * the step engine ends failed (SagaCompensated, SagaCompensationResolved) with its result in
+     * the failure's details, read back here; runs started before it completed with theirs. A
+     * cancelled run, and one that failed otherwise, rejects with its failure.
+     */
+    async result(key: string): Promise<R> {
+      try {
+        return await handle(key).result();
+      } catch (error) {
+        const result = compensatedResultOf<R>(error);
+        if (result === undefined) throw error;
+        return result;
+      }
     },
 
     /** Asks the saga to stop; it compensates what it did and ends as cancelled. */
@@ -141,6 +152,15 @@ export async function resolveCompensation(handle: WorkflowHandle, resolution: Re
     .map((field) => ({ field, rule: 'must be a non-empty string' }));
   if (issues.length) throw new InvalidInputError('resolution', issues);
   await handle.signal(resolveCompensationSignal, { note: resolution.note, resolvedBy: resolution.resolvedBy });
+}
+
+/** The SagaResult a compensated run failed with, or undefined when the error is anything else. */
+export function compensatedResultOf<R>(error: unknown): R | undefined {
+  if (!(error instanceof WorkflowFailedError)) return undefined;
+  const cause = error.cause;
+  if (!(cause instanceof ApplicationFailure) || !COMPENSATED_RUN_TYPES.includes(cause.type ?? '')) return undefined;
+  const [result] = cause.details ?? [];
+  return (result ?? undefined) as R | undefined;
 }
 
 function toRun(execution: WorkflowExecutionInfo, key: string): SagaRun {

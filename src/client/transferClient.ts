@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { formatMoney } from '../contracts/money';
 import { TransferInputSchema, type TransferInput } from '../contracts/transferCommands';
-import type { SagaState, SagaStatus } from '../saga';
+import { webUiMarkdown, type SagaState, type SagaStatus } from '../saga';
 import { moneyTransfer, transferWorkflowId, type MoneyTransferResult } from '../../workflows/moneyTransfer';
 import { TransferId } from '../../workflows/searchAttributes';
 import { parseInput } from './errors';
@@ -36,7 +36,7 @@ export function createTransferClient({ client, taskQueue }: TransferClientOption
       const started = await runs.start(transfer.transferId, transfer, {
         searchAttributes: [],
         staticSummary: `Transfer ${transfer.transferId}: ${amount} from ${transfer.fromAccount} to ${transfer.toAccount}`,
-        staticDetails: ['| from | to | amount |', '| --- | --- | --- |', `| ${transfer.fromAccount} | ${transfer.toAccount} | ${amount} |`].join('\n'),
+        staticDetails: webUiMarkdown(['| from | to | amount |', '| --- | --- | --- |', `| ${transfer.fromAccount} | ${transfer.toAccount} | ${amount} |`]),
       });
       return { transferId: transfer.transferId, ...started };
     },

@@ -1,5 +1,6 @@
 export { Saga, type NamedStep, type SagaOptions, type StepDefinition } from './saga';
 export { BUSINESS_REJECTION, failureTypeOf, messageOf } from './failures';
+export { COMPENSATED_RUN_TYPES, SAGA_COMPENSATED, SAGA_COMPENSATION_RESOLVED, compensatedRunFailure, compensatedRunMessage } from './compensatedRun';
 export { OPENING_EVENT_PATCH, OPENING_EVENT_REFUSED } from './opening';
 export { resolveCompensationSignal, retryCompensationSignal, sagaStateQuery } from './handlers';
 export { SagaStatusKey, sagaSearchAttributes } from './searchAttributes';
@@ -12,3 +13,4 @@ export { StepSaga, RECORD_SAGA_EVENT, stepActivityType, type ParallelStep, type 
 export { STEP_ENGINE_PATCH } from './stepEngine';
 export { done, nothingToUndo, rejected, type StepActivity, type StepCall, type StepEvent, type StepOutcome, type StepReply, type UndoCall } from './stepOutcome';
 export { retryProfile, useRetryProfile, type RetryProfile, type RetryProfileName } from './retryProfile';
+export { webUiMarkdown } from './webUiMarkdown';

@@ -4,6 +4,7 @@ import { BUSINESS_REJECTION, failureTypeOf, messageOf } from './failures';
 import { resolveCompensationSignal, retryCompensationSignal, sagaStateQuery } from './handlers';
 import { OPENING_EVENT_PATCH, OPENING_EVENT_REFUSED, openingEventRefused } from './opening';
 import { SagaStatusKey } from './searchAttributes';
+import { webUiMarkdown } from './webUiMarkdown';
 import type { EventPosition, Resolution, SagaFailure, SagaOutcome, SagaResult, SagaState, SagaStatus, StepState } from './types';
 
 export interface StepDefinition<T> {
@@ -45,6 +46,12 @@ export interface SagaOptions {
 
 type OperatorAction = { kind: 'retry' } | { kind: 'resolve'; note: string; resolvedBy: string };
 
+/** A step's row in the step table: what its action did and what its compensation did, each in a few words. */
+interface StepRow {
+  action: string;
+  undo: string;
+}
+
 /**
  * A saga inside one workflow run: steps with compensations, undone last-in-first-out on failure or
  * cancellation, in a scope cancellation cannot interrupt. Its state is served by the `sagaState`
@@ -59,6 +66,8 @@ export class Saga {
   private readonly steps: StepState[] = [];
   private readonly compensations: Array<{ state: StepState; compensate: () => Promise<void | 'nothing_to_undo'> }> = [];
   private readonly resolutions: Resolution[] = [];
+  /** The step table's rows: kept apart from the steps' states, whose single status and error cannot say both what the action and its compensation did. */
+  private readonly rows = new Map<StepState, StepRow>();
   private readonly noEffect: Set<string>;
   private status: SagaStatus = 'RUNNING';
   private publishedStatus: SagaStatus | undefined;
@@ -121,6 +130,8 @@ export class Saga {
   async step<T>(name: string, definition: StepDefinition<T>): Promise<T> {
     const state: StepState = { name, status: 'running', ...(definition.summary ? { summary: definition.summary } : {}) };
     this.steps.push(state);
+    const row: StepRow = { action: 'running…', undo: '' };
+    this.rows.set(state, row);
     let result: T | undefined;
     const compensation = definition.compensate;
     const entry = compensation ? { state, compensate: () => compensation(result) } : undefined;
@@ -129,11 +140,13 @@ export class Saga {
     try {
       result = await definition.run();
       state.status = 'done';
+      row.action = 'done';
       return result;
     } catch (error) {
       state.status = 'failed';
       state.error = messageOf(error);
       const type = failureTypeOf(error);
+      row.action = type === BUSINESS_REJECTION ? `refused: ${state.error}` : type === 'Cancelled' ? 'cancelled' : `failed: ${state.error}`;
       if (entry && type !== undefined && this.noEffect.has(type)) {
         this.compensations.splice(this.compensations.indexOf(entry), 1);
       }
@@ -185,16 +198,20 @@ export class Saga {
   private async compensate(): Promise<SagaOutcome> {
     this.setStatus('COMPENSATING');
     for (const entry of [...this.compensations].reverse()) {
+      const row = this.rows.get(entry.state)!;
       for (;;) {
         entry.state.status = 'compensating';
+        row.undo = 'undoing…';
         this.publish();
         try {
           entry.state.status = (await entry.compensate()) === 'nothing_to_undo' ? 'nothing_to_undo' : 'compensated';
+          row.undo = entry.state.status === 'nothing_to_undo' ? 'nothing to undo' : 'undone';
           this.publish();
           break;
         } catch (error) {
           entry.state.status = 'compensation_failed';
           entry.state.error = messageOf(error);
+          row.undo = `undo failed: ${entry.state.error}`;
           this.setStatus('COMPENSATION_FAILED');
           await this.options.onCompensationFailed?.(entry.state.name, entry.state.error);
           await condition(() => this.operatorAction !== undefined);
@@ -204,6 +221,7 @@ export class Saga {
             const resolution = { step: entry.state.name, note: action.note, resolvedBy: action.resolvedBy };
             this.resolutions.push(resolution);
             entry.state.status = 'resolved';
+            row.undo = 'resolved by hand';
             await this.options.onCompensationResolved?.(resolution);
             this.setStatus('COMPENSATING');
             break;
@@ -231,9 +249,18 @@ export class Saga {
       if (pairs.length > 0) upsertSearchAttributes(pairs);
       this.publishedStatus = this.status;
     }
-    const rows = this.steps.map((s) => `| ${s.summary ?? s.name} | ${s.status}${s.error ? ` — ${s.error.replace(/\|/g, '/').slice(0, 120)}` : ''} |`);
-    setCurrentDetails([`**${this.options.sagaType}**: ${this.status}`, '', '| step | status |', '| --- | --- |', ...rows].join('\n'));
+    const rows = this.steps.map((s) => {
+      const row = this.rows.get(s)!;
+      return `| ${cell(s.summary ?? s.name)} | ${cell(row.action)} | ${cell(row.undo)} |`;
+    });
+    setCurrentDetails(webUiMarkdown([`**${this.options.sagaType}**: ${this.status}`, '', '| step | action | compensation |', '| --- | --- | --- |', ...rows]));
   }
+}
+
+/** Text for one table cell: on one line, without the column separator, cut short. */
+function cell(text: string): string {
+  const line = text.replace(/\s+/g, ' ').replace(/\|/g, '/').trim();
+  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
 }
 
 /** Whether the run was started with this search attribute at this value (it is in the start event, so replay agrees). */

@@ -1,5 +1,6 @@
 import { ApplicationFailure, proxyActivities, proxyLocalActivities, workflowInfo, type ActivityInterfaceFor, type LocalActivityInterfaceFor } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { compensatedRunFailure } from './compensatedRun';
 import { recordCompensationEvents, type CompensationEventTypes } from './compensationEvents';
 import { WorkflowEventStream, type AppendedEvent, type EventSlot } from './eventStream';
 import { BUSINESS_REJECTION } from './failures';
@@ -127,13 +128,22 @@ export class StepSaga<A> {
     return this.saga.parallel(steps) as Promise<ResultsOf<A, G>>;
   }
 
-  /** Runs the body, records the completion event, and on failure compensates; see Saga.run. */
-  run<R>(body: () => Promise<R>): Promise<SagaResult<R>> {
-    return this.saga.run(async () => {
+  /**
+   * Runs the body, records the completion event, and on failure compensates; see Saga.run. A run
+   * that completed returns its SagaResult with `fields` (the process's own, e.g. `{ orderId }`);
+   * one that was compensated ends failed, with a SagaCompensated (or, after an operator resolved a
+   * compensation, SagaCompensationResolved) ApplicationFailure carrying that same object in its
+   * details, so the Web UI shows it as Failed and says why. A cancelled run stays cancelled.
+   */
+  async run<R, F extends object = Record<never, never>>(body: () => Promise<R>, fields?: F): Promise<F & SagaResult<R>> {
+    const result = await this.saga.run(async () => {
       const value = await body();
       await this.record(this.options.events.completed, this.options.subject);
       return value;
     });
+    const decorated = { ...fields, ...result } as F & SagaResult<R>;
+    if (result.outcome === 'COMPLETED') return decorated;
+    throw compensatedRunFailure(decorated);
   }
 
   private define<R>(activity: string, input: unknown, { summary, undo, as }: StepOptions<A, R>, concurrent: boolean): StepDefinition<R> {
@@ -158,7 +168,9 @@ export class StepSaga<A> {
             compensate: async (result: R | undefined) => {
               // The undo's own key is its action's, marked: one undo activity may serve several steps.
               const call: UndoCall = { key: `${key}:undo`, actionKey: key, actionCompleted };
-              const reply = await this.call(this.compensations, undo.step, undo.summary, undo.input(result), call, false);
+              // Not having seen the action complete, the workflow cannot tell whether there is anything to undo: the label says so.
+              const label = actionCompleted ? undo.summary : `${undo.summary ?? undo.step}, if ${name} took effect`;
+              const reply = await this.call(this.compensations, undo.step, label, undo.input(result), call, false);
               return reply.kind === 'nothing_to_undo' ? 'nothing_to_undo' : undefined;
             },
           }

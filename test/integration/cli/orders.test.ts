@@ -57,6 +57,21 @@ describe('sagaflow orders', () => {
     expect(JSON.parse(again.stdout) as StartedOrder).toMatchObject({ orderId, workflowId: `order-${orderId}`, started: false });
   });
 
+  it('lists a compensated order as FAILED in Temporal and COMPENSATED in its saga status, and still shows its step table', async () => {
+    const orderId = `cli-${randomUUID()}`;
+    const customer = `cust-${randomUUID()}`;
+    await planFaults(db.pool, `order-${orderId}`, { fail: { createShipment: 'always' } });
+    await sagaflow('orders', 'start', '--order-id', orderId, '--customer', customer, '--item', 'mug:1:1250');
+    expect((await rig.orders.awaitOrderResult(orderId)).outcome).toBe('COMPENSATED');
+
+    await waitFor(async () => (JSON.parse((await sagaflow('orders', 'list', '--customer', customer, '--json')).stdout) as OrderRun[]).length === 1);
+    const listed = JSON.parse((await sagaflow('orders', 'list', '--customer', customer, '--status', 'COMPENSATED', '--json')).stdout) as OrderRun[];
+    expect(listed).toEqual([expect.objectContaining({ orderId, sagaStatus: 'COMPENSATED', executionStatus: 'FAILED' })]);
+    const status = await sagaflow('orders', 'status', orderId);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(new RegExp(`^order ${orderId} \\(workflow order-${orderId}\\): COMPENSATED\nfailure: createShipment: `));
+  });
+
   it('starts an order from a JSON file', async () => {
     const orderId = `cli-${randomUUID()}`;
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sagaflow-cli-')), 'order.json');

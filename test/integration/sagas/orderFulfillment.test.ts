@@ -83,6 +83,20 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
     ]);
   });
 
+  it('labels a compensation whose action it did not see complete as conditional, and only that one', async () => {
+    const input = await order({ fail: { capturePayment: 'always' } });
+    await rig.orders.startOrder(input);
+    const result = await rig.orders.awaitOrderResult(input.orderId);
+
+    const history = await rig.temporal.client.workflow.getHandle(`order-${input.orderId}`).fetchHistory();
+    const summaries = (history.events ?? [])
+      .filter((e) => e.activityTaskScheduledEventAttributes)
+      .map((e) => JSON.parse(Buffer.from(e.userMetadata!.summary!.data!).toString('utf8')) as string);
+    expect(summaries.slice(-4)).toEqual(['Refund 43.00 USD, if capturePayment took effect', 'Cancel the shipment of 3 items', 'Void the 43.00 USD authorization', 'Release 3 items']);
+    // Nothing was captured, and the refund says so.
+    expect(result.steps.find((step) => step.name === 'capturePayment')).toMatchObject({ status: 'nothing_to_undo' });
+  });
+
   it.each([
     ['reserveInventory', ['OrderPlaced', 'OrderCancelled']],
     ['authorizePayment', ['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'InventoryReleased', 'OrderCancelled']],
@@ -101,6 +115,10 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
     expect(result.failure).toMatchObject({ step });
     expect(await eventTypes(input.orderId)).toEqual(expected);
     expect(await sagaStatusOf(input.orderId)).toBe('COMPENSATED');
+    // The run itself failed, saying why in one line, with the result the client returned in its details.
+    const failure = await applicationFailureOf(rig.temporal.client.workflow.getHandle(orderWorkflowId(input.orderId)));
+    expect(failure).toMatchObject({ type: 'SagaCompensated', nonRetryable: true, message: expect.stringMatching(new RegExp(`^compensated after ${step} failed: \\S`)) });
+    expect(failure.details).toEqual([result]);
   });
 
   it('treats a declined payment as a business rejection: no retries, nothing to void, stock released', async () => {
@@ -110,6 +128,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
     const result = await rig.orders.awaitOrderResult(input.orderId);
 
     expect(result).toMatchObject({ outcome: 'COMPENSATED', failure: { step: 'authorizePayment', type: 'BusinessRejection' } });
+    expect((await applicationFailureOf(rig.temporal.client.workflow.getHandle(orderWorkflowId(input.orderId)))).message).toMatch(/^payment declined: /);
     expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentDeclined', 'InventoryReleased', 'OrderCancelled']);
   });
 
@@ -167,6 +186,8 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
 
     expect(result.outcome).toBe('COMPENSATION_FAILED');
     expect(result.resolutions).toEqual([{ step: 'authorizePayment', note: 'voided by hand in the PSP console', resolvedBy: 'ops@example.com' }]);
+    const failure = await applicationFailureOf(rig.temporal.client.workflow.getHandle(orderWorkflowId(input.orderId)));
+    expect(failure).toMatchObject({ type: 'SagaCompensationResolved', message: expect.stringContaining('authorizePayment resolved by hand by ops@example.com') });
     expect(await eventTypes(input.orderId)).toEqual([
       'OrderPlaced',
       'InventoryReserved',

@@ -5,6 +5,7 @@ import { recordEvent } from '../../../activities/recordEvent';
 import { createEventStore } from '../../../src/eventstore';
 import { RECORD_SAGA_EVENT, stepActivityType, type SagaResult } from '../../../src/saga';
 import type { EventSlot } from '../../../src/saga/eventStream';
+import { compensatedResultOf } from '../../../src/client/sagaRuns';
 import { workflowBundleOptions } from '../../../workers/workflowBundle';
 import { createScriptedSteps, widgetContracts } from '../../fixtures/stepActivities';
 import type { StepPlan } from '../../fixtures/workflows/stepSagas';
@@ -50,7 +51,13 @@ describe('step engine: declared steps over a real worker and event store', () =>
   const run = async (plan: Omit<StepPlan, 'widgetId'>) => {
     const widgetId = randomUUID();
     const workflowId = `widget-${widgetId}`;
-    const result = (await temporal.client.workflow.execute('scriptedStepSaga', { taskQueue: temporal.taskQueue, workflowId, args: [{ widgetId, ...plan }] })) as SagaResult<number>;
+    // A compensated run ends failed, its result in the failure (as the clients read it).
+    let result: SagaResult<number>;
+    try {
+      result = (await temporal.client.workflow.execute('scriptedStepSaga', { taskQueue: temporal.taskQueue, workflowId, args: [{ widgetId, ...plan }] })) as SagaResult<number>;
+    } catch (error) {
+      result = compensatedResultOf<SagaResult<number>>(error) ?? (await Promise.reject(error as Error));
+    }
     const events = await createEventStore(db.pool, { contracts: widgetContracts }).readStream(`Widget-${widgetId}`);
     const calls = log.filter((line) => line.includes(workflowId));
     return { workflowId, result, events, calls, made: (type: string) => events.filter((e) => e.type === type).map((e) => (e.data as { part: string }).part) };
