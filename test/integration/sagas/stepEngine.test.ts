@@ -56,7 +56,9 @@ describe('step engine: declared steps over a real worker and event store', () =>
     try {
       result = (await temporal.client.workflow.execute('scriptedStepSaga', { taskQueue: temporal.taskQueue, workflowId, args: [{ widgetId, ...plan }] })) as SagaResult<number>;
     } catch (error) {
-      result = compensatedResultOf<SagaResult<number>>(error) ?? (await Promise.reject(error as Error));
+      const compensated = compensatedResultOf<SagaResult<number>>(error);
+      if (!compensated) throw error;
+      result = compensated;
     }
     const events = await createEventStore(db.pool, { contracts: widgetContracts }).readStream(`Widget-${widgetId}`);
     const calls = log.filter((line) => line.includes(workflowId));
