@@ -23,7 +23,7 @@ export interface SagaWorkerOptions {
   /**
    * 'fast' gives every saga 5 s timeouts and 3 attempts, so demos and tests reach every outcome in
    * seconds; 'standard' (the default) is the production budget. Bundled into the workflow code, so a
-   * prebuilt bundle carries its own (see bundleOptions).
+   * prebuilt bundle carries its own (workers/workflowBundle.ts).
    */
   retries?: RetryProfileName;
   /** Activity interceptors after the step recorder: they run between a step's effect and its append. */
@@ -35,17 +35,14 @@ export function createSagaWorker(options: SagaWorkerOptions): Promise<Worker> {
   const { connection, namespace, taskQueue, pool, workflowBundle, extraWorkflowModules, extraActivities, retries, activityInterceptors = [] } = options;
   const store = createEventStore(pool, { contracts: composition.contracts });
   // A prebuilt bundle carries its own workflows and retry profile; otherwise bundle the composition's now.
-  const generated = workflowBundle ? undefined : workflowBundleOptions({ ...(retries ? { retries } : {}), ...(extraWorkflowModules ? { extraWorkflowModules } : {}) });
-  const bundle = generated
-    ? { workflowsPath: generated.workflowsPath, workflowModules: generated.workflowInterceptorModules }
-    : { workflowsPath: undefined, workflowBundle: workflowBundle!, workflowModules: [] };
+  const toBundle = workflowBundle ? undefined : workflowBundleOptions({ ...(retries ? { retries } : {}), ...(extraWorkflowModules ? { extraWorkflowModules } : {}) });
   return Worker.create({
     connection,
     namespace,
     taskQueue,
-    ...(bundle.workflowsPath ? { workflowsPath: bundle.workflowsPath } : { workflowBundle: bundle.workflowBundle }),
+    ...(toBundle ? { workflowsPath: toBundle.workflowsPath } : { workflowBundle: workflowBundle! }),
     activities: { ...createActivities({ pool, store }, composition), ...extraActivities },
-    interceptors: { activity: [recordStepEvents(store), ...activityInterceptors], workflowModules: bundle.workflowModules },
+    interceptors: { activity: [recordStepEvents(store), ...activityInterceptors], workflowModules: toBundle?.workflowInterceptorModules ?? [] },
   });
 }
 
