@@ -1,20 +1,21 @@
 import fs from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { parseInput } from '../../src/client/errors';
 import { formatSagaState } from '../../src/cli/commands/orders';
-import { UsageError } from '../../src/cli/errors';
-import { printJson, processIo, type CliIo } from '../../src/cli/output';
-import { businessKeyArg } from '../../src/cli/parsers';
-import { notFound } from '../../src/cli/sagaLookup';
+import { CliError, UsageError } from '../../src/cli/errors';
+import { formatTable, printJson, processIo, type CliIo } from '../../src/cli/output';
+import { businessKeyArg, positiveInteger } from '../../src/cli/parsers';
+import { describeRun, notFound } from '../../src/cli/sagaLookup';
 import { withTemporal, type CliTemporal } from '../../src/cli/temporalConnection';
 import { loadConfig } from '../../src/config/env';
+import { SAGA_STATUSES, type SagaStatus } from '../../src/saga';
 import { createTripClient, type TripClient } from './client';
 import { TripInputSchema } from './contracts';
 import { tripWorkflowId } from './workflow';
 
-/** `sagaflow trips start|status`, with the conventions of `sagaflow orders` (exit 1 for a failed check, 2 for bad usage). */
+/** `sagaflow trips start|status|cancel|list`, with the conventions of `sagaflow orders` (exit 1 for a failed check, 2 for bad usage). */
 export function registerTripsCommands(program: Command, io: CliIo = processIo): void {
-  const trips = program.command('trips').description('Start and inspect trip booking sagas');
+  const trips = program.command('trips').description('Start, inspect, list and cancel trip booking sagas');
   const withTrips = <T>(work: (client: TripClient, temporal: CliTemporal) => Promise<T>) => {
     const config = loadConfig();
     return withTemporal(config, (temporal) => work(createTripClient({ client: temporal.client, taskQueue: config.taskQueue }), temporal));
@@ -57,6 +58,42 @@ export function registerTripsCommands(program: Command, io: CliIo = processIo): 
       });
       if (options.json) return printJson(io, { tripId, workflowId, ...state });
       io.stdout(formatSagaState(`trip ${tripId} (workflow ${workflowId})`, state));
+    });
+
+  trips
+    .command('cancel')
+    .description('Ask a running trip saga to stop: it cancels what it booked, refunds what it charged, and ends as cancelled')
+    .argument('<tripId>', 'the trip id', businessKeyArg('tripId'))
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  $ sagaflow trips cancel t-42')
+    .action(async (tripId: string, options: { json?: boolean }) => {
+      const workflowId = tripWorkflowId(tripId);
+      await withTrips(async (client, temporal) => {
+        const run = await describeRun(temporal.client, workflowId, `trip ${tripId}`);
+        if (run.status.name !== 'RUNNING') throw new CliError(`trip ${tripId} has already ended (${run.sagaStatus ?? run.status.name}): nothing to cancel`);
+        await client.cancelTrip(tripId);
+      });
+      if (options.json) return printJson(io, { tripId, workflowId, cancelRequested: true });
+      io.stdout(`cancellation requested for trip ${tripId} (workflow ${workflowId}): it undoes what it did, then ends as cancelled\n`);
+    });
+
+  trips
+    .command('list')
+    .description('Trip sagas, newest first, from Temporal visibility')
+    .addOption(new Option('--status <status>', 'only runs with this saga status').choices(SAGA_STATUSES))
+    .addOption(new Option('-n, --limit <count>', 'at most this many').default(20).argParser(positiveInteger('--limit')))
+    .option('--json', 'print the runs as JSON')
+    .addHelpText('after', '\nExample:\n  $ sagaflow trips list --status COMPENSATION_FAILED')
+    .action(async (options: { status?: SagaStatus; limit: number; json?: boolean }) => {
+      const runs = await withTrips((client) => client.listTrips({ limit: options.limit, ...(options.status ? { status: options.status } : {}) }));
+      if (options.json) return printJson(io, runs);
+      if (runs.length === 0) return io.stdout('no trips found\n');
+      io.stdout(
+        formatTable(
+          ['TRIP', 'SAGA STATUS', 'EXECUTION', 'STARTED', 'CLOSED'],
+          runs.map((run) => [run.tripId, run.sagaStatus ?? '-', run.executionStatus, run.startTime.toISOString(), run.closeTime?.toISOString() ?? '-']),
+        ),
+      );
     });
 }
 

@@ -280,6 +280,34 @@ describe('TripBooking saga on a real worker, Temporal dev server and PostgreSQL'
     expect(await sagaflow('trips', 'status', 'no-such-trip')).toMatchObject({ code: 1, stderr: expect.stringMatching(/trip no-such-trip not found/) });
   });
 
+  it('sagaflow trips cancel and trips list: a running trip is cancelled and undone, a finished one is a failed check, both are listed', async () => {
+    const sagaflow = (...args: string[]) => runSagaflow(args, cliEnv(db, rig));
+    const running = await trip({ hang: ['chargeCard'] });
+    await trips.startTrip(running);
+    await waitFor(async () => (await trips.getTripState(running.tripId)).steps.some((s) => s.name === 'chargeCard'));
+
+    const cancelled = await sagaflow('trips', 'cancel', running.tripId);
+
+    expect(cancelled).toMatchObject({
+      code: 0,
+      stdout: `cancellation requested for trip ${running.tripId} (workflow trip-${running.tripId}): it undoes what it did, then ends as cancelled\n`,
+    });
+    await expect(trips.awaitTripResult(running.tripId)).rejects.toThrow();
+    expect(await eventTypes(running.tripId)).toEqual(expect.arrayContaining(['FlightCancelled', 'HotelCancelled', 'CarCancelled']));
+    const again = await sagaflow('trips', 'cancel', running.tripId);
+    expect(again).toMatchObject({ code: 1, stdout: '' });
+    expect(again.stderr).toMatch(new RegExp(`^error: trip ${running.tripId} has already ended \\(`));
+    await waitFor(async () =>
+      (JSON.parse((await sagaflow('trips', 'list', '--json')).stdout) as Array<{ tripId: string; executionStatus: string }>).some(
+        (run) => run.tripId === running.tripId && run.executionStatus === 'CANCELLED',
+      ),
+    );
+    const table = await sagaflow('trips', 'list', '--limit', '100');
+    expect(table.stdout).toMatch(/^TRIP\s+SAGA STATUS\s+EXECUTION\s+STARTED\s+CLOSED\n/);
+    expect(table.stdout).toMatch(new RegExp(`${running.tripId}\\s+\\S+\\s+CANCELLED`));
+    expect(await sagaflow('trips', 'list', '--status', 'DONE')).toMatchObject({ code: 2 });
+  });
+
   it('runs every replay scenario to its end, and each history replays against the current code', async () => {
     const context = { client: rig.temporal.client, taskQueue: rig.temporal.taskQueue, pool: db.pool };
     const ended = await Promise.all(
