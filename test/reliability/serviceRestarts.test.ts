@@ -74,7 +74,7 @@ describe('every process rides out a PostgreSQL or Temporal restart (a real saga 
 
     it('every session of the database terminated again and again while sagas run: every saga completes, each event once, the worker stays up', async () => {
       const taskQueue = `restart-${randomUUID()}`;
-      const worker = await spawnSagaWorker({ databaseUrl: db.url, taskQueue });
+      const worker = await spawnSagaWorker({ databaseUrl: db.url, taskQueue, retries: 'standard' });
       workers.push(worker);
       const orders = createOrderClient({ client: temporal.client, taskQueue });
       const admin = new pg.Client({ connectionString: db.url });
@@ -111,7 +111,7 @@ describe('every process rides out a PostgreSQL or Temporal restart (a real saga 
       try {
         const taskQueue = `restart-${randomUUID()}`;
         // The standalone worker migrates the database it is given before it polls.
-        const worker = await spawnSagaWorker({ databaseUrl: postgres.url, taskQueue });
+        const worker = await spawnSagaWorker({ databaseUrl: postgres.url, taskQueue, retries: 'standard' });
         workers.push(worker);
         const orders = createOrderClient({ client: temporal.client, taskQueue });
 
@@ -145,7 +145,7 @@ describe('every process rides out a PostgreSQL or Temporal restart (a real saga 
       const connection = await Connection.connect({ address: server.address });
       try {
         const taskQueue = `restart-${randomUUID()}`;
-        const worker = await spawnSagaWorker({ databaseUrl: db.url, taskQueue, temporalAddress: server.address });
+        const worker = await spawnSagaWorker({ databaseUrl: db.url, taskQueue, temporalAddress: server.address, retries: 'standard' });
         workers.push(worker);
         const orders = createOrderClient({ client: new Client({ connection, namespace: server.namespace }), taskQueue });
         // The shipment's first attempt hangs past the restart, so every saga is mid-flight when the server goes.

@@ -5,7 +5,10 @@ export const TEST_ENV = {
   temporalAddress: 'SAGAFLOW_TEST_TEMPORAL_ADDRESS',
   temporalNamespace: 'SAGAFLOW_TEST_TEMPORAL_NAMESPACE',
   temporalUiUrl: 'SAGAFLOW_TEST_TEMPORAL_UI_URL',
+  /** The workflows with the fast retry profile: every outcome in seconds. */
   workflowBundle: 'SAGAFLOW_TEST_WORKFLOW_BUNDLE',
+  /** The same with the standard profile, for tests that outlast an outage the way production does. */
+  standardWorkflowBundle: 'SAGAFLOW_TEST_STANDARD_WORKFLOW_BUNDLE',
 } as const;
 
 export function testEnv(key: keyof typeof TEST_ENV): string {

@@ -41,11 +41,10 @@ export default async function globalSetup(): Promise<void> {
   }
   await migrate(withDatabase(adminUrl, TEMPLATE_DB));
 
-  // Fast retries (5 s, 3 attempts), so every outcome, an exhausted compensation included, comes in seconds.
-  const bundle = await bundleWorkflowCode({ logger: quietLogger, ...workflowBundleOptions({ retries: 'fast' }) });
-  const bundlePath = path.join(stateDir('test'), 'workflow-bundle.js');
-  fs.mkdirSync(path.dirname(bundlePath), { recursive: true });
-  fs.writeFileSync(bundlePath, bundle.code);
+  // Fast retries (5 s, 3 attempts), so every outcome, an exhausted compensation included, comes in
+  // seconds; the standard profile for the restart tests, whose outages last longer than three fast attempts.
+  const bundlePath = await writeBundle('fast');
+  const standardBundlePath = await writeBundle('standard');
 
   process.env[TEST_ENV.postgresAdminUrl] = adminUrl;
   process.env[TEST_ENV.templateDatabase] = TEMPLATE_DB;
@@ -53,7 +52,16 @@ export default async function globalSetup(): Promise<void> {
   process.env[TEST_ENV.temporalNamespace] = services.temporal.namespace;
   if (services.temporal.uiUrl) process.env[TEST_ENV.temporalUiUrl] = services.temporal.uiUrl;
   process.env[TEST_ENV.workflowBundle] = bundlePath;
+  process.env[TEST_ENV.standardWorkflowBundle] = standardBundlePath;
   log(`services ready in ${Date.now() - started} ms`);
+}
+
+async function writeBundle(retries: 'fast' | 'standard'): Promise<string> {
+  const bundle = await bundleWorkflowCode({ logger: quietLogger, ...workflowBundleOptions({ retries }) });
+  const bundlePath = path.join(stateDir('test'), `workflow-bundle-${retries}.js`);
+  fs.mkdirSync(path.dirname(bundlePath), { recursive: true });
+  fs.writeFileSync(bundlePath, bundle.code);
+  return bundlePath;
 }
 
 const quietLogger = {

@@ -15,14 +15,15 @@ const root = path.resolve(__dirname, '..', '..');
 
 /**
  * The standalone saga worker (workers/sagaWorker.ts) as a real child process, for tests that kill
- * it: an in-process worker cannot be SIGKILLed without killing the test. It loads the test bundle,
- * which has the fast retry profile.
+ * it: an in-process worker cannot be SIGKILLed without killing the test. It loads a test bundle,
+ * with the fast retry profile unless told otherwise.
  */
 export async function spawnSagaWorker({
   databaseUrl,
   taskQueue,
   temporalAddress = testEnv('temporalAddress'),
   crashOnPlan = false,
+  retries = 'fast',
 }: {
   databaseUrl: string;
   taskQueue: string;
@@ -30,6 +31,8 @@ export async function spawnSagaWorker({
   temporalAddress?: string;
   /** Run the test child (test/support/sagaWorkerChild.ts) that dies where a fault plan says `crashWorkerAfter`. */
   crashOnPlan?: boolean;
+  /** The test bundle it loads: fast retries (the default), or the standard budgets production runs with. */
+  retries?: 'fast' | 'standard';
 }): Promise<WorkerProcess> {
   const entry = crashOnPlan ? path.join(root, 'test', 'support', 'sagaWorkerChild.ts') : path.join(root, 'workers', 'sagaWorker.ts');
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
@@ -40,7 +43,7 @@ export async function spawnSagaWorker({
       TEMPORAL_ADDRESS: temporalAddress,
       TEMPORAL_NAMESPACE: testEnv('temporalNamespace'),
       SAGAFLOW_TASK_QUEUE: taskQueue,
-      SAGAFLOW_WORKFLOW_BUNDLE: testEnv('workflowBundle'),
+      SAGAFLOW_WORKFLOW_BUNDLE: testEnv(retries === 'fast' ? 'workflowBundle' : 'standardWorkflowBundle'),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
