@@ -5,6 +5,7 @@ import { connectTemporalWorker, createPool, reportLostConnections } from '../src
 import { loadConfig } from '../src/config/env';
 import { migrate } from '../src/db/migrate';
 import { createEventStore } from '../src/eventstore';
+import { registerSearchAttributes } from '../src/infra/temporal';
 import type { RetryProfileName } from '../src/saga';
 import { composition } from '../processes';
 import { workflowBundleOptions } from './workflowBundle';
@@ -54,6 +55,9 @@ async function main(): Promise<void> {
   }
   await migrate(config.databaseUrl, console.log, config);
   const pool = createPool(config.databaseUrl, config, { onConnectionLost: reportLostConnections((line) => console.log(`saga worker: ${line}`)) });
+  // The worker knows the composition's search attributes; a namespace lacking one would refuse every start.
+  const added = await registerSearchAttributes(config.temporalAddress, config.namespace, composition.searchAttributes, config);
+  if (added.length > 0) console.log(`saga worker: registered the search attributes ${added.join(', ')} in namespace '${config.namespace}'`);
   const connection = await connectTemporalWorker(config.temporalAddress, config);
   try {
     const worker = await createSagaWorker({

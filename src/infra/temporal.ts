@@ -62,7 +62,7 @@ export async function startTemporal(options: DevServerOptions & { address?: stri
   const external = options.address;
   if (external) {
     await waitForNamespace(external, namespace, 5_000, 'TEMPORAL_ADDRESS', options.tls);
-    await ensureSearchAttributes(external, namespace, options.searchAttributes, options.tls);
+    await registerSearchAttributes(external, namespace, options.searchAttributes, options.tls);
     return { address: external, namespace, owned: false, stop: async () => undefined };
   }
   return startDevServer({ ...options, namespace });
@@ -158,7 +158,7 @@ async function reuseRunning(pidFile: string, namespace: string, searchAttributes
     fs.rmSync(pidFile, { force: true });
     return undefined;
   }
-  await ensureSearchAttributes(address, namespace, searchAttributes);
+  await registerSearchAttributes(address, namespace, searchAttributes);
   return {
     address,
     namespace,
@@ -213,13 +213,16 @@ async function waitForNamespace(address: string, namespace: string, timeoutMs: n
   throw new InfraError(`${what} at ${address} did not answer for namespace '${namespace}' within ${timeoutMs} ms: ${(lastError as Error)?.message ?? 'no answer'}`);
 }
 
-/** Registers the search attributes the workflows set; an unknown one would make every start fail. */
-async function ensureSearchAttributes(address: string, namespace: string, keys: readonly AnySearchAttributeKey[], tls: TemporalSettings = {}): Promise<void> {
+/**
+ * Registers the search attributes the workflows set that the namespace lacks, and says which it
+ * added; an unknown one would make every start fail.
+ */
+export async function registerSearchAttributes(address: string, namespace: string, keys: readonly AnySearchAttributeKey[], tls: TemporalSettings = {}): Promise<string[]> {
   const connection = await connectTemporal(address, tls);
   try {
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
     const missing = keys.filter((key) => !(key.name in (customAttributes ?? {})));
-    if (missing.length === 0) return;
+    if (missing.length === 0) return [];
     try {
       await connection.operatorService.addSearchAttributes({
         namespace,
@@ -231,6 +234,7 @@ async function ensureSearchAttributes(address: string, namespace: string, keys: 
           `(${(error as Error).message}). Create them with: ${missing.map((k) => `temporal operator search-attribute create --name ${k.name} --type ${cliTypeName(k.type)}`).join(' && ')}`,
       );
     }
+    return missing.map((key) => key.name);
   } finally {
     await connection.close();
   }

@@ -24,6 +24,7 @@ export async function spawnSagaWorker({
   temporalAddress = testEnv('temporalAddress'),
   crashOnPlan = false,
   retries = 'fast',
+  namespace = testEnv('temporalNamespace'),
 }: {
   databaseUrl: string;
   taskQueue: string;
@@ -33,6 +34,8 @@ export async function spawnSagaWorker({
   crashOnPlan?: boolean;
   /** The test bundle it loads: fast retries (the default), or the standard budgets production runs with. */
   retries?: 'fast' | 'standard';
+  /** Another namespace than the run's shared one (a test of what the worker sets up in it). */
+  namespace?: string;
 }): Promise<WorkerProcess> {
   const entry = crashOnPlan ? path.join(root, 'test', 'support', 'sagaWorkerChild.ts') : path.join(root, 'workers', 'sagaWorker.ts');
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
@@ -41,7 +44,7 @@ export async function spawnSagaWorker({
       ...process.env,
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporalAddress,
-      TEMPORAL_NAMESPACE: testEnv('temporalNamespace'),
+      TEMPORAL_NAMESPACE: namespace,
       SAGAFLOW_TASK_QUEUE: taskQueue,
       SAGAFLOW_WORKFLOW_BUNDLE: testEnv(retries === 'fast' ? 'workflowBundle' : 'standardWorkflowBundle'),
     },
