@@ -1,11 +1,9 @@
-import fs from 'node:fs';
 import { Option, type Command } from 'commander';
 import { parseInput } from '../../src/client/errors';
 import { formatSagaState } from '../../src/cli/commands/orders';
-import { CliError, UsageError } from '../../src/cli/errors';
-import { formatTable, printJson, processIo, type CliIo } from '../../src/cli/output';
-import { businessKeyArg, positiveInteger } from '../../src/cli/parsers';
-import { describeRun, notFound } from '../../src/cli/sagaLookup';
+import { printJson, processIo, type CliIo } from '../../src/cli/output';
+import { businessKeyArg, positiveInteger, readJsonFile } from '../../src/cli/parsers';
+import { formatSagaRuns, notFound, requireRunning } from '../../src/cli/sagaLookup';
 import { withTemporal, type CliTemporal } from '../../src/cli/temporalConnection';
 import { loadConfig } from '../../src/config/env';
 import { SAGA_STATUSES, type SagaStatus } from '../../src/saga';
@@ -69,8 +67,7 @@ export function registerTripsCommands(program: Command, io: CliIo = processIo): 
     .action(async (tripId: string, options: { json?: boolean }) => {
       const workflowId = tripWorkflowId(tripId);
       await withTrips(async (client, temporal) => {
-        const run = await describeRun(temporal.client, workflowId, `trip ${tripId}`);
-        if (run.status.name !== 'RUNNING') throw new CliError(`trip ${tripId} has already ended (${run.sagaStatus ?? run.status.name}): nothing to cancel`);
+        await requireRunning(temporal.client, workflowId, `trip ${tripId}`);
         await client.cancelTrip(tripId);
       });
       if (options.json) return printJson(io, { tripId, workflowId, cancelRequested: true });
@@ -89,24 +86,8 @@ export function registerTripsCommands(program: Command, io: CliIo = processIo): 
       if (options.json) return printJson(io, runs);
       if (runs.length === 0) return io.stdout('no trips found\n');
       io.stdout(
-        formatTable(
-          ['TRIP', 'SAGA STATUS', 'EXECUTION', 'STARTED', 'CLOSED'],
-          runs.map((run) => [run.tripId, run.sagaStatus ?? '-', run.executionStatus, run.startTime.toISOString(), run.closeTime?.toISOString() ?? '-']),
-        ),
+        formatSagaRuns('TRIP', runs.map(({ tripId, ...run }) => ({ key: tripId, ...run }))),
       );
     });
 }
 
-function readJsonFile(file: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`--file: cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`--file: ${file} must be JSON: ${(error as Error).message}`);
-  }
-}

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { businessKey, MAX_ORDER_LINES } from '../contracts/fields';
 import type { PlaceOrderInput } from '../contracts/orderCommands';
 import { UsageError } from './errors';
@@ -32,4 +33,19 @@ export function orderLine(raw: string, lines: PlaceOrderInput['items'] = []): Pl
   if (!match) throw new UsageError(`--item must be sku:qty:unitPriceCents with whole numbers, e.g. mug:2:1200, got ${JSON.stringify(raw)}`);
   lines.push({ sku: match[1]!, quantity: Number(match[2]), unitPriceCents: Number(match[3]) });
   return lines;
+}
+
+/** A --file argument's JSON; an unreadable or malformed file is bad usage naming the file. */
+export function readJsonFile(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--file: cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--file: ${file} must be JSON: ${(error as Error).message}`);
+  }
 }

@@ -2,6 +2,10 @@ import { SingleBar } from 'cli-progress';
 import type { SimulatedFaults } from '../adapters';
 import type { OrderClient } from '../client';
 import { orderWorkflowId } from '../../workflows/orderFulfillment';
+import { waitUntil } from '../process/waitUntil';
+
+/** How long the demo waits for an order to reach its point, polled every 200 ms. */
+const DEMO_WAIT = { timeoutMs: 60_000, intervalMs: 200 };
 import type { DemoOrder } from './workload';
 
 export interface DemoOrderResult {
@@ -22,16 +26,6 @@ function describe(error: unknown): string {
   return current instanceof Error ? current.message : String(current);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await sleep(200);
-  }
-}
 
 /** Drives one order the way its kind says: to its end, or to where an operator must step in. */
 async function drive(orders: OrderClient, faults: SimulatedFaults, order: DemoOrder): Promise<DemoOrderResult> {
@@ -40,11 +34,11 @@ async function drive(orders: OrderClient, faults: SimulatedFaults, order: DemoOr
   if (Object.keys(order.faults).length > 0) await faults.plan(`${orderWorkflowId(orderId)}:`, order.faults);
   const { workflowId } = await orders.startOrder(order.input);
   if (order.kind === 'needs-operator') {
-    await until(async () => (await orders.getOrderState(orderId)).status === 'COMPENSATION_FAILED', `order ${orderId} parks for an operator`);
+    await waitUntil(async () => (await orders.getOrderState(orderId)).status === 'COMPENSATION_FAILED', `order ${orderId} parks for an operator`, DEMO_WAIT);
     return { order, ended: 'PARKED', workflowId };
   }
   if (order.kind === 'cancelled') {
-    await until(async () => (await orders.getOrderState(orderId)).steps.some((s) => s.name === 'createShipment'), `order ${orderId} reaches its shipment`);
+    await waitUntil(async () => (await orders.getOrderState(orderId)).steps.some((s) => s.name === 'createShipment'), `order ${orderId} reaches its shipment`, DEMO_WAIT);
     await orders.cancelOrder(orderId);
     await orders.awaitOrderResult(orderId).catch(() => undefined); // a cancelled run ends by rejecting: that is the expected end
     return { order, ended: 'CANCELLED', workflowId };

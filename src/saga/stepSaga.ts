@@ -66,8 +66,10 @@ export type ParallelStep<A> = {
 type ResultsOf<A, G extends readonly ParallelStep<A>[]> = { [I in keyof G]: G[I] extends { step: infer K extends keyof A } ? StepResult<A[K]> : never };
 
 // The engine calls a process's step activities by name with an envelope, whatever their own signatures.
-type StepProxy = ActivityInterfaceFor<Record<string, (envelope: StepEnvelope) => Promise<StepReply<unknown>>>>;
-type RecordProxy = LocalActivityInterfaceFor<Record<string, (slot: EventSlot, type: string, data: unknown) => Promise<AppendedEvent>>>;
+type StepActivities = Record<string, (envelope: StepEnvelope) => Promise<StepReply<unknown>>>;
+type RecordActivities = Record<string, (slot: EventSlot, type: string, data: unknown) => Promise<AppendedEvent>>;
+type StepProxy = ActivityInterfaceFor<StepActivities>;
+type RecordProxy = LocalActivityInterfaceFor<RecordActivities>;
 
 /**
  * A saga whose steps are declared by name: from the name the engine derives the external call's
@@ -91,9 +93,9 @@ export class StepSaga<A> {
 
   constructor(private readonly options: StepSagaOptions) {
     const profile = retryProfile();
-    this.actions = proxyActivities<Record<string, (envelope: StepEnvelope) => Promise<StepReply<unknown>>>>(profile.actions);
-    this.compensations = proxyActivities<Record<string, (envelope: StepEnvelope) => Promise<StepReply<unknown>>>>(profile.compensations);
-    this.records = proxyLocalActivities<Record<string, (slot: EventSlot, type: string, data: unknown) => Promise<AppendedEvent>>>(profile.records);
+    this.actions = proxyActivities<StepActivities>(profile.actions);
+    this.compensations = proxyActivities<StepActivities>(profile.compensations);
+    this.records = proxyLocalActivities<RecordActivities>(profile.records);
     this.stream = new WorkflowEventStream(options.streamId);
     this.saga = new Saga({
       sagaType: options.sagaType,

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import { Option, type Command } from 'commander';
 import { createOrderClient, type OrderClient } from '../../client';
 import { parseInput } from '../../client/errors';
@@ -7,10 +6,10 @@ import { loadConfig } from '../../config/env';
 import { MAX_ORDER_LINES, PlaceOrderInputSchema, type PlaceOrderInput } from '../../contracts';
 import { SAGA_STATUSES, type SagaState, type SagaStatus } from '../../saga';
 import { orderWorkflowId } from '../../../workflows/orderFulfillment';
-import { CliError, UsageError } from '../errors';
+import { UsageError } from '../errors';
 import { formatTable, printJson, processIo, type CliIo } from '../output';
-import { businessKeyArg, orderLine, positiveInteger } from '../parsers';
-import { describeRun, notFound } from '../sagaLookup';
+import { businessKeyArg, orderLine, positiveInteger, readJsonFile } from '../parsers';
+import { formatSagaRuns, notFound, requireRunning } from '../sagaLookup';
 import { withTemporal, type CliTemporal } from '../temporalConnection';
 
 interface StartOptions {
@@ -85,8 +84,7 @@ Examples:
     .action(async (orderId: string, options: { json?: boolean }) => {
       const workflowId = orderWorkflowId(orderId);
       await withOrders(async (client, temporal) => {
-        const run = await describeRun(temporal.client, workflowId, `order ${orderId}`);
-        if (run.status.name !== 'RUNNING') throw new CliError(`order ${orderId} has already ended (${run.sagaStatus ?? run.status.name}): nothing to cancel`);
+        await requireRunning(temporal.client, workflowId, `order ${orderId}`);
         await client.cancelOrder(orderId);
       });
       if (options.json) return printJson(io, { orderId, workflowId, cancelRequested: true });
@@ -108,10 +106,7 @@ Examples:
       if (options.json) return printJson(io, runs);
       if (runs.length === 0) return io.stdout('no orders found\n');
       io.stdout(
-        formatTable(
-          ['ORDER', 'SAGA STATUS', 'EXECUTION', 'STARTED', 'CLOSED'],
-          runs.map((run) => [run.orderId, run.sagaStatus ?? '-', run.executionStatus, run.startTime.toISOString(), run.closeTime?.toISOString() ?? '-']),
-        ),
+        formatSagaRuns('ORDER', runs.map(({ orderId, ...run }) => ({ key: orderId, ...run }))),
       );
     });
 }
@@ -147,19 +142,6 @@ function orderInput(options: StartOptions, command: Command): unknown {
   };
 }
 
-function readJsonFile(file: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`--file: cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`--file: ${file} must be JSON: ${(error as Error).message}`);
-  }
-}
 
 function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
