@@ -5,6 +5,7 @@ import { transferRequestedData } from '../src/contracts/openingEvents';
 import type { TransferInput } from '../src/contracts/transferCommands';
 import { STEP_ENGINE_PATCH, StepSaga, type SagaResult } from '../src/saga';
 import { moneyTransferV1 } from './legacy/moneyTransferV1';
+import { TRANSFER_SAGA_TYPE } from './sagaTypes';
 import { TransferId } from './searchAttributes';
 
 export interface MoneyTransferResult extends SagaResult<{ withdrawalId: string; depositId: string }> {
@@ -28,10 +29,9 @@ export async function moneyTransfer(input: TransferInput): Promise<MoneyTransfer
   const money = { transferId, amountCents, currency };
 
   const saga = new StepSaga<TransferSteps>({
-    sagaType: 'MoneyTransfer',
+    sagaType: TRANSFER_SAGA_TYPE,
     streamId: `Transfer-${transferId}`,
     subject: { transferId },
-    events: { completed: 'TransferCompleted', failed: 'TransferFailed', compensationFailed: 'TransferCompensationFailed', compensationResolved: 'TransferCompensationResolved' },
     searchAttributes: [{ key: TransferId, value: transferId }],
   });
 

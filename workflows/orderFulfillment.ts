@@ -5,6 +5,7 @@ import type { PlaceOrderInput } from '../src/contracts/orderCommands';
 import { orderLines, orderPlacedData, orderTotalCents } from '../src/contracts/openingEvents';
 import { STEP_ENGINE_PATCH, StepSaga, type SagaResult } from '../src/saga';
 import { orderFulfillmentV1 } from './legacy/orderFulfillmentV1';
+import { ORDER_SAGA_TYPE } from './sagaTypes';
 import { CustomerId, OrderId } from './searchAttributes';
 
 export interface OrderFulfillmentResult extends SagaResult<{ paymentId: string; shipmentId: string }> {
@@ -31,10 +32,9 @@ export async function orderFulfillment(input: PlaceOrderInput): Promise<OrderFul
   const total = formatMoney(amountCents, currency);
 
   const saga = new StepSaga<OrderSteps>({
-    sagaType: 'OrderFulfillment',
+    sagaType: ORDER_SAGA_TYPE,
     streamId: `Order-${orderId}`,
     subject: { orderId },
-    events: { completed: 'OrderCompleted', failed: 'OrderCancelled', compensationFailed: 'CompensationFailed', compensationResolved: 'CompensationResolved' },
     searchAttributes: [
       { key: OrderId, value: orderId },
       { key: CustomerId, value: customerId },

@@ -1,8 +1,10 @@
 import { createSimulatedServices } from '../../src/adapters';
+import { TRANSFER_LEGACY_SAGA_EVENTS } from '../../src/contracts/legacySagaEvents';
 import { transferContracts } from '../../src/contracts/transferEvents';
 import type { SagaProcess } from '../../src/process/sagaProcess';
 import { createTransferActivities } from '../../activities/legacy/transferActivities';
 import { createTransferSteps } from '../../activities/transferSteps';
+import { TRANSFER_SAGA_TYPE } from '../../workflows/sagaTypes';
 import { TransferId } from '../../workflows/searchAttributes';
 import { transferScenarios } from './scenarios';
 
@@ -12,10 +14,11 @@ import { transferScenarios } from './scenarios';
  * CLI and the tools read.
  */
 export const moneyTransfer: SagaProcess = {
-  sagaType: 'MoneyTransfer',
+  sagaType: TRANSFER_SAGA_TYPE,
   workflowsPath: require.resolve('../../workflows/moneyTransfer'),
   streamPrefix: 'Transfer-',
   contracts: transferContracts,
+  legacySagaEvents: TRANSFER_LEGACY_SAGA_EVENTS,
   searchAttributes: [TransferId],
   steps: ({ pool }) => createTransferSteps(createSimulatedServices(pool)),
   activities: ({ pool, store }) => createTransferActivities({ store, ...createSimulatedServices(pool) }),

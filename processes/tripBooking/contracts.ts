@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineEvent } from '../../src/eventstore/contracts';
+import { defineEvent, type EventOf } from '../../src/eventstore/contracts';
+import type { SagaEventTypes } from '../../src/saga/sagaEvents';
 import {
   amountCents,
   businessKey,
@@ -78,6 +79,17 @@ export const ChargeRefunded = defineEvent('ChargeRefunded', 1, z.object({ ...tri
 export const FlightCancelled = defineEvent('FlightCancelled', 1, z.object({ ...tripRef, bookingId: id, reason }));
 export const HotelCancelled = defineEvent('HotelCancelled', 1, z.object({ ...tripRef, bookingId: id, reason }));
 export const CarCancelled = defineEvent('CarCancelled', 1, z.object({ ...tripRef, bookingId: id, reason }));
+/**
+ * The trip's own types for its saga-level facts, from before the engine recorded SagaCompleted,
+ * SagaFailed and the rest for every saga: kept so that stored trips stay readable.
+ */
+export const TRIP_LEGACY_SAGA_EVENTS = {
+  completed: 'TripConfirmed',
+  failed: 'TripFailed',
+  compensationFailed: 'TripCompensationFailed',
+  compensationResolved: 'TripCompensationResolved',
+} as const satisfies SagaEventTypes;
+
 export const TripConfirmed = defineEvent('TripConfirmed', 1, z.object({ ...tripRef }));
 export const TripFailed = defineEvent('TripFailed', 1, z.object({ ...tripRef, reason, failedStep: id.optional() }));
 export const TripCompensationFailed = defineEvent('TripCompensationFailed', 1, z.object({ ...tripRef, ...compensationFailedFields }));
@@ -101,9 +113,8 @@ export const tripContracts = [
   TripCompensationResolved,
 ];
 
-type DataOf<C> = C extends { schema: z.ZodType<infer D> } ? D : never;
 type Latest = (typeof tripContracts)[number];
 
 /** The trip domain's events, as a discriminated union on `type`. */
-export type TripEvent = { [C in Latest as C['type']]: { type: C['type']; data: DataOf<C> } }[Latest['type']];
+export type TripEvent = EventOf<Latest>;
 export type TripEventType = TripEvent['type'];

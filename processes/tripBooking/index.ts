@@ -1,7 +1,8 @@
 import type { SagaProcess } from '../../src/process/sagaProcess';
 import { registerTripsCommands } from './cli';
-import { tripContracts } from './contracts';
+import { TRIP_LEGACY_SAGA_EVENTS, tripContracts } from './contracts';
 import { tripScenarios } from './scenarios';
+import { TRIP_SAGA_TYPE } from './sagaType';
 import { TripId } from './searchAttributes';
 import { createTripSteps } from './steps';
 import { tripSummary } from './tripSummary';
@@ -11,10 +12,11 @@ export { tripWorkflowId } from './workflow';
 
 /** Trip booking: a flight, a hotel and a car reserved at once, then the card charged; everything sagaflow needs to run it. */
 export const tripBooking: SagaProcess = {
-  sagaType: 'TripBooking',
+  sagaType: TRIP_SAGA_TYPE,
   workflowsPath: require.resolve('./workflow'),
   streamPrefix: 'Trip-',
   contracts: tripContracts,
+  legacySagaEvents: TRIP_LEGACY_SAGA_EVENTS,
   searchAttributes: [TripId],
   steps: createTripSteps,
   readModels: [tripSummary],

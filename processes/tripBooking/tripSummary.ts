@@ -1,6 +1,8 @@
 import { defineProjection, type StoredEvent } from '../../src/projections';
 import { foldStreamRows, type StreamRow } from '../../src/read-models/streamRows';
-import { tripContracts, type TripEvent, type TripEventType } from './contracts';
+import { ProcessSagaFacts } from '../../src/read-models/sagaFacts';
+import { TRIP_LEGACY_SAGA_EVENTS, tripContracts, type TripEvent } from './contracts';
+import { TRIP_SAGA_TYPE } from './sagaType';
 
 export type TripSagaStatus = 'RUNNING' | 'COMPENSATING' | 'COMPENSATION_FAILED' | 'COMPLETED' | 'COMPENSATED' | 'RESOLVED';
 export type TripOutcome = 'COMPLETED' | 'COMPENSATED' | 'COMPENSATION_FAILED';
@@ -26,13 +28,16 @@ export interface TripSummaryRow extends StreamRow {
   updated_at: string;
 }
 
-const TRIP_EVENT_TYPES: readonly TripEventType[] = tripContracts.map((contract) => contract.type);
+/** The trip saga's saga-level facts: the engine's events of its type, read as the trip's own types. */
+const TRIP_SAGA_FACTS = new ProcessSagaFacts(TRIP_SAGA_TYPE, TRIP_LEGACY_SAGA_EVENTS);
+const TRIP_STREAM_EVENT_TYPES: readonly string[] = [...tripContracts.map((contract) => contract.type), ...TRIP_SAGA_FACTS.engineTypes];
 
 /** One row per trip: where its saga stands, what it booked and charged, and how it ended. Folded one event at a time (no SQL fold). */
 export const tripSummary = defineProjection({
   name: 'trip_summary',
-  version: 1,
-  eventTypes: TRIP_EVENT_TYPES,
+  // v2 reads the engine's saga events (SagaCompleted, …) besides the trip's own.
+  version: 2,
+  eventTypes: TRIP_STREAM_EVENT_TYPES,
   tables: ['trip_summary'],
   setup: (t) => `
     create table ${t.trip_summary} (
@@ -57,12 +62,13 @@ export const tripSummary = defineProjection({
     );
     create index ${t.trip_summary}_status_idx on ${t.trip_summary} (status, updated_at);`,
   apply: (events, tx, t) =>
-    foldStreamRows<TripSummaryRow>(tx, { table: t.trip_summary, key: 'trip_id', keyOf: (event) => (event.data as { tripId: string }).tripId, evolve: evolveTripSummary }, events),
+    foldStreamRows<TripSummaryRow>(tx, { table: t.trip_summary, key: 'trip_id', keyOf: (event) => (event.data as { tripId: string }).tripId, evolve: evolveTripSummary }, events.filter(TRIP_SAGA_FACTS.concerns)),
 });
 
 /** The summary after one more event of the trip's stream. */
 export function evolveTripSummary(row: TripSummaryRow | undefined, stored: StoredEvent): TripSummaryRow {
-  const event = stored as unknown as TripEvent;
+  // An engine event of the trip saga reads as the trip's own type for its fact (SagaCompleted as TripConfirmed).
+  const event = { type: TRIP_SAGA_FACTS.typeOf(stored.type), data: stored.data } as TripEvent;
   const at = stored.createdAt.toISOString();
   const current: TripSummaryRow = row ?? {
     trip_id: event.data.tripId,

@@ -2,6 +2,7 @@ import { formatMoney } from '../../src/contracts/money';
 import { StepSaga, type SagaResult } from '../../src/saga';
 import type { TripInput } from './contracts';
 import { tripRequestedData, tripTotalCents } from './openingEvent';
+import { TRIP_SAGA_TYPE } from './sagaType';
 import { TripId } from './searchAttributes';
 import type { TripSteps } from './steps';
 
@@ -26,10 +27,9 @@ export async function tripBooking(input: TripInput): Promise<TripBookingResult> 
   const total = formatMoney(amountCents, currency);
 
   const saga = new StepSaga<TripSteps>({
-    sagaType: 'TripBooking',
+    sagaType: TRIP_SAGA_TYPE,
     streamId: `Trip-${tripId}`,
     subject: { tripId },
-    events: { completed: 'TripConfirmed', failed: 'TripFailed', compensationFailed: 'TripCompensationFailed', compensationResolved: 'TripCompensationResolved' },
     searchAttributes: [{ key: TripId, value: tripId }],
   });
 

@@ -1,4 +1,5 @@
 import type { Aggregate, AggregateOptions, EventStore, StoredEvent } from '../eventstore';
+import { ORDER_SAGA_FACTS } from '../read-models/orderEvents';
 import { evolveOrderSummary, type OrderSummaryRow } from '../read-models/orderSummary';
 
 /** How `events state` folds a stream: the read model's own evolve where one exists, a generic fold otherwise. */
@@ -13,7 +14,8 @@ export interface StreamFold<State> {
 const orderFold: StreamFold<OrderSummaryRow | null> = {
   name: 'order_summary',
   initial: () => null,
-  evolve: (row, event) => evolveOrderSummary(row ?? undefined, event),
+  // As the projection: another saga type's saga event is not the order's.
+  evolve: (row, event) => (ORDER_SAGA_FACTS.concerns(event) ? evolveOrderSummary(row ?? undefined, event) : row),
 };
 
 export interface GenericStreamState {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent } from '../eventstore/contracts';
+import { defineEvent, type EventOf } from '../eventstore/contracts';
 import { cents, compensationFailedFields, compensationResolvedFields, currency, eventRef as id, quantity, reason } from './fields';
 
 export const OrderItem = z.object({ sku: id, quantity });
@@ -75,7 +75,6 @@ export const orderContracts = [
   CompensationResolved,
 ];
 
-type DataOf<C> = C extends { schema: z.ZodType<infer D> } ? D : never;
 type Latest =
   | typeof OrderPlaced
   | typeof InventoryReserved
@@ -94,5 +93,5 @@ type Latest =
   | typeof CompensationResolved;
 
 /** The order domain's events in their latest shapes, as a discriminated union on `type`. */
-export type OrderEvent = { [C in Latest as C['type']]: { type: C['type']; data: DataOf<C> } }[Latest['type']];
+export type OrderEvent = EventOf<Latest>;
 export type OrderEventType = OrderEvent['type'];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent } from '../eventstore/contracts';
+import { defineEvent, type EventOf } from '../eventstore/contracts';
 import { cents, compensationFailedFields, compensationResolvedFields, currency, eventRef as id, reason } from './fields';
 
 const transferRef = { transferId: id };
@@ -35,9 +35,8 @@ export const transferContracts = [
   TransferCompensationResolved,
 ];
 
-type DataOf<C> = C extends { schema: z.ZodType<infer D> } ? D : never;
 type Latest = (typeof transferContracts)[number];
 
 /** The transfer domain's events, as a discriminated union on `type`. */
-export type TransferEvent = { [C in Latest as C['type']]: { type: C['type']; data: DataOf<C> } }[Latest['type']];
+export type TransferEvent = EventOf<Latest>;
 export type TransferEventType = TransferEvent['type'];

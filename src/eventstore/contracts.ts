@@ -8,6 +8,12 @@ export interface EventContract<Type extends string = string, Schema extends z.Zo
   schema: Schema;
 }
 
+/** The payload type a contract accepts. */
+export type DataOf<C> = C extends { schema: z.ZodType<infer D> } ? D : never;
+
+/** The events of a list of contracts as a discriminated union on `type` (list each type's latest version only). */
+export type EventOf<C extends EventContract> = { [K in C as K['type']]: { type: K['type']; data: DataOf<K> } }[C['type']];
+
 /** Turns a payload of `type` at `fromVersion` into the shape of `fromVersion + 1`. Pure and small. */
 export interface Upcaster {
   name: string;

@@ -3,7 +3,9 @@ import type { SearchAttributeKey } from '@temporalio/common/lib/search-attribute
 import type { CliIo } from '../cli/output';
 import { ContractRegistry } from '../eventstore/contracts';
 import { SagaflowError } from '../errors';
+import { sagaEventContracts } from '../contracts/sagaEvents';
 import type { Projection } from '../projections';
+import { sagaOutcomesProjection } from '../read-models/sagaOutcomes';
 import { sagaSearchAttributes } from '../saga/searchAttributes';
 import { stepActivityType } from '../saga/stepSaga';
 import type { ActivitySource } from './registerActivities';
@@ -65,7 +67,11 @@ export function composeProcesses(processes: readonly SagaProcess[], { workflowTy
   const eventTypes = new Claims('event type');
   const attributes = new Claims('search attribute');
   const models = new Claims('read model');
-  for (const attribute of sagaSearchAttributes) attributes.claim(attribute.name, 'the saga engine');
+  const engine = 'the saga engine';
+  for (const attribute of sagaSearchAttributes) attributes.claim(attribute.name, engine);
+  for (const contract of sagaEventContracts) eventTypes.claim(contract.type, engine);
+  const sagaOutcomes = sagaOutcomesProjection(processes);
+  models.claim(sagaOutcomes.name, engine);
   const prefixes: Array<{ prefix: string; owner: string }> = [];
 
   for (const process of processes) {
@@ -82,7 +88,7 @@ export function composeProcesses(processes: readonly SagaProcess[], { workflowTy
     prefixes.push({ prefix: process.streamPrefix, owner });
   }
   const contracts = new ContractRegistry(
-    processes.flatMap((p) => p.contracts),
+    [...sagaEventContracts, ...processes.flatMap((p) => p.contracts)],
     processes.flatMap((p) => p.upcasters ?? []),
   );
 
@@ -90,7 +96,7 @@ export function composeProcesses(processes: readonly SagaProcess[], { workflowTy
     processes,
     contracts,
     searchAttributes: [...sagaSearchAttributes, ...processes.flatMap((p) => p.searchAttributes)],
-    readModels: processes.flatMap((p) => p.readModels ?? []),
+    readModels: [...processes.flatMap((p) => p.readModels ?? []), sagaOutcomes],
     workflowModules: processes.map((p) => p.workflowsPath),
     activitySources(deps) {
       return processes.flatMap((process): ActivitySource[] => {

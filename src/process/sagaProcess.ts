@@ -6,6 +6,7 @@ import type { CliIo } from '../cli/output';
 import type { EventContract, Upcaster } from '../eventstore/contracts';
 import type { EventStore } from '../eventstore';
 import type { Projection } from '../projections';
+import type { SagaEventTypes } from '../saga/sagaEvents';
 
 type ActivityFunction = (...args: never[]) => Promise<unknown>;
 
@@ -46,6 +47,12 @@ export interface SagaProcess {
   /** Its event contracts and the upcasters between their versions. */
   contracts: readonly EventContract[];
   upcasters?: readonly Upcaster[];
+  /**
+   * The types its runs recorded their saga-level facts under before the engine's saga events
+   * (SagaCompleted, …), if it has runs that old: the read models that follow every saga read them
+   * too. A new process leaves it out.
+   */
+  legacySagaEvents?: SagaEventTypes;
   /** The search attributes its runs carry besides SagaStatus; registered with the Temporal namespace. */
   searchAttributes: readonly SearchAttributeKey<'KEYWORD'>[];
   /** Its step activities, registered as `<sagaType>.<step>` and answered through the step recorder. */

@@ -1,5 +1,8 @@
 import type { OrderEvent, OrderEventType } from '../contracts';
+import { ORDER_LEGACY_SAGA_EVENTS } from '../contracts/legacySagaEvents';
 import type { StoredEvent } from '../projections';
+import { ORDER_SAGA_TYPE } from '../../workflows/sagaTypes';
+import { ProcessSagaFacts } from './sagaFacts';
 
 /** Every order event type: the read models that follow whole orders read all of them. */
 export const ORDER_EVENT_TYPES: readonly OrderEventType[] = [
@@ -20,12 +23,21 @@ export const ORDER_EVENT_TYPES: readonly OrderEventType[] = [
   'CompensationResolved',
 ];
 
-/** The saga type that writes order streams (workflows/orderFulfillment.ts). */
-export const ORDER_SAGA_TYPE = 'OrderFulfillment';
+export { ORDER_SAGA_TYPE };
 
-/** The event as the order union, narrowed by `type`. The store validated it against its contract when it was appended. */
+/** The order saga's saga-level facts: the engine's events of its type, read as the order's own types. */
+export const ORDER_SAGA_FACTS = new ProcessSagaFacts(ORDER_SAGA_TYPE, ORDER_LEGACY_SAGA_EVENTS);
+
+/** Every event type an order stream holds: what the read models that follow whole orders subscribe to (keeping ORDER_SAGA_FACTS.concerns). */
+export const ORDER_STREAM_EVENT_TYPES: readonly string[] = [...ORDER_EVENT_TYPES, ...ORDER_SAGA_FACTS.engineTypes];
+
+/**
+ * The event as the order union, narrowed by `type`: an engine event of the order saga reads as the
+ * order's own type for its fact (SagaCompleted as OrderCompleted). The store validated it against
+ * its contract when it was appended, and the two carry the same fields.
+ */
 export function asOrderEvent(event: StoredEvent): OrderEvent {
-  return { type: event.type, data: event.data } as OrderEvent;
+  return { type: ORDER_SAGA_FACTS.typeOf(event.type), data: event.data } as OrderEvent;
 }
 
 /** Every order event names its order. */

@@ -1,7 +1,7 @@
 import type { OrderItem } from '../contracts';
 import type { StoredEvent } from '../projections';
 import { defineProjection } from '../projections';
-import { ORDER_EVENT_TYPES, asOrderEvent, orderIdOf } from './orderEvents';
+import { ORDER_SAGA_FACTS, ORDER_STREAM_EVENT_TYPES, asOrderEvent, orderIdOf } from './orderEvents';
 import { orderSummaryFoldSql } from './orderSummaryFold';
 import { foldStreamRows, type StreamRow } from './streamRows';
 
@@ -32,8 +32,9 @@ export interface OrderSummaryRow extends StreamRow {
 /** One row per order: its saga status, total, items, outcome and failed step, and the last event seen. */
 export const orderSummary = defineProjection({
   name: 'order_summary',
-  version: 1,
-  eventTypes: ORDER_EVENT_TYPES,
+  // v2 reads the engine's saga events (SagaCompleted, …) besides the order's own.
+  version: 2,
+  eventTypes: ORDER_STREAM_EVENT_TYPES,
   tables: ['order_summary'],
   setup: (t) => `
     create table ${t.order_summary} (
@@ -55,7 +56,7 @@ export const orderSummary = defineProjection({
     );
     create index ${t.order_summary}_status_idx on ${t.order_summary} (status, updated_at);`,
   apply: (events, tx, t) =>
-    foldStreamRows<OrderSummaryRow>(tx, { table: t.order_summary, key: 'order_id', keyOf: orderIdOf, evolve: evolveOrderSummary }, events),
+    foldStreamRows<OrderSummaryRow>(tx, { table: t.order_summary, key: 'order_id', keyOf: orderIdOf, evolve: evolveOrderSummary }, events.filter(ORDER_SAGA_FACTS.concerns)),
   // Rebuilds fold a million events in seconds this way instead of the better part of a minute.
   foldInSql: (t) => [orderSummaryFoldSql(t.order_summary)],
 });

@@ -1,8 +1,11 @@
+import { ORDER_SAGA_FACTS } from './orderEvents';
+
 /**
  * order_summary's fold as one set-based statement over the events in `log` (see `foldInSql`): for
  * each order, every column is the value its last setting event gave it, by stream version, as
  * `evolveOrderSummary` sets it one event at a time. An order's stream is its only writer, so grouping
- * by order id groups one stream. Times are cut to the millisecond, as JavaScript dates hold them.
+ * by order id groups one stream. It reads the order saga's engine events as the order's own types
+ * (ORDER_SAGA_FACTS), as `asOrderEvent` does. Times are cut to the millisecond, as JavaScript dates hold them.
  * A change to `evolveOrderSummary` must be made here too: the equivalence test and every rebuild's
  * verification compare the two.
  */
@@ -33,10 +36,10 @@ export function orderSummaryFoldSql(table: string): string {
                     -- Only what the aggregates read is carried into the sort by order: a whole payload only for OrderPlaced.
                     from (select l.data->>'orderId' as order_id, l.stream_id, l.version, l.event_type,
                                  date_trunc('milliseconds', l.created_at) as created_at,
-                                 case when l.event_type = 'OrderPlaced' then l.data end as placed,
-                                 l.event_type = 'CompensationResolved' as resolution,
-                                 case when l.event_type = 'CompensationResolved' then l.data->>'resolvedBy' end as resolved_by,
-                                 case l.event_type
+                                 case when l.type = 'OrderPlaced' then l.data end as placed,
+                                 l.type = 'CompensationResolved' as resolution,
+                                 case when l.type = 'CompensationResolved' then l.data->>'resolvedBy' end as resolved_by,
+                                 case l.type
                                    when 'PaymentDeclined' then 'COMPENSATING'
                                    when 'FraudScreened' then case when l.data->>'decision' = 'rejected' then 'COMPENSATING' end
                                    when 'InventoryReleased' then 'COMPENSATING' when 'PaymentVoided' then 'COMPENSATING'
@@ -46,19 +49,19 @@ export function orderSummaryFoldSql(table: string): string {
                                    when 'OrderCompleted' then 'COMPLETED'
                                    when 'OrderCancelled' then 'CANCELLED'
                                  end as status,
-                                 case l.event_type when 'OrderCompleted' then 'COMPLETED' when 'OrderCancelled' then 'CANCELLED' end as outcome,
-                                 case l.event_type
+                                 case l.type when 'OrderCompleted' then 'COMPLETED' when 'OrderCancelled' then 'CANCELLED' end as outcome,
+                                 case l.type
                                    when 'PaymentDeclined' then 'authorizePayment'
                                    when 'FraudScreened' then case when l.data->>'decision' = 'rejected' then 'screenOrder' end
                                    when 'OrderCancelled' then l.data->>'failedStep'
                                  end as step,
-                                 case l.event_type
+                                 case l.type
                                    when 'PaymentDeclined' then l.data->>'reason'
                                    when 'FraudScreened' then case when l.data->>'decision' = 'rejected' then
                                      'fraud score ' || (l.data->>'score') || ': ' ||
                                      coalesce(nullif(array_to_string(array(select jsonb_array_elements_text(l.data->'reasons')), '; '), ''), 'no reason given') end
                                    when 'OrderCancelled' then l.data->>'reason'
                                  end as reason
-                            from log l offset 0) s
+                            from ${ORDER_SAGA_FACTS.sqlLog()} l offset 0) s
                    group by s.order_id) folded) o`;
 }

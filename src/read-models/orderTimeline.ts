@@ -2,14 +2,15 @@ import type pg from 'pg';
 import type { OrderEvent } from '../contracts';
 import type { StoredEvent } from '../projections';
 import { defineProjection } from '../projections';
-import { ORDER_EVENT_TYPES, asOrderEvent, orderIdOf, stepOf } from './orderEvents';
+import { ORDER_SAGA_FACTS, ORDER_STREAM_EVENT_TYPES, asOrderEvent, orderIdOf, stepOf } from './orderEvents';
 import { orderTimelineFoldSql } from './orderTimelineFold';
 
 /** Every step of every order with its time; compensations marked, with the step each undoes. */
 export const orderTimeline = defineProjection({
   name: 'order_timeline',
-  version: 1,
-  eventTypes: ORDER_EVENT_TYPES,
+  // v2 reads the engine's saga events (SagaCompleted, …) besides the order's own.
+  version: 2,
+  eventTypes: ORDER_STREAM_EVENT_TYPES,
   tables: ['order_timeline'],
   setup: (t) => `
     create table ${t.order_timeline} (
@@ -34,7 +35,7 @@ export const orderTimeline = defineProjection({
 });
 
 async function insertTimelineRows(tx: pg.PoolClient, table: string, events: readonly StoredEvent[]): Promise<void> {
-  const rows = events.map((stored) => {
+  const rows = events.filter(ORDER_SAGA_FACTS.concerns).map((stored) => {
     const event = asOrderEvent(stored);
     const { step, compensates, failed } = stepOf(event);
     return {

@@ -1,17 +1,12 @@
 import type { SagaOptions } from './saga';
+import type { SagaEventTypes } from './sagaEvents';
 
-export interface CompensationEventTypes<T extends string> {
-  /** A compensation out of retries; the run waits for an operator. */
-  compensationFailed: T;
-  /** An operator resolved it by hand. */
-  compensationResolved: T;
-  /** The run failed (or was cancelled) and compensation is over. */
-  failed: T;
-}
+type CompensationEventTypes<T extends string> = Readonly<Record<Exclude<keyof SagaEventTypes, 'completed'>, T>>;
 
 /**
- * The Saga hooks that record how a failed run was undone, as events in the process's stream. Each
- * event carries `subject` (e.g. `{ orderId }`); texts are cut to what the event contracts accept.
+ * The Saga hooks that record how a failed run was undone, as events in its stream: the engine's
+ * (SAGA_EVENTS) for a step saga, a process's own for runs started before them. Each event carries
+ * `subject` (e.g. `{ sagaType, orderId }`); texts are cut to what the event contracts accept.
  */
 export function recordCompensationEvents<T extends string>(
   record: (type: T, data: Record<string, unknown>) => Promise<unknown>,

@@ -1,11 +1,12 @@
 import { ApplicationFailure, proxyActivities, proxyLocalActivities, workflowInfo, type ActivityInterfaceFor, type LocalActivityInterfaceFor } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { compensatedRunFailure } from './compensatedRun';
-import { recordCompensationEvents, type CompensationEventTypes } from './compensationEvents';
+import { recordCompensationEvents } from './compensationEvents';
 import { WorkflowEventStream, type AppendedEvent, type EventSlot } from './eventStream';
 import { BUSINESS_REJECTION } from './failures';
 import { retryProfile } from './retryProfile';
 import { Saga, type StepDefinition } from './saga';
+import { SAGA_EVENT_FIELDS, SAGA_EVENTS } from './sagaEvents';
 import type { StepEnvelope, StepInput, StepReply, StepResult, UndoCall } from './stepOutcome';
 import type { SagaResult } from './types';
 
@@ -20,18 +21,15 @@ export function stepActivityType(sagaType: string, step: string): string {
 /** The local activity every saga appends its own events with (opening, completion, compensation records). */
 export const RECORD_SAGA_EVENT = 'recordSagaEvent';
 
-export interface SagaEventTypes<T extends string = string> extends CompensationEventTypes<T> {
-  /** Recorded when the body returns, as the run's last event. */
-  completed: T;
-}
-
 export interface StepSagaOptions {
   sagaType: string;
   /** The stream the run writes, e.g. `Order-<id>`: the run is its single writer. */
   streamId: string;
-  /** Fields every saga-level event carries, e.g. `{ orderId }`. */
+  /**
+   * The business keys the run is known by, e.g. `{ orderId }`: every saga-level event (SagaCompleted,
+   * SagaFailed, SagaCompensationFailed, SagaCompensationResolved) carries them beside the saga type.
+   */
   subject: Record<string, string>;
-  events: SagaEventTypes;
   /** The run's business search attributes (the key, the customer); set at start by the client, upserted only when missing. */
   searchAttributes?: SearchAttributeUpdatePair[];
 }
@@ -92,6 +90,10 @@ export class StepSaga<A> {
   private readonly usedNames = new Set<string>();
 
   constructor(private readonly options: StepSagaOptions) {
+    const reserved = Object.keys(options.subject).filter((field) => (SAGA_EVENT_FIELDS as readonly string[]).includes(field));
+    if (reserved.length > 0) {
+      throw ApplicationFailure.nonRetryable(`${options.sagaType}'s subject may not use ${reserved.join(', ')}: the saga events set those fields themselves`, 'InvalidSagaSubject');
+    }
     const profile = retryProfile();
     this.actions = proxyActivities<StepActivities>(profile.actions);
     this.compensations = proxyActivities<StepActivities>(profile.compensations);
@@ -102,8 +104,8 @@ export class StepSaga<A> {
       stream: this.stream,
       startAttributes: options.searchAttributes ?? [],
       ...recordCompensationEvents((type, data) => this.record(type, data), {
-        subject: options.subject,
-        types: options.events,
+        subject: this.subject(),
+        types: SAGA_EVENTS,
         compensationAttempts: profile.compensationAttempts,
       }),
     });
@@ -131,7 +133,7 @@ export class StepSaga<A> {
   }
 
   /**
-   * Runs the body, records the completion event, and on failure compensates; see Saga.run. A run
+   * Runs the body, records SagaCompleted, and on failure compensates; see Saga.run. A run
    * that completed returns its SagaResult with `fields` (the process's own, e.g. `{ orderId }`);
    * one that was compensated ends failed, with a SagaCompensated (or, after an operator resolved a
    * compensation, SagaCompensationResolved) ApplicationFailure carrying that same object in its
@@ -140,7 +142,7 @@ export class StepSaga<A> {
   async run<R, F extends object = Record<never, never>>(body: () => Promise<R>, fields?: F): Promise<F & SagaResult<R>> {
     const result = await this.saga.run(async () => {
       const value = await body();
-      await this.record(this.options.events.completed, this.options.subject);
+      await this.record(SAGA_EVENTS.completed, this.subject());
       return value;
     });
     const decorated = { ...fields, ...result } as F & SagaResult<R>;
@@ -189,6 +191,11 @@ export class StepSaga<A> {
 
   private async record(type: string, data: unknown): Promise<void> {
     await this.stream.write(async (slot) => ({ appended: await this.records[RECORD_SAGA_EVENT]!.executeWithOptions({ summary: `Record ${type}` }, [slot, type, data]) }));
+  }
+
+  /** What every saga-level event says of the run: its saga type and business keys. */
+  private subject(): Record<string, string> {
+    return { sagaType: this.options.sagaType, ...this.options.subject };
   }
 
   private keyOf(step: string): string {

@@ -17,7 +17,7 @@ import { connectTestTemporal, type TestTemporal } from '../support/temporal';
 import { spawnSagaWorker, type WorkerProcess } from '../support/workerProcess';
 
 /** A completed order's stream, each event once. */
-const COMPLETED_STREAM = ['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentAuthorized', 'ShipmentCreated', 'PaymentCaptured', 'OrderCompleted'];
+const COMPLETED_STREAM = ['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentAuthorized', 'ShipmentCreated', 'PaymentCaptured', 'SagaCompleted'];
 
 const order = (): PlaceOrderInput => ({
   orderId: randomUUID(),

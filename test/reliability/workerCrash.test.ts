@@ -47,7 +47,7 @@ describe('saga worker crashes (a real worker process, SIGKILLed)', () => {
     const result = await orders.awaitOrderResult(input.orderId);
 
     expect(result.outcome).toBe('COMPLETED');
-    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentAuthorized', 'ShipmentCreated', 'PaymentCaptured', 'OrderCompleted']);
+    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentAuthorized', 'ShipmentCreated', 'PaymentCaptured', 'SagaCompleted']);
     const { rows } = await db.pool.query<{ n: number }>(`select count(*)::int as n from sim_payments where order_id = $1`, [input.orderId]);
     expect(rows[0]!.n).toBe(1);
   }, 60_000);
@@ -66,6 +66,6 @@ describe('saga worker crashes (a real worker process, SIGKILLed)', () => {
     const result = await orders.awaitOrderResult(input.orderId);
 
     expect(result.outcome).toBe('COMPLETED');
-    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentAuthorized', 'ShipmentCreated', 'PaymentCaptured', 'OrderCompleted']);
+    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentAuthorized', 'ShipmentCreated', 'PaymentCaptured', 'SagaCompleted']);
   }, 60_000);
 });

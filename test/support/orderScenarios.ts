@@ -1,6 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import type { OrderEvent } from '../../src/contracts';
+import type { OrderEvent, SagaEvent } from '../../src/contracts';
+import { ORDER_LEGACY_SAGA_EVENTS } from '../../src/contracts/legacySagaEvents';
 import type { EventStore, NewEvent } from '../../src/eventstore';
+import { SAGA_EVENTS, type SagaFact } from '../../src/saga/sagaEvents';
+import { ORDER_SAGA_TYPE } from '../../workflows/sagaTypes';
+
+/**
+ * Which types record the saga-level facts: the engine's (SagaCompleted, …), as runs write them
+ * today, or the order's own (OrderCompleted, …), as runs started before them did.
+ */
+export type SagaEventStyle = 'engine' | 'legacy';
+
+const ENGINE_TYPE_OF = new Map((Object.keys(SAGA_EVENTS) as SagaFact[]).map((fact) => [ORDER_LEGACY_SAGA_EVENTS[fact] as string, SAGA_EVENTS[fact]]));
+
+/** The event as a run writes it today: an order's own saga-level event becomes the engine's, naming the saga type. */
+function inEngineTypes(event: OrderEvent): OrderEvent | SagaEvent {
+  const type = ENGINE_TYPE_OF.get(event.type);
+  return type ? ({ type, data: { sagaType: ORDER_SAGA_TYPE, ...event.data } } as SagaEvent) : event;
+}
 
 /** How an order saga ended, as the order workflow writes it to the stream. */
 export type OrderScenario = 'completed' | 'outOfStock' | 'declined' | 'shipmentFailed' | 'captureFailed' | 'compensationResolved';
@@ -9,7 +26,12 @@ export const ORDER_LINE = { sku: 'lamp', quantity: 2, unitPriceCents: 1500 };
 const TOTAL = ORDER_LINE.quantity * ORDER_LINE.unitPriceCents;
 
 /** The events of one order's stream in each scenario, in the order the saga appends them. */
-export function orderEvents(orderId: string, scenario: OrderScenario): OrderEvent[] {
+export function orderEvents(orderId: string, scenario: OrderScenario, style: SagaEventStyle = 'engine'): Array<OrderEvent | SagaEvent> {
+  const events = legacyOrderEvents(orderId, scenario);
+  return style === 'engine' ? events.map(inEngineTypes) : events;
+}
+
+function legacyOrderEvents(orderId: string, scenario: OrderScenario): OrderEvent[] {
   const items = [{ sku: ORDER_LINE.sku, quantity: ORDER_LINE.quantity }];
   const reservationId = `res-${orderId}`;
   const paymentId = `pay-${orderId}`;
@@ -49,8 +71,8 @@ export function orderEvents(orderId: string, scenario: OrderScenario): OrderEven
 }
 
 /** Appends a whole scenario to `Order-<id>` in one append. */
-export async function appendOrder(store: EventStore, scenario: OrderScenario, orderId: string = randomUUID()): Promise<string> {
-  const events: NewEvent[] = orderEvents(orderId, scenario).map((event) => ({ eventId: randomUUID(), type: event.type, data: event.data }));
+export async function appendOrder(store: EventStore, scenario: OrderScenario, orderId: string = randomUUID(), style: SagaEventStyle = 'engine'): Promise<string> {
+  const events: NewEvent[] = orderEvents(orderId, scenario, style).map((event) => ({ eventId: randomUUID(), type: event.type, data: event.data }));
   await store.append(`Order-${orderId}`, events, { expectedVersion: 'no_stream' });
   return orderId;
 }

@@ -1,5 +1,5 @@
 import { handleShutdown } from '../../src/infra/shutdown';
-import { readModels } from '../../src/read-models';
+import { readModels } from './readModels';
 import { startProjectionWorker } from '../../workers/projectionWorker';
 import { applicationCounter } from './projections';
 

@@ -10,7 +10,7 @@ import { applyBatch, defineProjection, readCheckpoint, setupProjection, type Pro
 export const applicationCounter = defineProjection({
   name: 'application_counter',
   version: 1,
-  eventTypes: ['OrderPlaced', 'InventoryReserved', 'OrderCompleted', 'OrderCancelled'],
+  eventTypes: ['OrderPlaced', 'InventoryReserved', 'SagaCompleted', 'SagaFailed'],
   tables: ['applications'],
   setup: (t) => `create table ${t.applications} (event_id uuid primary key, global_position bigint not null, times integer not null)`,
   apply: async (events, tx, t) => {

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { contracts } from './contracts';
 import { rebuildProjection, type FoldChoice } from '../../src/projections';
-import { readModels } from '../../src/read-models';
+import { readModels } from './readModels';
 import { applicationCounter } from './projections';
 
 /**

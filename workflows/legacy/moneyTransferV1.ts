@@ -1,11 +1,13 @@
 import { ApplicationFailure, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { TransferActivities } from '../../activities/legacy/transferActivities';
+import { TRANSFER_LEGACY_SAGA_EVENTS } from '../../src/contracts/legacySagaEvents';
 import { formatMoney } from '../../src/contracts/money';
 import { transferRequestedData } from '../../src/contracts/openingEvents';
 import type { TransferEventType } from '../../src/contracts/transferEvents';
 import type { TransferInput } from '../../src/contracts/transferCommands';
 import { BUSINESS_REJECTION, proxySagaActivities, recordCompensationEvents, Saga, WorkflowEventStream } from '../../src/saga';
 import type { MoneyTransferResult } from '../moneyTransfer';
+import { TRANSFER_SAGA_TYPE } from '../sagaTypes';
 import { TransferId } from '../searchAttributes';
 import type { LegacyFaults } from './legacyFaults';
 
@@ -35,11 +37,11 @@ export async function moneyTransferV1(input: TransferInput & { simulate?: Legacy
   };
 
   const saga = new Saga({
-    sagaType: 'MoneyTransfer',
+    sagaType: TRANSFER_SAGA_TYPE,
     stream,
     ...recordCompensationEvents(recordEvent, {
       subject: { transferId },
-      types: { compensationFailed: 'TransferCompensationFailed', compensationResolved: 'TransferCompensationResolved', failed: 'TransferFailed' },
+      types: TRANSFER_LEGACY_SAGA_EVENTS,
       compensationAttempts,
     }),
   });

@@ -1,10 +1,12 @@
 import { ApplicationFailure, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { OrderActivities } from '../../activities/legacy/orderActivities';
 import type { PlaceOrderInput } from '../../src/contracts/orderCommands';
+import { ORDER_LEGACY_SAGA_EVENTS } from '../../src/contracts/legacySagaEvents';
 import { formatMoney } from '../../src/contracts/money';
 import { orderLines, orderPlacedData, orderTotalCents } from '../../src/contracts/openingEvents';
 import { BUSINESS_REJECTION, proxySagaActivities, recordCompensationEvents, Saga, WorkflowEventStream } from '../../src/saga';
 import type { OrderFulfillmentResult } from '../orderFulfillment';
+import { ORDER_SAGA_TYPE } from '../sagaTypes';
 import { CustomerId, OrderId } from '../searchAttributes';
 import type { LegacyFaults } from './legacyFaults';
 
@@ -55,11 +57,11 @@ export async function orderFulfillmentV1(input: PlaceOrderInput & { simulate?: L
   const undo = (step: string, actionStep: string) => ({ orderId, idempotencyKey: key(step), actionKey: key(actionStep), ...(faults ? { faults } : {}) });
 
   const saga = new Saga({
-    sagaType: 'OrderFulfillment',
+    sagaType: ORDER_SAGA_TYPE,
     stream,
     ...recordCompensationEvents(recordEvent, {
       subject: { orderId },
-      types: { compensationFailed: 'CompensationFailed', compensationResolved: 'CompensationResolved', failed: 'OrderCancelled' },
+      types: ORDER_LEGACY_SAGA_EVENTS,
       compensationAttempts,
     }),
   });

@@ -37,7 +37,7 @@ describe('sagaflow events', () => {
         'v3 PaymentAuthorized',
         'v4 ShipmentCreated',
         'v5 PaymentCaptured',
-        'v6 OrderCompleted',
+        'v6 SagaCompleted',
       ]);
     });
 
@@ -89,7 +89,7 @@ describe('sagaflow events', () => {
       const then = json<{ asOf: number; version: number; state: Record<string, unknown> }>(await sagaflow('events', 'state', streamId, '--as-of', '4', '--json'));
 
       expect(now).toMatchObject({ streamId, fold: 'order_summary', version: 7, state: { order_id: orderId, status: 'RESOLVED', outcome: 'COMPENSATION_FAILED', resolved_by: 'ops-ana', total_cents: 3000 } });
-      expect(then).toMatchObject({ asOf: 4, version: 4, state: { status: 'COMPENSATION_FAILED', last_event_type: 'CompensationFailed', resolved_by: null } });
+      expect(then).toMatchObject({ asOf: 4, version: 4, state: { status: 'COMPENSATION_FAILED', last_event_type: 'SagaCompensationFailed', resolved_by: null } });
       const human = await sagaflow('events', 'state', streamId, '--as-of', '1');
       expect(human.stdout.split('\n')[0]).toBe(`${streamId} as of version 1: version 1 (order_summary)`);
       expect(human.stdout).toContain('"status": "RUNNING"');

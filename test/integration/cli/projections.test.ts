@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { runCli } from '../../../src/cli/main';
-import { readModels } from '../../../src/read-models';
+import { readModel, readModels } from '../../support/readModels';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
 import { catchUp } from '../../support/projections';
@@ -32,7 +32,7 @@ describe('sagaflow projections', () => {
     (await db.pool.query(`select (select count(*) from projection_skipped_events) + (select count(*) from projection_builds) as n`)).rows[0] as { n: string };
 
   it.each([
-    [['projections', 'rebuild', 'orders'], /<name>: no projection named "orders"; known: order_summary, order_timeline, saga_outcomes, inventory_levels/],
+    [['projections', 'rebuild', 'orders'], new RegExp(`<name>: no projection named "orders"; known: ${readModels.map((p) => p.name).join(', ')}`)],
     [['projections', 'verify', 'order_summary', '--partitions', '0'], /--partitions must be a whole number from 1 to 64, got "0"/],
     [['projections', 'skip', 'order_summary', 'x1', '--reason', 'r'], /<position> must be a whole number of at least 1, got "x1"/],
     [['projections', 'skip', 'order_summary', '3'], /required option '--reason <text>' not specified/],
@@ -62,7 +62,8 @@ describe('sagaflow projections', () => {
 
   it('verify finds a tampered row by its key and exits 1; --repair rebuilds it equal to the log', async () => {
     expect((await cli('projections', 'verify', 'order_summary')).code).toBe(0);
-    const { rows } = await db.pool.query<{ order_id: string }>(`update order_summary_v1 set total_cents = total_cents + 1 where order_id = (select min(order_id) from order_summary_v1) returning order_id`);
+    const table = readModel('order_summary').tableNames.order_summary!;
+    const { rows } = await db.pool.query<{ order_id: string }>(`update ${table} set total_cents = total_cents + 1 where order_id = (select min(order_id) from ${table}) returning order_id`);
     const tampered = rows[0]!.order_id;
 
     const found = await cli('projections', 'verify', 'order_summary');
@@ -99,7 +100,7 @@ describe('sagaflow projections', () => {
     const { rows } = await db.pool.query<{ global_position: string }>(`select max(global_position) as global_position from events`);
     const refused = await cli('projections', 'skip', 'order_summary', rows[0]!.global_position, '--reason', 'test');
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/^error: projection order_summary v1 has no event at global position \d+ ahead of its checkpoint/);
+    expect(refused.stderr).toMatch(new RegExp(`^error: projection order_summary v${readModel('order_summary').version} has no event at global position \\d+ ahead of its checkpoint`));
 
     await testEventStore(db).append('Order-skipped', [{ type: 'OrderPlaced', data: { orderId: 'skipped', customerId: 'c', items: [{ sku: 'a', quantity: 1 }], totalCents: 1, currency: 'EUR' } }], { expectedVersion: 'no_stream' });
     const { rows: last } = await db.pool.query<{ global_position: string }>(`select max(global_position) as global_position from events`);

@@ -29,7 +29,7 @@ describe('sagaflow sagas', () => {
     expect(resolved).toMatchObject({ code: 0, stderr: '', stdout: `resolution sent to order-${orderId}: it records CompensationResolved and carries on\n` });
     const result = await rig.orders.awaitOrderResult(orderId);
     expect(result.resolutions).toEqual([{ step: 'authorizePayment', note: 'voided in the PSP console', resolvedBy: 'ops@example.com' }]);
-    expect(await eventTypes(`Order-${orderId}`)).toEqual(expect.arrayContaining(['CompensationFailed', 'CompensationResolved', 'OrderCancelled']));
+    expect(await eventTypes(`Order-${orderId}`)).toEqual(expect.arrayContaining(['SagaCompensationFailed', 'SagaCompensationResolved', 'SagaFailed']));
   });
 
   it('retries the parked refund of a money transfer: the same command for another saga type', async () => {

@@ -1,6 +1,6 @@
 import { START } from '../../../src/eventstore';
 import { applyBatch, readCheckpoint } from '../../../src/projections';
-import { readModels } from '../../../src/read-models';
+import { readModels } from '../../support/readModels';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
 import { appendOrder, type OrderScenario } from '../../support/orderScenarios';

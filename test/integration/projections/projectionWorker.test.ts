@@ -6,6 +6,7 @@ import path from 'node:path';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
 import { appendOrder } from '../../support/orderScenarios';
+import { readModel, readModels } from '../../support/readModels';
 import { waitFor } from '../../support/waitFor';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -62,12 +63,12 @@ describe('workers/projectionWorker.ts', () => {
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ connected: true });
       const metrics = await (await fetch(`${url}/metrics`)).text();
-      for (const name of ['order_summary', 'order_timeline', 'saga_outcomes', 'inventory_levels']) {
-        expect(metrics).toMatch(new RegExp(`sagaflow_projection_lag_events\\{projection="${name}",version="1"\\} \\d+`));
-        expect(metrics).toContain(`sagaflow_projection_status{projection="${name}",version="1",status="running"} 1`);
+      for (const { name, version } of readModels) {
+        expect(metrics).toMatch(new RegExp(`sagaflow_projection_lag_events\\{projection="${name}",version="${version}"\\} \\d+`));
+        expect(metrics).toContain(`sagaflow_projection_status{projection="${name}",version="${version}",status="running"} 1`);
       }
       expect(metrics).toContain('sagaflow_projection_worker_connected 1');
-      expect(metrics).toMatch(/sagaflow_projection_events_applied_total\{projection="order_summary",version="1"\} 6/);
+      expect(metrics).toContain(`sagaflow_projection_events_applied_total{projection="order_summary",version="${readModel('order_summary').version}"} 6`);
     } finally {
       worker.child.kill('SIGTERM');
     }

@@ -3,7 +3,8 @@ import type { PlaceOrderInput } from '../../../src/contracts';
 import type { Checkpoint } from '../../../src/eventstore';
 import { compareCheckpoints } from '../../../src/eventstore';
 import { InvalidArgumentError, ProjectionWaitTimeoutError, UnknownProjectionError, waitForProjection } from '../../../src/projections';
-import { createOrderReader, readModels } from '../../../src/read-models';
+import { createOrderReader, orderSummary } from '../../../src/read-models';
+import { readModels } from '../../support/readModels';
 import { startProjectionWorker, type ProjectionWorker } from '../../../workers/projectionWorker';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
@@ -60,7 +61,7 @@ describe('read-your-writes: a command reports the position of its last event, an
       status: 'COMPLETED',
       outcome: 'COMPLETED',
       totalCents: 2500,
-      lastEventType: 'OrderCompleted',
+      lastEventType: 'SagaCompleted',
       streamVersion: 7,
     });
   });
@@ -91,7 +92,7 @@ describe('read-your-writes: a command reports the position of its last event, an
 
     await expect(waiting).rejects.toThrow(ProjectionWaitTimeoutError);
     const error = (await waiting.catch((e: unknown) => e)) as ProjectionWaitTimeoutError;
-    expect(error.message).toContain('projection order_summary v1 did not pass');
+    expect(error.message).toContain(`projection order_summary v${orderSummary.version} did not pass`);
     expect(error.message).toContain(`position ${position!.globalPosition} (transaction ${position!.transactionId})`);
     expect(error.message).toContain('7 events of its types still to apply');
     expect(error.message).toContain('no worker owns it');
@@ -111,7 +112,7 @@ describe('read-your-writes: a command reports the position of its last event, an
     const transfer = await appendTransferRequested();
     const passed = await waitForProjection(db.pool, 'order_summary', transfer, { timeoutMs: 2_000 });
 
-    expect(passed).toMatchObject({ name: 'order_summary', version: 1 });
+    expect(passed).toMatchObject({ name: 'order_summary', version: orderSummary.version });
     expect(compareCheckpoints(passed.checkpoint, transfer)).toBeLessThan(0);
   });
 

@@ -1,7 +1,8 @@
 import { contracts } from '../../support/contracts';
 import type { Checkpoint } from '../../../src/eventstore';
 import { createProjectionDaemon, defineProjection, projectionStatus, rebuildProjection, type Projection } from '../../../src/projections';
-import { orderSummary, readModels } from '../../../src/read-models';
+import { orderSummary } from '../../../src/read-models';
+import { readModel, readModels } from '../../support/readModels';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
 import { catchUp } from '../../support/projections';
@@ -10,10 +11,10 @@ import { waitFor } from '../../support/waitFor';
 
 /** Each read model's base table and its key, to compare rows. */
 const TABLES: Array<{ projection: Projection; table: string; key: string }> = [
-  { projection: readModels[0]!, table: 'order_summary', key: 'order_id' },
-  { projection: readModels[1]!, table: 'order_timeline', key: 'order_id, stream_version' },
-  { projection: readModels[2]!, table: 'saga_outcome_orders', key: 'order_id' },
-  { projection: readModels[3]!, table: 'inventory_order_lines', key: 'order_id, sku' },
+  { projection: readModel('order_summary'), table: 'order_summary', key: 'order_id' },
+  { projection: readModel('order_timeline'), table: 'order_timeline', key: 'order_id, stream_version' },
+  { projection: readModel('saga_outcomes'), table: 'saga_outcome_streams', key: 'stream_id' },
+  { projection: readModel('inventory_levels'), table: 'inventory_order_lines', key: 'order_id, sku' },
 ];
 
 describe('rebuilding a projection', () => {
@@ -45,7 +46,7 @@ describe('rebuilding a projection', () => {
 
   it('a rebuild while orders keep coming and the worker keeps applying ends equal to the batch-built tables', async () => {
     const store = testEventStore(db);
-    const nextVersion = defineProjection({ ...orderSummary, version: 2 });
+    const nextVersion = defineProjection({ ...orderSummary, version: orderSummary.version + 1 });
     const daemon = (projections: Projection[]) =>
       createProjectionDaemon({ pool: db.pool, connectionString: db.url, contracts, projections, pollIntervalMs: 50, batchSize: 50 });
     const old = daemon([orderSummary]);
@@ -59,14 +60,14 @@ describe('rebuilding a projection', () => {
       expect(replaced).toMatchObject({ mode: 'replace', validation: { equal: true } });
       expect(replaced.events).toBe(await eventsUpTo(replaced.checkpoint));
       const upgraded = await rebuildProjection(db.pool, nextVersion, { contracts, partitions: 4, batchSize: 64 });
-      expect(upgraded).toMatchObject({ mode: 'new-version', previousVersion: 1, oldTablesDropped: true, validation: { equal: true } });
+      expect(upgraded).toMatchObject({ mode: 'new-version', previousVersion: orderSummary.version, oldTablesDropped: true, validation: { equal: true } });
       expect(upgraded.events).toBe(await eventsUpTo(upgraded.checkpoint));
     } finally {
       appending = false;
       await appends;
       await old.stop();
     }
-    // The deployment of v2: its worker carries on from where the rebuild swapped it in.
+    // The deployment of the next version: its worker carries on from where the rebuild swapped it in.
     const next = daemon([nextVersion]);
     await next.start();
     try {
@@ -76,9 +77,9 @@ describe('rebuilding a projection', () => {
     }
     await catchUp(db.pool, [referenceOf(orderSummary)]);
     const status = (await projectionStatus(db.pool)).filter((s) => s.name === 'order_summary');
-    expect(status.map((s) => [s.version, s.active, s.status])).toEqual([[2, true, 'running']]);
+    expect(status.map((s) => [s.version, s.active, s.status])).toEqual([[nextVersion.version, true, 'running']]);
     expect(await rowsOf(db.pool, 'order_summary', 'order_id')).toEqual(await rowsOf(db.pool, 'reference_order_summary', 'order_id'));
     const { rows } = await db.pool.query(`select relname from pg_class where relname like 'order_summary_v%' and relkind = 'r' order by 1`);
-    expect(rows).toEqual([{ relname: 'order_summary_v2' }]);
+    expect(rows).toEqual([{ relname: `order_summary_v${nextVersion.version}` }]);
   }, 120_000);
 });

@@ -60,7 +60,7 @@ describe('a projection worker whose connections PostgreSQL drops', () => {
     const counted = await applications(db.pool);
     expect([...counted.keys()].sort()).toEqual((await eventIds(db.pool, applicationCounter.eventTypes)).sort());
     expect([...counted.values()].every((times) => times === 1)).toBe(true);
-    expect(counted.size).toBe(3 * 5 * 3); // OrderPlaced, InventoryReserved, OrderCompleted of 15 orders
+    expect(counted.size).toBe(3 * 5 * 3); // OrderPlaced, InventoryReserved, SagaCompleted of 15 orders
   }, 60_000);
 
   it('rides out a PostgreSQL outage: refused connections, then the server back', async () => {

@@ -1,5 +1,5 @@
 import { projectionStatus } from '../../../src/projections';
-import { readModels } from '../../../src/read-models';
+import { readModels } from '../../support/readModels';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
 import { appendOrder, ORDER_LINE, type OrderScenario } from '../../support/orderScenarios';

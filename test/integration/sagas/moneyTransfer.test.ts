@@ -55,7 +55,7 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
       ['TransferRequested', 1, { transferId: input.transferId, fromAccount: from, toAccount: to, amountCents: 1250, currency: 'USD' }],
       ['FundsWithdrawn', 1, { transferId: input.transferId, withdrawalId, accountId: from, amountCents: 1250, currency: 'USD' }],
       ['FundsDeposited', 1, { transferId: input.transferId, depositId, withdrawalId, accountId: to, amountCents: 1250, currency: 'USD' }],
-      ['TransferCompleted', 1, { transferId: input.transferId }],
+      ['SagaCompleted', 1, { sagaType: 'MoneyTransfer', transferId: input.transferId }],
     ]);
     expect(stream.every((e) => e.metadata.correlationId === `transfer-${input.transferId}`)).toBe(true);
     expect(stream.slice(1).map((e) => e.metadata.causationId)).toEqual(stream.slice(0, -1).map((e) => e.eventId));
@@ -79,7 +79,7 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
       ['withdrawFunds', 'compensated'],
       ['depositFunds', 'failed'],
     ]);
-    expect(await eventTypes(input.transferId)).toEqual(['TransferRequested', 'FundsWithdrawn', 'WithdrawalRefunded', 'TransferFailed']);
+    expect(await eventTypes(input.transferId)).toEqual(['TransferRequested', 'FundsWithdrawn', 'WithdrawalRefunded', 'SagaFailed']);
     expect((await events(input.transferId))[3]!.data).toMatchObject({ failedStep: 'depositFunds' });
     expect(await balances(from!, to!)).toEqual([5000, 5000]);
     expect((await searchAttributesOf(input.transferId)).get(SagaStatusKey)).toBe('COMPENSATED');
@@ -94,7 +94,7 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
     const result = await rig.transfers.awaitTransferResult(input.transferId);
 
     expect(result).toMatchObject({ outcome: 'COMPENSATED', failure: { step: 'depositFunds', type: 'BusinessRejection' } });
-    expect(await eventTypes(input.transferId)).toEqual(['TransferRequested', 'FundsWithdrawn', 'DepositDeclined', 'WithdrawalRefunded', 'TransferFailed']);
+    expect(await eventTypes(input.transferId)).toEqual(['TransferRequested', 'FundsWithdrawn', 'DepositDeclined', 'WithdrawalRefunded', 'SagaFailed']);
     expect(await balances(from!, to!)).toEqual([5000, 5000]);
   });
 
@@ -108,7 +108,7 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
     expect(result).toMatchObject({ outcome: 'COMPENSATED', failure: { step: 'withdrawFunds', type: 'BusinessRejection' } });
     expect(result.failure!.message).toMatch(/^withdrawal declined: insufficient funds: account /);
     expect(result.steps.map((s) => [s.name, s.status])).toEqual([['withdrawFunds', 'failed']]);
-    expect(await eventTypes(input.transferId)).toEqual(['TransferRequested', 'WithdrawalDeclined', 'TransferFailed']);
+    expect(await eventTypes(input.transferId)).toEqual(['TransferRequested', 'WithdrawalDeclined', 'SagaFailed']);
     const { rows } = await db.pool.query(`select 1 from sim_calls where operation = 'refundWithdrawal' and idempotency_key = $1`, [
       `transfer-${input.transferId}:refundWithdrawal`,
     ]);
@@ -122,7 +122,7 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
     await rig.transfers.startTransfer(input);
 
     expect((await rig.transfers.awaitTransferResult(input.transferId)).outcome).toBe('COMPLETED');
-    expect(await eventTypes(input.transferId)).toEqual(['TransferRequested', 'FundsWithdrawn', 'FundsDeposited', 'TransferCompleted']);
+    expect(await eventTypes(input.transferId)).toEqual(['TransferRequested', 'FundsWithdrawn', 'FundsDeposited', 'SagaCompleted']);
     expect(await balances(from!, to!)).toEqual([3000, 7000]);
   });
 
@@ -145,9 +145,9 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
     expect(await eventTypes(input.transferId)).toEqual([
       'TransferRequested',
       'FundsWithdrawn',
-      'TransferCompensationFailed',
-      'TransferCompensationResolved',
-      'TransferFailed',
+      'SagaCompensationFailed',
+      'SagaCompensationResolved',
+      'SagaFailed',
     ]);
     expect((await searchAttributesOf(input.transferId)).get(SagaStatusKey)).toBe('RESOLVED');
   });
@@ -162,7 +162,7 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
     await rig.transfers.retryCompensation(input.transferId);
 
     expect((await rig.transfers.awaitTransferResult(input.transferId)).outcome).toBe('COMPENSATED');
-    expect(await eventTypes(input.transferId)).toEqual(['TransferRequested', 'FundsWithdrawn', 'TransferCompensationFailed', 'WithdrawalRefunded', 'TransferFailed']);
+    expect(await eventTypes(input.transferId)).toEqual(['TransferRequested', 'FundsWithdrawn', 'SagaCompensationFailed', 'WithdrawalRefunded', 'SagaFailed']);
     expect(await balances(from!, to!)).toEqual([5000, 5000]);
   });
 
@@ -175,7 +175,7 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
     await rig.transfers.cancelTransfer(input.transferId);
 
     await expect(rig.transfers.awaitTransferResult(input.transferId)).rejects.toThrow(WorkflowFailedError);
-    expect(await eventTypes(input.transferId)).toEqual(['TransferRequested', 'FundsWithdrawn', 'WithdrawalRefunded', 'TransferFailed']);
+    expect(await eventTypes(input.transferId)).toEqual(['TransferRequested', 'FundsWithdrawn', 'WithdrawalRefunded', 'SagaFailed']);
     expect((await searchAttributesOf(input.transferId)).get(SagaStatusKey)).toBe('COMPENSATED');
     expect((await rig.transfers.getTransferState(input.transferId)).failure).toMatchObject({ type: 'Cancelled' });
     expect(await balances(from!, to!)).toEqual([5000, 5000]);
@@ -223,7 +223,7 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
     await expect(rig.temporal.client.workflow.getHandle(`transfer-${transferId}`).describe()).rejects.toThrow(/not found/i);
   });
 
-  it('fails a run whose TransferRequested the contract refuses, and writes nothing: no refund, no TransferFailed', async () => {
+  it('fails a run whose TransferRequested the contract refuses, and writes nothing: no refund, no SagaFailed', async () => {
     const [from, to] = await openAccounts(2, 10_000);
     // Started past the client, which refuses an amount past MAX_AMOUNT_CENTS; this one is past 2^53, which no event may carry.
     const input = await transfer(from!, to!, 1e16);
@@ -276,6 +276,6 @@ describe('MoneyTransfer saga on a real worker, Temporal dev server and PostgreSQ
     });
     expect(await balances(...accounts)).toEqual(accounts.map((account) => expected.get(account)));
     const streams = await Promise.all(inputs.map((input) => eventTypes(input.transferId)));
-    streams.forEach((types, i) => expect(types.at(-1)).toBe(results[i]!.outcome === 'COMPLETED' ? 'TransferCompleted' : 'TransferFailed'));
+    streams.forEach((types, i) => expect(types.at(-1)).toBe(results[i]!.outcome === 'COMPLETED' ? 'SagaCompleted' : 'SagaFailed'));
   }, 180_000);
 });

@@ -52,7 +52,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
       ['createShipment', 'done'],
       ['capturePayment', 'done'],
     ]);
-    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentAuthorized', 'ShipmentCreated', 'PaymentCaptured', 'OrderCompleted']);
+    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentAuthorized', 'ShipmentCreated', 'PaymentCaptured', 'SagaCompleted']);
     expect(await sagaStatusOf(input.orderId)).toBe('COMPLETED');
     const events = await testEventStore(db).readStream(`Order-${input.orderId}`);
     expect(events.every((e) => e.metadata.correlationId === `order-${input.orderId}`)).toBe(true);
@@ -79,7 +79,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
       'Authorize 43.00 USD',
       'Ship 3 items',
       'Capture 43.00 USD',
-      'Record OrderCompleted',
+      'Record SagaCompleted',
     ]);
   });
 
@@ -98,12 +98,12 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
   });
 
   it.each([
-    ['reserveInventory', ['OrderPlaced', 'OrderCancelled']],
-    ['authorizePayment', ['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'InventoryReleased', 'OrderCancelled']],
-    ['createShipment', ['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentAuthorized', 'PaymentVoided', 'InventoryReleased', 'OrderCancelled']],
+    ['reserveInventory', ['OrderPlaced', 'SagaFailed']],
+    ['authorizePayment', ['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'InventoryReleased', 'SagaFailed']],
+    ['createShipment', ['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentAuthorized', 'PaymentVoided', 'InventoryReleased', 'SagaFailed']],
     [
       'capturePayment',
-      ['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentAuthorized', 'ShipmentCreated', 'ShipmentCancelled', 'PaymentVoided', 'InventoryReleased', 'OrderCancelled'],
+      ['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentAuthorized', 'ShipmentCreated', 'ShipmentCancelled', 'PaymentVoided', 'InventoryReleased', 'SagaFailed'],
     ],
   ] as const)('compensates exactly the steps before a failing %s, last first', async (step, expected) => {
     const input = await order({ fail: { [step]: 'always' } });
@@ -129,7 +129,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
 
     expect(result).toMatchObject({ outcome: 'COMPENSATED', failure: { step: 'authorizePayment', type: 'BusinessRejection' } });
     expect((await applicationFailureOf(rig.temporal.client.workflow.getHandle(orderWorkflowId(input.orderId)))).message).toMatch(/^payment declined: /);
-    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentDeclined', 'InventoryReleased', 'OrderCancelled']);
+    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentDeclined', 'InventoryReleased', 'SagaFailed']);
   });
 
   it('refuses an order the fraud screening flags: no payment taken, stock released, the verdict recorded', async () => {
@@ -139,7 +139,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
     const result = await rig.orders.awaitOrderResult(input.orderId);
 
     expect(result).toMatchObject({ outcome: 'COMPENSATED', failure: { step: 'screenOrder', type: 'BusinessRejection' } });
-    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'InventoryReleased', 'OrderCancelled']);
+    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'InventoryReleased', 'SagaFailed']);
     const screened = (await testEventStore(db).readStream(`Order-${input.orderId}`)).find((e) => e.type === 'FraudScreened');
     expect(screened?.data).toMatchObject({ decision: 'rejected', score: 95 });
     const payments = await db.pool.query(`select count(*)::int as n from sim_payments where order_id = $1`, [input.orderId]);
@@ -169,7 +169,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
     const result = await rig.orders.awaitOrderResult(input.orderId);
 
     expect(result.outcome).toBe('COMPENSATED');
-    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentAuthorized', 'PaymentVoided', 'InventoryReleased', 'OrderCancelled']);
+    expect(await eventTypes(input.orderId)).toEqual(['OrderPlaced', 'InventoryReserved', 'FraudScreened', 'PaymentAuthorized', 'PaymentVoided', 'InventoryReleased', 'SagaFailed']);
   });
 
   it('parks a compensation that keeps failing in COMPENSATION_FAILED, findable, until an operator resolves it', async () => {
@@ -193,10 +193,10 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
       'InventoryReserved',
       'FraudScreened',
       'PaymentAuthorized',
-      'CompensationFailed',
-      'CompensationResolved',
+      'SagaCompensationFailed',
+      'SagaCompensationResolved',
       'InventoryReleased',
-      'OrderCancelled',
+      'SagaFailed',
     ]);
     expect(await sagaStatusOf(input.orderId)).toBe('RESOLVED');
   });
@@ -215,10 +215,10 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
       'InventoryReserved',
       'FraudScreened',
       'PaymentAuthorized',
-      'CompensationFailed',
+      'SagaCompensationFailed',
       'PaymentVoided',
       'InventoryReleased',
-      'OrderCancelled',
+      'SagaFailed',
     ]);
   });
 
@@ -231,7 +231,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
 
     await expect(rig.orders.awaitOrderResult(input.orderId)).rejects.toThrow(WorkflowFailedError);
     const types = await eventTypes(input.orderId);
-    expect(types.slice(-3)).toEqual(['PaymentVoided', 'InventoryReleased', 'OrderCancelled']);
+    expect(types.slice(-3)).toEqual(['PaymentVoided', 'InventoryReleased', 'SagaFailed']);
     expect(await sagaStatusOf(input.orderId)).toBe('COMPENSATED');
     expect((await rig.orders.getOrderState(input.orderId)).failure).toMatchObject({ type: 'Cancelled' });
   });
@@ -260,7 +260,7 @@ describe('OrderFulfillment saga on a real worker, Temporal dev server and Postgr
     await expect(rig.temporal.client.workflow.getHandle(`order-${orderId}`).describe()).rejects.toThrow(/not found/i);
   });
 
-  it('fails a run whose OrderPlaced the contract refuses, and writes nothing: no compensation, no OrderCancelled', async () => {
+  it('fails a run whose OrderPlaced the contract refuses, and writes nothing: no compensation, no SagaFailed', async () => {
     // Started past the client, which refuses this price since the total (1.8e16 cents) is past 2^53: the workflow must hold on its own.
     const input = { ...(await order()), items: [{ sku: 'mug', quantity: 2, unitPriceCents: 9_000_000_000_000_000 }] };
     const handle = await rig.temporal.client.workflow.start(orderFulfillment, { taskQueue: rig.temporal.taskQueue, workflowId: `order-${input.orderId}`, args: [input] });

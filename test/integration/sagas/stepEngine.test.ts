@@ -70,13 +70,15 @@ describe('step engine: declared steps over a real worker and event store', () =>
 
     expect(result.outcome).toBe('COMPLETED');
     expect(events.map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect(events.map((e) => e.type)).toEqual(['WidgetOpened', 'PartMade', 'PartMade', 'PartMade', 'PartMade', 'PartMade', 'WidgetDone']);
+    expect(events.map((e) => e.type)).toEqual(['WidgetOpened', 'PartMade', 'PartMade', 'PartMade', 'PartMade', 'PartMade', 'SagaCompleted']);
+    // The engine's event names the saga type and carries the run's subject.
+    expect(events[6]!.data).toEqual({ sagaType: 'Widget', widgetId: expect.any(String) });
     const parts = events.slice(2, 5).map((e) => (e.data as { part: string }).part);
     expect([...parts].sort()).toEqual(['wheel-1', 'wheel-2', 'wheel-3']);
     // The group's events were all caused by the step before it; the step after, by the group's last.
     expect(events.slice(2, 5).map((e) => e.metadata.causationId)).toEqual([events[1]!.eventId, events[1]!.eventId, events[1]!.eventId]);
     expect(events[5]!.metadata.causationId).toBe(events[4]!.eventId);
-    expect(result.value).toBe(6); // read in the body, before WidgetDone
+    expect(result.value).toBe(6); // read in the body, before SagaCompleted
     expect(calls.filter((c) => c.startsWith('make')).sort()).toEqual(['frame', 'seat', 'wheel-1', 'wheel-2', 'wheel-3'].map((p) => `make ${p} ${workflowId}:${p}`));
   });
 

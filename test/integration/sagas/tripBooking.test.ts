@@ -71,7 +71,7 @@ describe('TripBooking saga on a real worker, Temporal dev server and PostgreSQL'
     expect(types[0]).toBe('TripRequested');
     // The group's events land in the order the reservations finished: any order, each once.
     expect([...types.slice(1, 4)].sort()).toEqual([...RESERVED].sort());
-    expect(types.slice(4)).toEqual(['CardCharged', 'TripConfirmed']);
+    expect(types.slice(4)).toEqual(['CardCharged', 'SagaCompleted']);
     const [requested, ...rest] = stream;
     const group = rest.slice(0, 3);
     expect(group.map((e) => e.metadata.causationId)).toEqual([requested!.eventId, requested!.eventId, requested!.eventId]);
@@ -112,7 +112,7 @@ describe('TripBooking saga on a real worker, Temporal dev server and PostgreSQL'
     ]);
     const types = await eventTypes(input.tripId);
     expect([...types.slice(1, 4)].sort()).toEqual(['BookingUnavailable', 'CarReserved', 'FlightReserved']);
-    expect([types[0], ...types.slice(4)]).toEqual(['TripRequested', 'CarCancelled', 'FlightCancelled', 'TripFailed']);
+    expect([types[0], ...types.slice(4)]).toEqual(['TripRequested', 'CarCancelled', 'FlightCancelled', 'SagaFailed']);
     expect(await bookings(input.tripId)).toEqual([
       ['car', 'cancelled'],
       ['flight', 'cancelled'],
@@ -131,7 +131,7 @@ describe('TripBooking saga on a real worker, Temporal dev server and PostgreSQL'
     expect(result).toMatchObject({ outcome: 'COMPENSATED', failure: { step: 'chargeCard', type: 'BusinessRejection' } });
     const types = await eventTypes(input.tripId);
     expect([...types.slice(1, 4)].sort()).toEqual([...RESERVED].sort());
-    expect([types[0], ...types.slice(4)]).toEqual(['TripRequested', 'CardDeclined', 'CarCancelled', 'HotelCancelled', 'FlightCancelled', 'TripFailed']);
+    expect([types[0], ...types.slice(4)]).toEqual(['TripRequested', 'CardDeclined', 'CarCancelled', 'HotelCancelled', 'FlightCancelled', 'SagaFailed']);
     expect(await bookings(input.tripId)).toEqual([
       ['car', 'cancelled'],
       ['flight', 'cancelled'],
@@ -153,7 +153,7 @@ describe('TripBooking saga on a real worker, Temporal dev server and PostgreSQL'
       ['reserveCar', 'compensated'],
       ['chargeCard', 'nothing_to_undo'],
     ]);
-    expect((await eventTypes(input.tripId)).slice(4)).toEqual(['CarCancelled', 'HotelCancelled', 'FlightCancelled', 'TripFailed']);
+    expect((await eventTypes(input.tripId)).slice(4)).toEqual(['CarCancelled', 'HotelCancelled', 'FlightCancelled', 'SagaFailed']);
     expect(await bookings(input.tripId)).toEqual([
       ['car', 'cancelled'],
       ['flight', 'cancelled'],
@@ -169,7 +169,7 @@ describe('TripBooking saga on a real worker, Temporal dev server and PostgreSQL'
     await trips.cancelTrip(input.tripId);
 
     await expect(trips.awaitTripResult(input.tripId)).rejects.toThrow(WorkflowFailedError);
-    expect((await eventTypes(input.tripId)).slice(4)).toEqual(['CarCancelled', 'HotelCancelled', 'FlightCancelled', 'TripFailed']);
+    expect((await eventTypes(input.tripId)).slice(4)).toEqual(['CarCancelled', 'HotelCancelled', 'FlightCancelled', 'SagaFailed']);
     expect((await trips.getTripState(input.tripId)).failure).toMatchObject({ type: 'Cancelled' });
     expect(await bookings(input.tripId)).toEqual([
       ['car', 'cancelled'],
@@ -189,7 +189,7 @@ describe('TripBooking saga on a real worker, Temporal dev server and PostgreSQL'
 
     expect(result.outcome).toBe('COMPENSATION_FAILED');
     expect(result.resolutions).toEqual([{ step: 'reserveHotel', note: 'hotel cancelled by phone', resolvedBy: 'ops@example.com' }]);
-    expect((await eventTypes(input.tripId)).slice(4)).toEqual(['CardDeclined', 'CarCancelled', 'TripCompensationFailed', 'TripCompensationResolved', 'FlightCancelled', 'TripFailed']);
+    expect((await eventTypes(input.tripId)).slice(4)).toEqual(['CardDeclined', 'CarCancelled', 'SagaCompensationFailed', 'SagaCompensationResolved', 'FlightCancelled', 'SagaFailed']);
   });
 
   it('refuses invalid input listing every issue, and starts nothing', async () => {
@@ -242,7 +242,7 @@ describe('TripBooking saga on a real worker, Temporal dev server and PostgreSQL'
         car_booking_id: expect.any(String),
         charge_id: null,
         failed_step: 'reserveHotel',
-        last_event_type: 'TripFailed',
+        last_event_type: 'SagaFailed',
       },
       {
         trip_id: ok.tripId,
@@ -254,7 +254,7 @@ describe('TripBooking saga on a real worker, Temporal dev server and PostgreSQL'
         car_booking_id: carBookingId,
         charge_id: chargeId,
         failed_step: null,
-        last_event_type: 'TripConfirmed',
+        last_event_type: 'SagaCompleted',
       },
     ]);
   });

@@ -31,9 +31,10 @@ describe('composing processes', () => {
     const b = process('Beta');
     const composed = compose([a, b]);
 
-    expect(composed.contracts.types().sort()).toEqual(['AlphaStarted', 'BetaStarted']);
+    // The engine's own: the saga events, SagaStatus and saga_outcomes, beside every process's.
+    expect(composed.contracts.types().sort()).toEqual(['AlphaStarted', 'BetaStarted', 'SagaCompensationFailed', 'SagaCompensationResolved', 'SagaCompleted', 'SagaFailed']);
     expect(composed.searchAttributes.map((k) => k.name)).toEqual(['SagaStatus', 'AlphaId', 'BetaId']);
-    expect(composed.readModels.map((p) => p.name)).toEqual(['alpha_view']);
+    expect(composed.readModels.map((p) => p.name)).toEqual(['alpha_view', 'saga_outcomes']);
     expect(composed.workflowModules).toEqual(['/Alpha/workflow', '/Beta/workflow']);
     const sources = composed.activitySources({} as never);
     expect(sources.map((s) => [s.owner, Object.keys(s.activities)])).toEqual([
@@ -48,6 +49,8 @@ describe('composing processes', () => {
     ['event type', () => [process('Alpha'), process('Beta', { contracts: [event('AlphaStarted')] })], 'event type AlphaStarted'],
     ['search attribute', () => [process('Alpha'), process('Beta', { searchAttributes: [keyword('AlphaId')] })], 'search attribute AlphaId'],
     ['the engine’s search attribute', () => [process('Alpha', { searchAttributes: [keyword('SagaStatus')] })], 'search attribute SagaStatus is declared by both the saga engine and process Alpha'],
+    ['the engine’s event type', () => [process('Alpha', { contracts: [event('SagaCompleted')] })], 'event type SagaCompleted is declared by both the saga engine and process Alpha'],
+    ['the engine’s read model', () => [process('Alpha', { readModels: [{ name: 'saga_outcomes' } as Projection] })], 'read model saga_outcomes is declared by both the saga engine and process Alpha'],
     ['stream prefix', () => [process('Alpha', { streamPrefix: 'Order-' }), process('Beta', { streamPrefix: 'Order-Gift-' })], 'stream prefix Order- / Order-Gift-'],
     ['read model', () => [process('Alpha', { readModels: [{ name: 'summary' } as Projection] }), process('Beta', { readModels: [{ name: 'summary' } as Projection] })], 'read model summary'],
   ])('refuses a %s claimed twice, naming both owners', (_kind, processes, message) => {
@@ -55,6 +58,13 @@ describe('composing processes', () => {
     expect(attempt).toThrow(ProcessCollisionError);
     expect(attempt).toThrow(message);
     if (!message.includes('engine')) expect(attempt).toThrow(/declared by both process Alpha and process (Alpha|Beta)/);
+  });
+
+  it('saga_outcomes reads the engine’s saga events and the types a process recorded the same facts under before them', () => {
+    const legacySagaEvents = { completed: 'AlphaDone', failed: 'AlphaFailed', compensationFailed: 'AlphaStuck', compensationResolved: 'AlphaUnstuck' };
+    const outcomes = compose([process('Alpha', { legacySagaEvents }), process('Beta')]).readModels.find((p) => p.name === 'saga_outcomes')!;
+    // A compensation out of retries ends nothing: saga_outcomes counts ends and the resolutions before them.
+    expect([...outcomes.eventTypes].sort()).toEqual(['AlphaDone', 'AlphaFailed', 'AlphaUnstuck', 'SagaCompensationResolved', 'SagaCompleted', 'SagaFailed']);
   });
 
   it('accepts one event type at several versions within one process', () => {
