@@ -121,6 +121,12 @@ describe('step engine: declared steps over a real worker and event store', () =>
     expect(calls.filter((c) => c.startsWith('make'))).toHaveLength(1);
   });
 
+  it('refuses a subject that would overwrite a field of the saga events, before any step, naming the field', async () => {
+    const attempt = run({ before: ['frame'], group: [], subject: { step: 'mine' } });
+
+    await expect(attempt).rejects.toMatchObject({ cause: { type: 'InvalidSagaSubject', message: "Widget's subject may not use step: the saga events set those fields themselves" } });
+  });
+
   it('refuses a step name used twice in a run, as its key would repeat', async () => {
     const { result, made } = await run({ before: ['frame', 'frame'], group: [] });
 
