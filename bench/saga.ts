@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { createSimulatedServices } from '../src/adapters';
+import { composition } from '../processes';
+import { createSimulatedServices, SimulatedFaults } from '../src/adapters';
 import { createOrderClient } from '../src/client';
 import { createPool } from '../src/config/connections';
 import { redactUrl } from '../src/infra/postgres';
@@ -47,7 +48,7 @@ async function main(argv: readonly string[]): Promise<void> {
   shutdown.add(() => admin.end());
   const environment = await describeEnvironment(admin, argv);
   const orders = createOrderClient({ client, taskQueue });
-  const { faults } = createSimulatedServices(pool);
+  const faults = new SimulatedFaults(pool, composition.simulatedOperations);
 
   const subjects: Record<SagaSubject, (order: BenchOrder) => Promise<number>> = {
     async sagaflow({ input, faults: plan, expected }) {

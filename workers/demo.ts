@@ -1,6 +1,7 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
-import { createSimulatedServices } from '../src/adapters';
+import { composition } from '../processes';
+import { SimulatedFaults } from '../src/adapters';
 import { createOrderClient } from '../src/client';
 import { ConfigError, loadConfig, loadProjectionWorkerConfig } from '../src/config/env';
 import { readDemoSummary, renderDemoSummary, waitForSettledSummaries } from '../src/demo/summary';
@@ -50,7 +51,7 @@ async function demo({ orders: count, concurrency, exit }: DemoOptions): Promise<
   const planned = planDemoOrders(count, runTag);
   log(`running ${count} orders, ${concurrency} at a time: most complete; some fail at each step, are declined, refused as fraud or cancelled; one needs an operator`);
   const started = Date.now();
-  const results = await runWorkload(orders, createSimulatedServices(pool).faults, planned, { concurrency });
+  const results = await runWorkload(orders, new SimulatedFaults(pool, composition.simulatedOperations), planned, { concurrency });
   log(`all ${count} orders settled in ${((Date.now() - started) / 1000).toFixed(1)} s; waiting for the read models to show them`);
 
   const broken = results.filter((r) => r.ended === 'ERROR');

@@ -1,4 +1,4 @@
-import { createSimulatedServices } from '../../src/adapters';
+import { BANK_OPERATIONS, createSimulatedServices } from '../../src/adapters';
 import { TRANSFER_LEGACY_SAGA_EVENTS } from '../../src/contracts/legacySagaEvents';
 import { transferContracts } from '../../src/contracts/transferEvents';
 import type { SagaProcess } from '../../src/process/sagaProcess';
@@ -21,6 +21,7 @@ export const moneyTransfer: SagaProcess = {
   legacySagaEvents: TRANSFER_LEGACY_SAGA_EVENTS,
   searchAttributes: [TransferId],
   steps: ({ pool }) => createTransferSteps(createSimulatedServices(pool)),
+  simulatedOperations: BANK_OPERATIONS,
   activities: ({ pool, store }) => createTransferActivities({ store, ...createSimulatedServices(pool) }),
   scenarios: transferScenarios,
 };

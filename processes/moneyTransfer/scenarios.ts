@@ -10,11 +10,11 @@ const waitFor = (check: () => Promise<boolean>) => waitUntil(check, 'the scenari
 
 /** Opens the two accounts of a scenario (named after it) and gives back the transfer's input. */
 async function transferBetweenNewAccounts(
-  { pool }: ScenarioContext,
+  { pool, faults }: ScenarioContext,
   key: string,
   { balanceCents = 10_000, openDestination = true, plan = {} }: { balanceCents?: number; openDestination?: boolean; plan?: FaultPlan } = {},
 ): Promise<TransferInput> {
-  const { bank, faults } = createSimulatedServices(pool);
+  const { bank } = createSimulatedServices(pool);
   const [fromAccount, toAccount] = [`${key}-from`, `${key}-to`];
   await bank.openAccount(fromAccount, { currency: 'USD', balanceCents });
   if (openDestination) await bank.openAccount(toAccount, { currency: 'USD', balanceCents: 0 });

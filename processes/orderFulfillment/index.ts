@@ -1,4 +1,4 @@
-import { createSimulatedServices } from '../../src/adapters';
+import { createSimulatedServices, FRAUD_SCREENING_OPERATIONS, INVENTORY_OPERATIONS, PAYMENT_OPERATIONS, SHIPPING_OPERATIONS } from '../../src/adapters';
 import { registerOrdersCommands } from '../../src/cli/commands/orders';
 import { ORDER_LEGACY_SAGA_EVENTS } from '../../src/contracts/legacySagaEvents';
 import { orderContracts } from '../../src/contracts/orderEvents';
@@ -25,6 +25,7 @@ export const orderFulfillment: SagaProcess = {
   legacySagaEvents: ORDER_LEGACY_SAGA_EVENTS,
   searchAttributes: [OrderId, CustomerId],
   steps: ({ pool }) => createOrderSteps(createSimulatedServices(pool)),
+  simulatedOperations: [...INVENTORY_OPERATIONS, ...FRAUD_SCREENING_OPERATIONS, ...PAYMENT_OPERATIONS, ...SHIPPING_OPERATIONS],
   activities: ({ pool, store }) => createOrderActivities({ store, ...createSimulatedServices(pool) }),
   readModels: [orderSummary, orderTimeline, inventoryLevels],
   cli: registerOrdersCommands,

@@ -1,4 +1,4 @@
-import { SimulatedFaults, type FaultPlan } from '../../src/adapters';
+import type { FaultPlan } from '../../src/adapters';
 import { createOrderClient, type OrderClient } from '../../src/client';
 import type { PlaceOrderInput } from '../../src/contracts';
 import type { Scenario, ScenarioContext } from '../../src/process/sagaProcess';
@@ -20,8 +20,8 @@ const order = (orderId: string): PlaceOrderInput => ({
 });
 
 /** Stores the order's fault plan with the simulated services, then starts it. */
-async function start({ orders, pool }: ScenarioClients, orderId: string, plan: FaultPlan = {}): Promise<string> {
-  if (Object.keys(plan).length > 0) await new SimulatedFaults(pool).plan(`${orderWorkflowId(orderId)}:`, plan);
+async function start({ orders, faults }: ScenarioClients, orderId: string, plan: FaultPlan = {}): Promise<string> {
+  if (Object.keys(plan).length > 0) await faults.plan(`${orderWorkflowId(orderId)}:`, plan);
   return (await orders.startOrder(order(orderId))).workflowId;
 }
 

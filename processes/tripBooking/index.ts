@@ -4,6 +4,7 @@ import { TRIP_LEGACY_SAGA_EVENTS, tripContracts } from './contracts';
 import { tripScenarios } from './scenarios';
 import { TRIP_SAGA_TYPE } from './sagaType';
 import { TripId } from './searchAttributes';
+import { TRAVEL_OPERATIONS } from './simulatedTravel';
 import { createTripSteps } from './steps';
 import { tripSummary } from './tripSummary';
 
@@ -19,6 +20,7 @@ export const tripBooking: SagaProcess = {
   legacySagaEvents: TRIP_LEGACY_SAGA_EVENTS,
   searchAttributes: [TripId],
   steps: createTripSteps,
+  simulatedOperations: TRAVEL_OPERATIONS,
   readModels: [tripSummary],
   cli: registerTripsCommands,
   scenarios: tripScenarios,

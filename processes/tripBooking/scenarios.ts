@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SimulatedFaults } from '../../src/adapters/simulatedFaults';
 import type { FaultPlan } from '../../src/adapters/types';
 import type { Scenario, ScenarioContext } from '../../src/process/sagaProcess';
 import { createTripClient } from './client';
@@ -7,8 +6,8 @@ import type { TripInput } from './contracts';
 import { tripWorkflowId } from './workflow';
 
 /** A trip named after its scenario, with the scenario's fault plan stored before it starts. */
-async function tripFor({ pool }: ScenarioContext, key: string, plan: FaultPlan = {}): Promise<TripInput> {
-  if (Object.keys(plan).length > 0) await new SimulatedFaults(pool).plan(`${tripWorkflowId(key)}:`, plan);
+async function tripFor({ faults }: ScenarioContext, key: string, plan: FaultPlan = {}): Promise<TripInput> {
+  if (Object.keys(plan).length > 0) await faults.plan(`${tripWorkflowId(key)}:`, plan);
   return {
     tripId: key,
     customerId: 'cust-trips',

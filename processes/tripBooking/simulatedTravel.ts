@@ -14,6 +14,9 @@ export interface BookingDetails {
 
 export type ReserveCall<K extends BookingKind> = CallContext & { tripId: string; priceCents: number; currency: string } & BookingDetails[K];
 
+/** The operations fault plans can name for this service. */
+export const TRAVEL_OPERATIONS = ['reserveFlight', 'reserveHotel', 'reserveCar', 'cancelFlight', 'cancelHotel', 'cancelCar', 'chargeCard', 'refundCharge'] as const;
+
 const OPERATIONS_OF: Record<BookingKind, { reserve: Operation; cancel: Operation; prefix: string }> = {
   flight: { reserve: 'reserveFlight', cancel: 'cancelFlight', prefix: 'flt' },
   hotel: { reserve: 'reserveHotel', cancel: 'cancelHotel', prefix: 'htl' },

@@ -23,6 +23,9 @@ export interface MoneySupply {
   inFlightCents: number;
 }
 
+/** The operations fault plans can name for this service. */
+export const BANK_OPERATIONS = ['withdrawFunds', 'depositFunds', 'refundWithdrawal'] as const;
+
 /**
  * Accounts on sim_bank_accounts. A withdrawal holds its money in flight until a deposit pays it into
  * another account or a refund gives it back, whichever comes first; so money is never created or

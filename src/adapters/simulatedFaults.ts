@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { SagaflowError } from '../errors';
-import { OPERATIONS, type FaultPlan, type Operation } from './types';
+import type { FaultPlan, Operation } from './types';
 
 /** One thing wrong with a fault plan: the field (`fail.reserveInventory`, `hang.0`) and the rule it breaks. */
 export interface FaultPlanIssue {
@@ -57,11 +57,19 @@ export async function findFaultPlan(db: pg.Pool | pg.PoolClient, idempotencyKey:
  * the next one; attempts already counted still count against `fail`.
  */
 export class SimulatedFaults {
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly operations: ReadonlySet<string>;
+
+  /** `operations`: those a plan may name, the deployment's (`composition.simulatedOperations`). */
+  constructor(
+    private readonly pool: pg.Pool,
+    operations: readonly Operation[],
+  ) {
+    this.operations = new Set(operations);
+  }
 
   /** Stores the plan for the prefix, replacing any plan it had. Throws InvalidFaultPlanError, storing nothing, on a bad prefix or plan. */
   async plan(keyPrefix: string, plan: FaultPlan): Promise<void> {
-    const issues = validate(keyPrefix, plan);
+    const issues = validate(keyPrefix, plan, this.operations);
     if (issues.length > 0) throw new InvalidFaultPlanError(keyPrefix, issues);
     await this.pool.query(
       `insert into sim_fault_plans (key_prefix, plan) values ($1, $2::jsonb)
@@ -81,13 +89,15 @@ export class SimulatedFaults {
   }
 }
 
-const KNOWN_OPERATIONS: ReadonlySet<string> = new Set(OPERATIONS);
 const PLAN_FIELDS: ReadonlySet<string> = new Set(['fail', 'hang', 'declinePayment', 'flagFraud', 'unavailable', 'crashWorkerAfter'] satisfies (keyof FaultPlan)[]);
-const OPERATION_RULE = `must be one of ${OPERATIONS.join(', ')}`;
-
-/** Every issue of the prefix and the plan; unknown fields are refused, so a misspelt fault cannot pass silently as none. */
-function validate(keyPrefix: unknown, plan: unknown): FaultPlanIssue[] {
+/**
+ * Every issue of the prefix and the plan; unknown fields and operations are refused, so a misspelt
+ * fault cannot pass silently as none.
+ */
+function validate(keyPrefix: unknown, plan: unknown, operations: ReadonlySet<string>): FaultPlanIssue[] {
   const issues: FaultPlanIssue[] = [];
+  const OPERATION_RULE = `must be one of ${[...operations].join(', ')}`;
+  const isOperation = (value: unknown): value is Operation => typeof value === 'string' && operations.has(value);
   if (typeof keyPrefix !== 'string' || keyPrefix === '') issues.push({ field: 'keyPrefix', rule: 'must be a non-empty string' });
   if (!isObject(plan)) {
     issues.push({ field: 'plan', rule: 'must be an object' });
@@ -102,7 +112,7 @@ function validate(keyPrefix: unknown, plan: unknown): FaultPlanIssue[] {
       issues.push({ field: 'fail', rule: 'must be an object of operation: count' });
     } else {
       for (const [operation, count] of Object.entries(fail)) {
-        if (!KNOWN_OPERATIONS.has(operation)) issues.push({ field: `fail.${operation}`, rule: `is not an operation: the keys ${OPERATION_RULE}` });
+        if (!operations.has(operation)) issues.push({ field: `fail.${operation}`, rule: `is not an operation: the keys ${OPERATION_RULE}` });
         else if (count !== 'always' && !(Number.isSafeInteger(count) && (count as number) >= 1)) {
           issues.push({ field: `fail.${operation}`, rule: `must be a whole number of at least 1 or 'always', got ${JSON.stringify(count)}` });
         }
@@ -129,8 +139,4 @@ function validate(keyPrefix: unknown, plan: unknown): FaultPlanIssue[] {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isOperation(value: unknown): value is Operation {
-  return typeof value === 'string' && KNOWN_OPERATIONS.has(value);
 }

@@ -5,6 +5,9 @@ import type { CallContext, CallOptions, FraudAssessment, FraudScreeningService }
 /** Orders at or above this total look unusual on their own. */
 export const LARGE_ORDER_CENTS = 1_000_000;
 
+/** The operations fault plans can name for this service. */
+export const FRAUD_SCREENING_OPERATIONS = ['screenOrder'] as const;
+
 /**
  * A rules-based fraud score with no state of its own beyond the call ledger, so a repeated call
  * with the same key returns the first assessment even if the rules changed in between.

@@ -6,6 +6,9 @@ import { BusinessRejection, type CallContext, type CallOptions, type InventorySe
 /** What a sku nobody has stocked holds, so demos need no seeding. */
 export const UNSEEDED_STOCK = 1_000_000;
 
+/** The operations fault plans can name for this service. */
+export const INVENTORY_OPERATIONS = ['reserveInventory', 'releaseInventory'] as const;
+
 /** Inventory on sim_stock and sim_reservations. */
 export class SimulatedInventory implements InventoryService {
   private readonly calls: CallLedger;

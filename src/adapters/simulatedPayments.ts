@@ -12,6 +12,9 @@ interface Payment {
   refunded: number;
 }
 
+/** The operations fault plans can name for this service. */
+export const PAYMENT_OPERATIONS = ['authorizePayment', 'voidPayment', 'capturePayment', 'refundPayment'] as const;
+
 /** Card payments on sim_payments; every change is also a row of sim_payment_operations under its key. */
 export class SimulatedPayments implements PaymentService {
   private readonly calls: CallLedger;

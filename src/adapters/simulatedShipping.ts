@@ -5,6 +5,9 @@ import type { CallContext, CallOptions, OrderLine, ShippingService } from './typ
 
 export const SIMULATED_CARRIER = 'SimExpress';
 
+/** The operations fault plans can name for this service. */
+export const SHIPPING_OPERATIONS = ['createShipment', 'cancelShipment'] as const;
+
 /** Shipments on sim_shipments. */
 export class SimulatedShipping implements ShippingService {
   private readonly calls: CallLedger;

@@ -37,6 +37,8 @@ export interface Composition {
   activitySources(deps: ProcessDeps): ActivitySource[];
   /** Adds every process's commands to the `sagaflow` CLI. */
   registerCli(program: Command, io: CliIo): void;
+  /** The operations of every process's simulated services: the names fault plans may use. */
+  simulatedOperations: readonly string[];
   /** Every process's replay scenarios, named `<sagaType>/<scenario>`. */
   scenarios: ReadonlyArray<{ sagaType: string; scenario: Scenario }>;
 }
@@ -109,6 +111,8 @@ export function composeProcesses(processes: readonly SagaProcess[], { workflowTy
     registerCli(program, io) {
       for (const process of processes) process.cli?.(program, io);
     },
+    // Processes may share a simulated service, so an operation may be listed by more than one.
+    simulatedOperations: [...new Set(processes.flatMap((p) => p.simulatedOperations ?? []))],
     scenarios: processes.flatMap((p) => (p.scenarios ?? []).map((scenario) => ({ sagaType: p.sagaType, scenario }))),
   };
 }

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import type { Command } from 'commander';
 import type pg from 'pg';
+import type { SimulatedFaults } from '../adapters/simulatedFaults';
 import type { CliIo } from '../cli/output';
 import type { EventContract, Upcaster } from '../eventstore/contracts';
 import type { EventStore } from '../eventstore';
@@ -21,8 +22,10 @@ export interface ScenarioContext {
   client: Client;
   /** The task queue the recording worker serves. */
   taskQueue: string;
-  /** The database of the recording stack: to open accounts, store fault plans and the like. */
+  /** The database of the recording stack: to open accounts and the like. */
   pool: pg.Pool;
+  /** The simulated services' fault plans, for every operation of the deployment. */
+  faults: SimulatedFaults;
 }
 
 /** One way a saga can end, driven against a real worker so its history can be recorded for the replay suite. */
@@ -59,6 +62,8 @@ export interface SagaProcess {
   steps: (deps: ProcessDeps) => Record<string, ActivityFunction>;
   /** Activities under names of their own (those runs started before the step engine still call). */
   activities?: (deps: ProcessDeps) => Record<string, ActivityFunction>;
+  /** The operations of the simulated services its steps call (`reserveFlight`, …): the names its fault plans may use. */
+  simulatedOperations?: readonly string[];
   /** Its read models, run by the projection worker. */
   readModels?: readonly Projection[];
   /** Adds its commands to the `sagaflow` CLI. */

@@ -14,6 +14,7 @@ import { repoRoot } from '../../src/infra/paths';
 import { handleShutdown } from '../../src/infra/shutdown';
 import { startLocalStack } from '../../workers/localStack';
 import { composition } from '../../processes';
+import { SimulatedFaults } from '../../src/adapters';
 
 const HISTORIES = path.join(repoRoot, 'test', 'histories');
 const DATABASE = 'sagaflow_record_histories';
@@ -35,7 +36,7 @@ async function record(set: string, only: string | undefined): Promise<void> {
     for (const [index, scenario] of scenarios.entries()) {
       log(`[${index + 1}/${scenarios.length}] ${scenario.name}`);
       // The business key names the set and the scenario, so the file (named after the workflow id) says what it holds.
-      const workflowId = await scenario.run({ client, taskQueue, pool }, `${set}-${scenario.name.slice(scenario.sagaType.length + 1)}`);
+      const workflowId = await scenario.run({ client, taskQueue, pool, faults: new SimulatedFaults(pool, composition.simulatedOperations) }, `${set}-${scenario.name.slice(scenario.sagaType.length + 1)}`);
       const [written] = await exportHistories(client, HISTORIES, { workflowIds: [workflowId] }, { layout: (run) => `${run.workflowType}/${set}/${historyFileName(run.workflowId)}` });
       log(`    ${written!.events} events → ${path.relative(repoRoot, written!.path)}`);
     }

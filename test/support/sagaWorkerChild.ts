@@ -1,8 +1,8 @@
-import { createSimulatedServices } from '../../src/adapters';
 import { connectTemporalWorker, createPool, reportLostConnections } from '../../src/config/connections';
 import { loadConfig } from '../../src/config/env';
 import { createSagaWorker } from '../../workers/sagaWorker';
 import { crashAfterEffect } from './crashAfterEffect';
+import { simulatedFaults } from './faults';
 
 /**
  * The saga worker as the crash tests run it in a child process: the standalone worker's set-up on
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
       taskQueue: config.taskQueue,
       pool,
       workflowBundle: { codePath: config.workflowBundlePath! },
-      activityInterceptors: [crashAfterEffect(createSimulatedServices(pool).faults)],
+      activityInterceptors: [crashAfterEffect(simulatedFaults(pool))],
     });
     console.log(`saga worker polling task queue '${config.taskQueue}' on ${config.temporalAddress}`);
     await worker.run();

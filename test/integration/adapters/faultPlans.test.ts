@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BusinessRejection, createSimulatedServices, InvalidFaultPlanError, ServiceUnavailableError, type FaultPlan } from '../../../src/adapters';
+import { simulatedFaults } from '../../support/faults';
 import { useTestDatabase } from '../../support/database';
 
 describe('fault plans stored with the simulated services', () => {
@@ -21,7 +22,7 @@ describe('fault plans stored with the simulated services', () => {
 
   it('applies the plan of the longest matching prefix, and only that one', async () => {
     const run = newRun();
-    const { faults } = services();
+    const faults = simulatedFaults(db.pool);
     await faults.plan(`${run}:`, { fail: { reserveInventory: 'always' }, declinePayment: true });
     await faults.plan(`${run}:retry:`, { fail: { reserveInventory: 1 } });
     await faults.plan(`${run}:retry:reserveInventory-2`, {});
@@ -43,7 +44,7 @@ describe('fault plans stored with the simulated services', () => {
   it("leaves other sagas' calls alone, even one whose workflow id begins with this one's", async () => {
     const run = newRun();
     const other = `${run}2`;
-    const { faults } = services();
+    const faults = simulatedFaults(db.pool);
     await faults.plan(`${run}:`, { declinePayment: true, flagFraud: true });
     await faults.plan(`${other}:`, { fail: { reserveInventory: 1 } });
 
@@ -64,7 +65,7 @@ describe('fault plans stored with the simulated services', () => {
   it('reads the plan on every attempt: one stored, replaced or cleared between attempts applies from the next one', async () => {
     const run = newRun();
     const key = `${run}:reserveInventory`;
-    const { faults } = services();
+    const faults = simulatedFaults(db.pool);
 
     await faults.plan(`${run}:`, { fail: { reserveInventory: 'always' } });
     await expect(reserve(key)).rejects.toThrow(ServiceUnavailableError);
@@ -91,7 +92,7 @@ describe('fault plans stored with the simulated services', () => {
 
   it('refuses a bad plan naming the field and the rule, and stores nothing, not even over the plan it would replace', async () => {
     const run = newRun();
-    const { faults } = services();
+    const faults = simulatedFaults(db.pool);
     await faults.plan(`${run}:`, { hang: ['createShipment'] });
     const before = await storedPlans();
 
@@ -129,7 +130,7 @@ describe('fault plans stored with the simulated services', () => {
 
   it('keeps crashWorkerAfter for the worker to read through planFor, and forgets the plan once cleared', async () => {
     const run = newRun();
-    const { faults } = services();
+    const faults = simulatedFaults(db.pool);
     const plan: FaultPlan = { crashWorkerAfter: 'authorizePayment', fail: { capturePayment: 2 } };
     await faults.plan(`${run}:`, plan);
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { createSimulatedServices, ServiceUnavailableError, type FaultPlan } from '../../../src/adapters';
+import { simulatedFaults } from '../../support/faults';
 import { useTestDatabase } from '../../support/database';
 
 describe('fault injection in the simulated services', () => {
@@ -11,7 +12,8 @@ describe('fault injection in the simulated services', () => {
   /** A reserve call of one unit of a sku stocked with 10, so any effect shows in the stock, under a plan stored for its key. */
   async function reserveCall(plan: FaultPlan) {
     const sku = newSku();
-    const { inventory, faults } = createSimulatedServices(db.pool);
+    const { inventory } = createSimulatedServices(db.pool);
+    const faults = simulatedFaults(db.pool);
     await inventory.setStock(sku, 10);
     const call = { idempotencyKey: newKey(), orderId: randomUUID(), items: [{ sku, quantity: 1 }] };
     await faults.plan(call.idempotencyKey, plan);
@@ -71,7 +73,8 @@ describe('fault injection in the simulated services', () => {
 
   it('counts per idempotency key and operation: a new key under the same plan starts its own count, an operation the plan omits never fails', async () => {
     const { sku, call: first } = await reserveCall({});
-    const { inventory, payments, faults } = createSimulatedServices(db.pool);
+    const { inventory, payments } = createSimulatedServices(db.pool);
+    const faults = simulatedFaults(db.pool);
     const prefix = `run-${randomUUID()}:`;
     await faults.plan(prefix, { fail: { reserveInventory: 1 } });
     const call = { ...first, idempotencyKey: `${prefix}reserve-1` };
@@ -97,7 +100,8 @@ describe('fault injection in the simulated services', () => {
 
   it('fails compensations too: a release that fails twice gives the stock back once, on its third attempt', async () => {
     const { sku, call } = await reserveCall({});
-    const { inventory, faults } = createSimulatedServices(db.pool);
+    const { inventory } = createSimulatedServices(db.pool);
+    const faults = simulatedFaults(db.pool);
     const { reservationId } = await inventory.reserve(call);
     const release = { idempotencyKey: newKey(), orderId: call.orderId, reservationId };
     await faults.plan(release.idempotencyKey, { fail: { releaseInventory: 2 } });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BusinessRejection, createSimulatedServices } from '../../../src/adapters';
+import { simulatedFaults } from '../../support/faults';
 import { useTestDatabase } from '../../support/database';
 import { raceOneKey } from './raceOneKey';
 
@@ -62,7 +63,7 @@ describe('simulated payments', () => {
   it('declines when the fault plan says so, creating no payment, and replays the decline', async () => {
     const orderId = randomUUID();
     const call = { idempotencyKey: newKey(), orderId, customerId: 'cust-9', amountCents: 100, currency: 'USD' };
-    await createSimulatedServices(db.pool).faults.plan(call.idempotencyKey, { declinePayment: true });
+    await simulatedFaults(db.pool).plan(call.idempotencyKey, { declinePayment: true });
 
     const attempt = payments().authorize(call);
 

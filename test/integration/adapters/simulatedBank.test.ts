@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BusinessRejection, createSimulatedServices, ServiceUnavailableError } from '../../../src/adapters';
+import { simulatedFaults } from '../../support/faults';
 import { useTestDatabase } from '../../support/database';
 import { raceOneKey } from './raceOneKey';
 
@@ -157,7 +158,7 @@ describe('simulated bank', () => {
   it('injects outages per key without moving money, then succeeds', async () => {
     const from = await account(1000);
     const call = withdrawal(from, 100);
-    await createSimulatedServices(db.pool).faults.plan(call.idempotencyKey, { fail: { withdrawFunds: 2 } });
+    await simulatedFaults(db.pool).plan(call.idempotencyKey, { fail: { withdrawFunds: 2 } });
 
     await expect(bank().withdraw(call)).rejects.toThrow(ServiceUnavailableError);
     await expect(bank().withdraw(call)).rejects.toThrow(ServiceUnavailableError);

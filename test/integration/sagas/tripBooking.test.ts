@@ -16,7 +16,7 @@ import { tripWorkflowId } from '../../../processes/tripBooking/workflow';
 import { cliEnv, runSagaflow } from '../../support/cli';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
-import { planFaults } from '../../support/faults';
+import { planFaults, simulatedFaults } from '../../support/faults';
 import { catchUp } from '../../support/projections';
 import { useSagaWorker } from '../../support/sagaWorker';
 import { waitFor } from '../../support/waitFor';
@@ -307,7 +307,7 @@ describe('TripBooking saga on a real worker, Temporal dev server and PostgreSQL'
   });
 
   it('runs every replay scenario to its end, and each history replays against the current code', async () => {
-    const context = { client: rig.temporal.client, taskQueue: rig.temporal.taskQueue, pool: db.pool };
+    const context = { client: rig.temporal.client, taskQueue: rig.temporal.taskQueue, pool: db.pool, faults: simulatedFaults(db.pool) };
     const ended = await Promise.all(
       tripScenarios.map(async (scenario) => {
         const workflowId = await scenario.run(context, `${scenario.name}-${randomUUID()}`);

@@ -27,8 +27,8 @@ const compose = (processes: SagaProcess[]) => composeProcesses(processes, { work
 
 describe('composing processes', () => {
   it('gathers contracts, search attributes, read models, workflow modules and step activities from every process', () => {
-    const a = process('Alpha', { readModels: [{ name: 'alpha_view' } as Projection] });
-    const b = process('Beta');
+    const a = process('Alpha', { readModels: [{ name: 'alpha_view' } as Projection], simulatedOperations: ['pay', 'ship'] });
+    const b = process('Beta', { simulatedOperations: ['pay', 'refund'] });
     const composed = compose([a, b]);
 
     // The engine's own: the saga events, SagaStatus and saga_outcomes, beside every process's.
@@ -36,6 +36,8 @@ describe('composing processes', () => {
     expect(composed.searchAttributes.map((k) => k.name)).toEqual(['SagaStatus', 'AlphaId', 'BetaId']);
     expect(composed.readModels.map((p) => p.name)).toEqual(['alpha_view', 'saga_outcomes']);
     expect(composed.workflowModules).toEqual(['/Alpha/workflow', '/Beta/workflow']);
+    // A simulated service two processes call is listed once: its operations are the names fault plans may use.
+    expect(composed.simulatedOperations).toEqual(['pay', 'ship', 'refund']);
     const sources = composed.activitySources({} as never);
     expect(sources.map((s) => [s.owner, Object.keys(s.activities)])).toEqual([
       ['process Alpha', ['Alpha.act']],
