@@ -59,8 +59,20 @@ export default tseslint.config(
     },
   },
   {
-    // The contracts modules workflow code imports (the opening events, money) run in the sandbox too.
-    files: ['workflows/**/*.ts', 'src/saga/**/*.ts', 'src/contracts/openingEvents.ts', 'src/contracts/money.ts', 'processes/**/workflow.ts', 'processes/**/openingEvent.ts', 'processes/**/searchAttributes.ts', 'bench/saga/bareWorkflow.ts', 'test/fixtures/workflows/**/*.ts'],
+    // The modules workflow code imports (opening events, saga types, search attributes, money) run in the sandbox too.
+    files: [
+      'workflows/**/*.ts',
+      'src/saga/**/*.ts',
+      'src/contracts/money.ts',
+      'processes/**/workflow.ts',
+      'processes/**/legacy/*V1.ts',
+      'processes/**/legacy/sagaEvents.ts',
+      'processes/**/openingEvent.ts',
+      'processes/**/searchAttributes.ts',
+      'processes/**/sagaType.ts',
+      'bench/saga/bareWorkflow.ts',
+      'test/fixtures/workflows/**/*.ts',
+    ],
     rules: workflowSandboxRules,
   },
   {

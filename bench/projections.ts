@@ -10,7 +10,7 @@ import { composition } from '../processes';
 import { migrate } from '../src/db/migrate';
 import { createEventStore } from '../src/eventstore';
 import { createProjectionDaemon, rebuildProjection, setupProjection, type FoldChoice, type RebuildReport } from '../src/projections';
-import { orderSummary } from '../src/read-models';
+import { orderSummary } from '../processes/orderFulfillment/readModels/orderSummary';
 import { checkpointer, createFreshDatabase, dropDatabase } from './lib/databases';
 import { describeEnvironment } from './lib/environment';
 import { Rng } from './lib/payloads';

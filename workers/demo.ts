@@ -2,7 +2,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
 import { composition } from '../processes';
 import { SimulatedFaults } from '../src/adapters';
-import { createOrderClient } from '../src/client';
+import { createOrderClient } from '../processes/orderFulfillment/client';
 import { ConfigError, loadConfig, loadProjectionWorkerConfig } from '../src/config/env';
 import { readDemoSummary, renderDemoSummary, waitForSettledSummaries } from '../src/demo/summary';
 import { runWorkload, type DemoOrderResult } from '../src/demo/runWorkload';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { ORDER_EVENT_TYPES } from '../../src/read-models/orderEvents';
+import { ORDER_EVENT_TYPES } from '../../processes/orderFulfillment/readModels/orderEvents';
 
 export const CEILING_TABLE = 'order_summary_ceiling';
 

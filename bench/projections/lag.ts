@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { OrderEvent } from '../../src/contracts';
+import type { OrderEvent } from '../../processes/orderFulfillment/domainEvents';
 import { compareCheckpoints, type Checkpoint, type EventStore } from '../../src/eventstore';
 import { readCheckpoint, type Projection } from '../../src/projections';
 import type { Rng } from '../lib/payloads';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { OrderEvent } from '../../src/contracts';
+import type { OrderEvent } from '../../processes/orderFulfillment/domainEvents';
 import type { ImportEvent, NewEvent } from '../../src/eventstore';
 import { Rng } from '../lib/payloads';
 

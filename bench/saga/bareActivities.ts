@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { BusinessRejection, type CallContext, type FraudScreeningService, type InventoryService, type OrderLine, type PaymentService, type ShippingService } from '../../src/adapters';
-import { FRAUD_REJECT_SCORE } from '../../activities/orderSteps';
+import { FRAUD_REJECT_SCORE } from '../../processes/orderFulfillment/steps';
 import { BUSINESS_REJECTION } from '../../src/saga/failures';
 
 /**

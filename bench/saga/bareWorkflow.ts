@@ -1,5 +1,5 @@
 import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { PlaceOrderInput } from '../../src/contracts/orderCommands';
+import type { PlaceOrderInput } from '../../processes/orderFulfillment/commands';
 import { retryProfile } from '../../src/saga/retryProfile';
 import type { BareActivities } from './bareActivities';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FaultPlan } from '../../src/adapters';
-import type { PlaceOrderInput } from '../../src/contracts';
+import type { PlaceOrderInput } from '../../processes/orderFulfillment/commands';
 
 export type MixName = 'all succeed' | '30% compensate';
 export const MIXES: readonly MixName[] = ['all succeed', '30% compensate'];

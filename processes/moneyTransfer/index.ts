@@ -1,21 +1,23 @@
 import { BANK_OPERATIONS, createSimulatedServices } from '../../src/adapters';
-import { TRANSFER_LEGACY_SAGA_EVENTS } from '../../src/contracts/legacySagaEvents';
-import { transferContracts } from '../../src/contracts/transferEvents';
+import { TRANSFER_LEGACY_SAGA_EVENTS } from './legacy/sagaEvents';
+import { transferContracts } from './domainEvents';
 import type { SagaProcess } from '../../src/process/sagaProcess';
-import { createTransferActivities } from '../../activities/legacy/transferActivities';
-import { createTransferSteps } from '../../activities/transferSteps';
-import { TRANSFER_SAGA_TYPE } from '../../workflows/sagaTypes';
-import { TransferId } from '../../workflows/searchAttributes';
+import { createTransferActivities } from './legacy/activities';
+import { createTransferSteps } from './steps';
+import { TRANSFER_SAGA_TYPE } from './sagaType';
+import { TransferId } from './searchAttributes';
 import { transferScenarios } from './scenarios';
 
+export { createTransferClient, type TransferClient } from './client';
+export { transferWorkflowId } from './workflow';
+
 /**
- * The money transfer saga: withdraw → deposit, the withdrawal refunded on failure. Its code predates
- * the process folders and still lives in the shared ones; this declaration is what the workers, the
- * CLI and the tools read.
+ * The money transfer saga: withdraw → deposit, the withdrawal refunded on failure; everything
+ * sagaflow needs to run it. Runs started before the step engine replay through legacy/.
  */
 export const moneyTransfer: SagaProcess = {
   sagaType: TRANSFER_SAGA_TYPE,
-  workflowsPath: require.resolve('../../workflows/moneyTransfer'),
+  workflowsPath: require.resolve('./workflow'),
   streamPrefix: 'Transfer-',
   contracts: transferContracts,
   legacySagaEvents: TRANSFER_LEGACY_SAGA_EVENTS,

@@ -1,9 +1,9 @@
 import { createSimulatedServices, type FaultPlan } from '../../src/adapters';
-import { createTransferClient, type TransferClient } from '../../src/client';
-import type { TransferInput } from '../../src/contracts/transferCommands';
+import { createTransferClient, type TransferClient } from './client';
+import type { TransferInput } from './commands';
 import type { Scenario, ScenarioContext } from '../../src/process/sagaProcess';
 import { waitUntil } from '../../src/process/waitUntil';
-import { moneyTransfer, transferWorkflowId } from '../../workflows/moneyTransfer';
+import { moneyTransfer, transferWorkflowId } from './workflow';
 
 type ScenarioClients = ScenarioContext & { transfers: TransferClient };
 const waitFor = (check: () => Promise<boolean>) => waitUntil(check, 'the scenario reached its point');

@@ -1,24 +1,29 @@
 import { createSimulatedServices, FRAUD_SCREENING_OPERATIONS, INVENTORY_OPERATIONS, PAYMENT_OPERATIONS, SHIPPING_OPERATIONS } from '../../src/adapters';
-import { registerOrdersCommands } from '../../src/cli/commands/orders';
-import { ORDER_LEGACY_SAGA_EVENTS } from '../../src/contracts/legacySagaEvents';
-import { orderContracts } from '../../src/contracts/orderEvents';
-import { orderPlacedV1ToV2 } from '../../src/contracts/upcasters/orderPlacedV1ToV2';
+import { registerOrdersCommands } from './cli';
+import { ORDER_LEGACY_SAGA_EVENTS } from './legacy/sagaEvents';
+import { orderContracts } from './domainEvents';
+import { orderPlacedV1ToV2 } from './upcasters/orderPlacedV1ToV2';
 import type { SagaProcess } from '../../src/process/sagaProcess';
-import { inventoryLevels, orderSummary, orderTimeline } from '../../src/read-models';
-import { createOrderActivities } from '../../activities/legacy/orderActivities';
-import { createOrderSteps } from '../../activities/orderSteps';
-import { ORDER_SAGA_TYPE } from '../../workflows/sagaTypes';
-import { CustomerId, OrderId } from '../../workflows/searchAttributes';
+import { inventoryLevels } from './readModels/inventoryLevels';
+import { orderSummary } from './readModels/orderSummary';
+import { orderTimeline } from './readModels/orderTimeline';
+import { createOrderActivities } from './legacy/activities';
+import { createOrderSteps } from './steps';
+import { ORDER_SAGA_TYPE } from './sagaType';
+import { CustomerId, OrderId } from './searchAttributes';
 import { orderScenarios } from './scenarios';
 
+export { createOrderClient, type OrderClient } from './client';
+export { orderWorkflowId } from './workflow';
+
 /**
- * The order saga: reserve → screen → authorize → ship → capture. Its code predates the process
- * folders and still lives in the shared ones (workflows/, activities/, src/contracts, src/read-models,
- * src/cli/commands/orders.ts); this declaration is what the workers, the CLI and the tools read.
+ * The order saga: reserve → screen → authorize → ship → capture, with its inventory read models;
+ * everything sagaflow needs to run it. Runs started before the step engine replay through
+ * legacy/ (their workflow, activities and saga-event types).
  */
 export const orderFulfillment: SagaProcess = {
   sagaType: ORDER_SAGA_TYPE,
-  workflowsPath: require.resolve('../../workflows/orderFulfillment'),
+  workflowsPath: require.resolve('./workflow'),
   streamPrefix: 'Order-',
   contracts: orderContracts,
   upcasters: [orderPlacedV1ToV2],

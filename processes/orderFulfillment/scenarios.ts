@@ -1,9 +1,9 @@
 import type { FaultPlan } from '../../src/adapters';
-import { createOrderClient, type OrderClient } from '../../src/client';
-import type { PlaceOrderInput } from '../../src/contracts';
+import { createOrderClient, type OrderClient } from './client';
+import type { PlaceOrderInput } from './commands';
 import type { Scenario, ScenarioContext } from '../../src/process/sagaProcess';
 import { waitUntil } from '../../src/process/waitUntil';
-import { orderFulfillment, orderWorkflowId } from '../../workflows/orderFulfillment';
+import { orderFulfillment, orderWorkflowId } from './workflow';
 
 type ScenarioClients = ScenarioContext & { orders: OrderClient };
 const clientsOf = (context: ScenarioContext): ScenarioClients => ({ ...context, orders: createOrderClient(context) });

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { parseInput } from '../../src/client/errors';
-import { formatSagaState } from '../../src/cli/commands/orders';
+import { formatSagaState } from '../orderFulfillment/cli';
 import { printJson, processIo, type CliIo } from '../../src/cli/output';
 import { businessKeyArg, positiveInteger, readJsonFile } from '../../src/cli/parsers';
 import { formatSagaRuns, notFound, requireRunning } from '../../src/cli/sagaLookup';

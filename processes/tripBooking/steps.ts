@@ -33,7 +33,7 @@ async function orUnavailable<R>(kind: BookingKind, tripId: string, effect: () =>
 
 /**
  * The trip booking saga's steps: one travel-service call each, with the key the engine gives it,
- * returning what happened and the event that records it (see activities/orderSteps.ts).
+ * returning what happened and the event that records it (see processes/orderFulfillment/steps.ts).
  * Cancellations look their reservation up by its key when the workflow never saw its reply.
  */
 export function createTripSteps({ pool, travel = new SimulatedTravel(pool) }: TripStepDeps) {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { businessKey, MAX_ORDER_LINES } from '../contracts/fields';
-import type { PlaceOrderInput } from '../contracts/orderCommands';
+import type { PlaceOrderInput } from '../../processes/orderFulfillment/commands';
 import { UsageError } from './errors';
 
 /** A commander argument parser for a whole number ≥ 1, naming the option in its error. */

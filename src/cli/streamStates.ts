@@ -1,6 +1,6 @@
 import type { Aggregate, AggregateOptions, EventStore, StoredEvent } from '../eventstore';
-import { ORDER_SAGA_FACTS } from '../read-models/orderEvents';
-import { evolveOrderSummary, type OrderSummaryRow } from '../read-models/orderSummary';
+import { ORDER_SAGA_FACTS } from '../../processes/orderFulfillment/readModels/orderEvents';
+import { evolveOrderSummary, type OrderSummaryRow } from '../../processes/orderFulfillment/readModels/orderSummary';
 
 /** How `events state` folds a stream: the read model's own evolve where one exists, a generic fold otherwise. */
 export interface StreamFold<State> {

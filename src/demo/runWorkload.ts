@@ -1,7 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import type { SimulatedFaults } from '../adapters';
-import type { OrderClient } from '../client';
-import { orderWorkflowId } from '../../workflows/orderFulfillment';
+import type { OrderClient } from '../../processes/orderFulfillment/client';
+import { orderWorkflowId } from '../../processes/orderFulfillment/workflow';
 import { waitUntil } from '../process/waitUntil';
 
 /** How long the demo waits for an order to reach its point, polled every 200 ms. */

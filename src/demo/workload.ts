@@ -1,5 +1,5 @@
 import type { FaultPlan } from '../adapters';
-import type { PlaceOrderInput } from '../contracts';
+import type { PlaceOrderInput } from '../../processes/orderFulfillment/commands';
 
 /** What the demo does with one order, and so how it should end. */
 export type DemoOrderKind =

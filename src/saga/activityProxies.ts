@@ -20,7 +20,7 @@ export interface SagaActivityProxies<A> {
 /**
  * A saga's activities with the standard timeouts and retry policies, and the same with fast ones
  * (5 s, 3 attempts) for runs whose input asks for them. Only the workflows of runs started before
- * the step engine (workflows/legacy) use these; StepSaga takes its options from the worker's retry
+ * the step engine (processes/<name>/legacy/) use these; StepSaga takes its options from the worker's retry
  * profile (retryProfile.ts). Retire with them.
  */
 export function proxySagaActivities<A>(): { normal: SagaActivityProxies<A>; fast: SagaActivityProxies<A> } {

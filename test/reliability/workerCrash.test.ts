@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createOrderClient } from '../../src/client';
+import { createOrderClient } from '../../processes/orderFulfillment/client';
 import type { FaultPlan } from '../../src/adapters';
-import type { PlaceOrderInput } from '../../src/contracts';
-import { orderWorkflowId } from '../../workflows/orderFulfillment';
+import type { PlaceOrderInput } from '../../processes/orderFulfillment/commands';
+import { orderWorkflowId } from '../../processes/orderFulfillment/workflow';
 import { planFaults } from '../support/faults';
 import { useTestDatabase } from '../support/database';
 import { testEventStore } from '../support/eventStore';

@@ -5,7 +5,7 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { readHistoryFiles, type HistoryFile } from '../../src/histories';
 import { stateDir } from '../../src/infra/paths';
 import { OPENING_EVENT_PATCH, STEP_ENGINE_PATCH } from '../../src/saga';
-import { FRAUD_SCREENING_PATCH } from '../../workflows/legacy/orderFulfillmentV1';
+import { FRAUD_SCREENING_PATCH } from '../../processes/orderFulfillment/legacy/orderFulfillmentV1';
 import { bundleWorkflows, HISTORIES_DIR, replayAll, type ReplayOutcome } from './replayHistories';
 
 /**

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { OrderEvent, SagaEvent } from '../../src/contracts';
-import { ORDER_LEGACY_SAGA_EVENTS } from '../../src/contracts/legacySagaEvents';
+import type { OrderEvent } from '../../processes/orderFulfillment/domainEvents';
+import type { SagaEvent } from '../../src/contracts';
+import { ORDER_LEGACY_SAGA_EVENTS } from '../../processes/orderFulfillment/legacy/sagaEvents';
 import type { EventStore, NewEvent } from '../../src/eventstore';
 import { SAGA_EVENTS, type SagaFact } from '../../src/saga/sagaEvents';
-import { ORDER_SAGA_TYPE } from '../../workflows/sagaTypes';
+import { ORDER_SAGA_TYPE } from '../../processes/orderFulfillment/sagaType';
 
 /**
  * Which types record the saga-level facts: the engine's (SagaCompleted, …), as runs write them

@@ -1,4 +1,5 @@
-import { createOrderClient, createTransferClient, type OrderClient, type TransferClient } from '../../src/client';
+import { createOrderClient, type OrderClient } from '../../processes/orderFulfillment/client';
+import { createTransferClient, type TransferClient } from '../../processes/moneyTransfer/client';
 import { createSagaWorker } from '../../workers/sagaWorker';
 import type { TestDatabase } from './database';
 import { connectTestTemporal, type TestTemporal } from './temporal';

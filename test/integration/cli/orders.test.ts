@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { OrderRun, StartedOrder } from '../../../src/client';
+import type { OrderRun, StartedOrder } from '../../../processes/orderFulfillment/client';
 import type { SagaState } from '../../../src/saga';
 import { cliEnv, runSagaflow } from '../../support/cli';
 import { useTestDatabase } from '../../support/database';

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { PlaceOrderInput } from '../../../src/contracts';
+import type { PlaceOrderInput } from '../../../processes/orderFulfillment/commands';
 import type { Checkpoint } from '../../../src/eventstore';
 import { compareCheckpoints } from '../../../src/eventstore';
 import { InvalidArgumentError, ProjectionWaitTimeoutError, UnknownProjectionError, waitForProjection } from '../../../src/projections';
-import { createOrderReader, orderSummary } from '../../../src/read-models';
+import { createOrderReader } from '../../../processes/orderFulfillment/readModels/orderReader';
+import { orderSummary } from '../../../processes/orderFulfillment/readModels/orderSummary';
 import { readModels } from '../../support/readModels';
 import { startProjectionWorker, type ProjectionWorker } from '../../../workers/projectionWorker';
 import { useTestDatabase } from '../../support/database';

@@ -1,7 +1,7 @@
 import { contracts } from '../../support/contracts';
 import type { Checkpoint } from '../../../src/eventstore';
 import { createProjectionDaemon, defineProjection, projectionStatus, rebuildProjection, type Projection } from '../../../src/projections';
-import { orderSummary } from '../../../src/read-models';
+import { orderSummary } from '../../../processes/orderFulfillment/readModels/orderSummary';
 import { readModel, readModels } from '../../support/readModels';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';

@@ -1,6 +1,6 @@
 import { contracts } from '../../support/contracts';
 import { defineProjection, rebuildProjection } from '../../../src/projections';
-import { orderSummary } from '../../../src/read-models';
+import { orderSummary } from '../../../processes/orderFulfillment/readModels/orderSummary';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
 import { catchUp } from '../../support/projections';

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { contracts } from '../../support/contracts';
-import type { OrderEvent, SagaEvent } from '../../../src/contracts';
+import type { OrderEvent } from '../../../processes/orderFulfillment/domainEvents';
+import type { SagaEvent } from '../../../src/contracts';
 import { rebuildProjection, setupProjection, skipEvent } from '../../../src/projections';
-import { orderSummary, orderTimeline } from '../../../src/read-models';
+import { orderSummary } from '../../../processes/orderFulfillment/readModels/orderSummary';
+import { orderTimeline } from '../../../processes/orderFulfillment/readModels/orderTimeline';
 import { readModel } from '../../support/readModels';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';

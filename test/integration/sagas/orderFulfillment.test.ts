@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { InvalidInputError } from '../../../src/client';
-import type { PlaceOrderInput } from '../../../src/contracts';
+import type { PlaceOrderInput } from '../../../processes/orderFulfillment/commands';
 import { SagaStatusKey } from '../../../src/saga';
-import { orderFulfillment, orderWorkflowId } from '../../../workflows/orderFulfillment';
+import { orderFulfillment, orderWorkflowId } from '../../../processes/orderFulfillment/workflow';
 import type { FaultPlan } from '../../../src/adapters';
 import { planFaults } from '../../support/faults';
 import { useTestDatabase } from '../../support/database';

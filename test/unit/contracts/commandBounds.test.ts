@@ -1,5 +1,7 @@
 import { InvalidInputError, parseInput } from '../../../src/client/errors';
-import { MAX_AMOUNT_CENTS, MAX_LINE_QUANTITY, MAX_ORDER_LINES, PlaceOrderInputSchema, TransferInputSchema } from '../../../src/contracts';
+import { MAX_AMOUNT_CENTS, MAX_LINE_QUANTITY, MAX_ORDER_LINES } from '../../../src/contracts';
+import { PlaceOrderInputSchema } from '../../../processes/orderFulfillment/commands';
+import { TransferInputSchema } from '../../../processes/moneyTransfer/commands';
 import { contracts } from '../../support/contracts';
 
 const order = (items: Array<{ quantity: number; unitPriceCents: number }>) => ({

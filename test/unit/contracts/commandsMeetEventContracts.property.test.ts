@@ -1,17 +1,9 @@
 import fc from 'fast-check';
-import {
-  MAX_AMOUNT_CENTS,
-  MAX_LINE_QUANTITY,
-  MAX_ORDER_LINES,
-  orderLines,
-  orderPlacedData,
-  orderTotalCents,
-  PlaceOrderInputSchema,
-  transferRequestedData,
-  TransferInputSchema,
-  type PlaceOrderInput,
-  type TransferInput,
-} from '../../../src/contracts';
+import { MAX_AMOUNT_CENTS, MAX_LINE_QUANTITY, MAX_ORDER_LINES } from '../../../src/contracts';
+import { orderLines, orderPlacedData, orderTotalCents } from '../../../processes/orderFulfillment/openingEvent';
+import { PlaceOrderInputSchema, type PlaceOrderInput } from '../../../processes/orderFulfillment/commands';
+import { transferRequestedData } from '../../../processes/moneyTransfer/openingEvent';
+import { TransferInputSchema, type TransferInput } from '../../../processes/moneyTransfer/commands';
 import { contracts } from '../../support/contracts';
 
 /**

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { OrderPlaced, orderPlacedV1ToV2 } from '../../../src/contracts';
+import { OrderPlaced } from '../../../processes/orderFulfillment/domainEvents';
+import { orderPlacedV1ToV2 } from '../../../processes/orderFulfillment/upcasters/orderPlacedV1ToV2';
 import { contracts } from '../../support/contracts';
 
 const storedV1 = JSON.parse(fs.readFileSync(path.join(__dirname, '../../fixtures/events/OrderPlaced.v1.json'), 'utf8')) as {

@@ -1,5 +1,0 @@
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-
-export const OrderId = defineSearchAttributeKey('OrderId', SearchAttributeType.KEYWORD);
-export const CustomerId = defineSearchAttributeKey('CustomerId', SearchAttributeType.KEYWORD);
-export const TransferId = defineSearchAttributeKey('TransferId', SearchAttributeType.KEYWORD);
