@@ -1,11 +1,11 @@
 import { defineProjection, type StoredEvent } from '../../src/projections';
+import { evolveSagaSummary, ProcessSagaFacts, type SagaSummaryColumns } from '../../src/read-models/sagaFacts';
 import { foldStreamRows, type StreamRow } from '../../src/read-models/streamRows';
-import { ProcessSagaFacts } from '../../src/read-models/sagaFacts';
 import { TRIP_LEGACY_SAGA_EVENTS, tripContracts, type TripEvent } from './contracts';
 import { TRIP_SAGA_TYPE } from './sagaType';
 
-export type TripSagaStatus = 'RUNNING' | 'COMPENSATING' | 'COMPENSATION_FAILED' | 'COMPLETED' | 'COMPENSATED' | 'RESOLVED';
-export type TripOutcome = 'COMPLETED' | 'COMPENSATED' | 'COMPENSATION_FAILED';
+export type TripSagaStatus = SagaSummaryColumns['status'];
+export type TripOutcome = NonNullable<SagaSummaryColumns['outcome']>;
 
 export interface TripSummaryRow extends StreamRow {
   trip_id: string;
@@ -112,21 +112,7 @@ export function evolveTripSummary(row: TripSummaryRow | undefined, stored: Store
     case 'CarCancelled':
     case 'ChargeRefunded':
       return { ...next, status: 'COMPENSATING' };
-    case 'TripCompensationFailed':
-      return { ...next, status: 'COMPENSATION_FAILED' };
-    case 'TripCompensationResolved':
-      return { ...next, status: 'COMPENSATING', resolved_by: event.data.resolvedBy };
-    case 'TripConfirmed':
-      return { ...next, status: 'COMPLETED', outcome: 'COMPLETED' };
-    case 'TripFailed': {
-      const resolved = next.resolved_by !== null;
-      return {
-        ...next,
-        status: resolved ? 'RESOLVED' : 'COMPENSATED',
-        outcome: resolved ? 'COMPENSATION_FAILED' : 'COMPENSATED',
-        failed_step: event.data.failedStep ?? next.failed_step,
-        failure_reason: event.data.reason,
-      };
-    }
+    default:
+      return evolveSagaSummary(next, TRIP_SAGA_FACTS.factOf(event.type)!, event.data);
   }
 }

@@ -20,16 +20,24 @@ export class ProcessSagaFacts {
   /** The engine's event types, which the process's read models subscribe to beside their own. */
   readonly engineTypes: readonly string[] = SAGA_EVENT_TYPES;
   private readonly ownTypeOf: ReadonlyMap<string, string>;
+  private readonly factOfType: ReadonlyMap<string, SagaFact>;
 
   constructor(
     readonly sagaType: string,
     own: SagaEventTypes,
   ) {
-    this.ownTypeOf = new Map((Object.keys(SAGA_EVENTS) as SagaFact[]).map((fact) => [SAGA_EVENTS[fact], own[fact]]));
+    const facts = Object.keys(SAGA_EVENTS) as SagaFact[];
+    this.ownTypeOf = new Map(facts.map((fact) => [SAGA_EVENTS[fact], own[fact]]));
+    this.factOfType = new Map(facts.flatMap((fact) => [[SAGA_EVENTS[fact], fact] as const, [own[fact], fact] as const]));
   }
 
   /** Whether the event is this process's: all but the engine events of other saga types. */
   readonly concerns = (stored: StoredEvent): boolean => !ENGINE_TYPES.has(stored.type) || (stored.data as { sagaType?: unknown }).sagaType === this.sagaType;
+
+  /** The saga-level fact an event records, engine event or the process's own type for it; undefined for a domain event. */
+  factOf(type: string): SagaFact | undefined {
+    return this.factOfType.get(type);
+  }
 
   /** The event's type in the process's vocabulary: an engine event reads as the process's own type for its fact. */
   typeOf(type: string): string {
@@ -45,5 +53,42 @@ export class ProcessSagaFacts {
     return `(select ${log}.*, case ${log}.event_type ${cases} else ${log}.event_type end as type
                from ${log}
               where ${log}.event_type not in (${sqlList(this.engineTypes)}) or ${log}.data->>'sagaType' = ${sqlText(this.sagaType)})`;
+  }
+}
+
+/** The columns a process's summary keeps of where its saga stands and how it ended. */
+export interface SagaSummaryColumns {
+  status: 'RUNNING' | 'COMPENSATING' | 'COMPENSATION_FAILED' | 'COMPLETED' | 'COMPENSATED' | 'RESOLVED';
+  outcome: 'COMPLETED' | 'COMPENSATED' | 'COMPENSATION_FAILED' | null;
+  failed_step: string | null;
+  failure_reason: string | null;
+  /** Who resolved a failed compensation by hand, if anyone did. */
+  resolved_by: string | null;
+}
+
+/**
+ * A summary row after a saga-level fact, the same for every process: a parked compensation, its
+ * resolution, and the end — COMPLETED, or COMPENSATED (RESOLVED with outcome COMPENSATION_FAILED
+ * when an operator resolved a compensation before it).
+ */
+export function evolveSagaSummary<Row extends SagaSummaryColumns>(row: Row, fact: SagaFact, data: unknown): Row {
+  const fields = data as { resolvedBy?: string; failedStep?: string; reason?: string };
+  switch (fact) {
+    case 'compensationFailed':
+      return { ...row, status: 'COMPENSATION_FAILED' };
+    case 'compensationResolved':
+      return { ...row, status: 'COMPENSATING', resolved_by: fields.resolvedBy ?? null };
+    case 'completed':
+      return { ...row, status: 'COMPLETED', outcome: 'COMPLETED' };
+    case 'failed': {
+      const resolved = row.resolved_by !== null;
+      return {
+        ...row,
+        status: resolved ? 'RESOLVED' : 'COMPENSATED',
+        outcome: resolved ? 'COMPENSATION_FAILED' : 'COMPENSATED',
+        failed_step: fields.failedStep ?? row.failed_step,
+        failure_reason: fields.reason ?? null,
+      };
+    }
   }
 }

@@ -3,12 +3,13 @@ import type { StoredEvent } from '../../../src/projections';
 import { defineProjection } from '../../../src/projections';
 import { ORDER_SAGA_FACTS, ORDER_STREAM_EVENT_TYPES, asOrderEvent, orderIdOf } from './orderEvents';
 import { orderSummaryFoldSql } from './orderSummaryFold';
+import { evolveSagaSummary, type SagaSummaryColumns } from '../../../src/read-models/sagaFacts';
 import { foldStreamRows, type StreamRow } from '../../../src/read-models/streamRows';
 
 /** Where an order's saga stands, in the saga's own vocabulary (the SagaStatus search attribute). */
-export type OrderSagaStatus = 'RUNNING' | 'COMPENSATING' | 'COMPENSATION_FAILED' | 'COMPLETED' | 'COMPENSATED' | 'RESOLVED';
+export type OrderSagaStatus = SagaSummaryColumns['status'];
 /** How it ended: as the saga reports it (a compensation resolved by hand ends COMPENSATION_FAILED). */
-export type OrderOutcome = 'COMPLETED' | 'COMPENSATED' | 'COMPENSATION_FAILED';
+export type OrderOutcome = NonNullable<SagaSummaryColumns['outcome']>;
 
 export interface OrderSummaryRow extends StreamRow {
   order_id: string;
@@ -102,21 +103,7 @@ export function evolveOrderSummary(row: OrderSummaryRow | undefined, stored: Sto
     case 'ShipmentCancelled':
     case 'PaymentRefunded':
       return { ...next, status: 'COMPENSATING' };
-    case 'CompensationFailed':
-      return { ...next, status: 'COMPENSATION_FAILED' };
-    case 'CompensationResolved':
-      return { ...next, status: 'COMPENSATING', resolved_by: event.data.resolvedBy };
-    case 'OrderCompleted':
-      return { ...next, status: 'COMPLETED', outcome: 'COMPLETED' };
-    case 'OrderCancelled': {
-      const resolved = next.resolved_by !== null;
-      return {
-        ...next,
-        status: resolved ? 'RESOLVED' : 'COMPENSATED',
-        outcome: resolved ? 'COMPENSATION_FAILED' : 'COMPENSATED',
-        failed_step: event.data.failedStep ?? next.failed_step,
-        failure_reason: event.data.reason,
-      };
-    }
+    default:
+      return evolveSagaSummary(next, ORDER_SAGA_FACTS.factOf(event.type)!, event.data);
   }
 }
