@@ -5,12 +5,12 @@ import { parseInput } from '../../src/client/errors';
 import { loadConfig } from '../../src/config/env';
 import { MAX_ORDER_LINES } from '../../src/contracts';
 import { PlaceOrderInputSchema, type PlaceOrderInput } from './commands';
-import { SAGA_STATUSES, type SagaState, type SagaStatus } from '../../src/saga';
+import { SAGA_STATUSES, type SagaStatus } from '../../src/saga';
 import { orderWorkflowId } from './workflow';
 import { UsageError } from '../../src/cli/errors';
-import { formatTable, printJson, processIo, type CliIo } from '../../src/cli/output';
+import { printJson, processIo, type CliIo } from '../../src/cli/output';
 import { businessKeyArg, orderLine, positiveInteger, readJsonFile } from '../../src/cli/parsers';
-import { formatSagaRuns, notFound, requireRunning } from '../../src/cli/sagaLookup';
+import { formatSagaRuns, formatSagaState, notFound, requireRunning } from '../../src/cli/sagaLookup';
 import { withTemporal, type CliTemporal } from '../../src/cli/temporalConnection';
 
 interface StartOptions {
@@ -110,18 +110,6 @@ Examples:
         formatSagaRuns('ORDER', runs.map(({ orderId, ...run }) => ({ key: orderId, ...run }))),
       );
     });
-}
-
-/** The step table people read: where the saga stands, each step, and what failed or was resolved. */
-export function formatSagaState(title: string, state: SagaState): string {
-  const lines = [`${title}: ${state.status}`];
-  if (state.failure) lines.push(`failure: ${state.failure.step ? `${state.failure.step}: ` : ''}${state.failure.message}${state.failure.type ? ` (${state.failure.type})` : ''}`);
-  for (const resolution of state.resolutions) lines.push(`resolved ${resolution.step} by ${resolution.resolvedBy}: ${resolution.note}`);
-  const table = formatTable(
-    ['STEP', 'STATUS', 'DETAIL'],
-    state.steps.map((step) => [step.name, step.status, step.error ?? step.summary ?? '']),
-  );
-  return `${lines.join('\n')}\n\n${table}`;
 }
 
 const ORDER_FLAGS = ['orderId', 'customer'] as const;

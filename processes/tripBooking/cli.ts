@@ -1,9 +1,8 @@
 import { Option, type Command } from 'commander';
 import { parseInput } from '../../src/client/errors';
-import { formatSagaState } from '../orderFulfillment/cli';
 import { printJson, processIo, type CliIo } from '../../src/cli/output';
 import { businessKeyArg, positiveInteger, readJsonFile } from '../../src/cli/parsers';
-import { formatSagaRuns, notFound, requireRunning } from '../../src/cli/sagaLookup';
+import { formatSagaRuns, formatSagaState, notFound, requireRunning } from '../../src/cli/sagaLookup';
 import { withTemporal, type CliTemporal } from '../../src/cli/temporalConnection';
 import { loadConfig } from '../../src/config/env';
 import { SAGA_STATUSES, type SagaStatus } from '../../src/saga';

@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
-import { SagaStatusKey, type SagaStatus } from '../saga';
+import { SagaStatusKey, type SagaState, type SagaStatus } from '../saga';
 import type { SagaRun } from '../client/sagaRuns';
 import { CliError } from './errors';
 import { formatTable } from './output';
@@ -32,4 +32,16 @@ export function formatSagaRuns(keyTitle: string, runs: ReadonlyArray<Omit<SagaRu
     [keyTitle, 'SAGA STATUS', 'EXECUTION', 'STARTED', 'CLOSED'],
     runs.map((run) => [run.key, run.sagaStatus ?? '-', run.executionStatus, run.startTime.toISOString(), run.closeTime?.toISOString() ?? '-']),
   );
+}
+
+/** The step table people read: where the saga stands, each step, and what failed or was resolved. */
+export function formatSagaState(title: string, state: SagaState): string {
+  const lines = [`${title}: ${state.status}`];
+  if (state.failure) lines.push(`failure: ${state.failure.step ? `${state.failure.step}: ` : ''}${state.failure.message}${state.failure.type ? ` (${state.failure.type})` : ''}`);
+  for (const resolution of state.resolutions) lines.push(`resolved ${resolution.step} by ${resolution.resolvedBy}: ${resolution.note}`);
+  const table = formatTable(
+    ['STEP', 'STATUS', 'DETAIL'],
+    state.steps.map((step) => [step.name, step.status, step.error ?? step.summary ?? '']),
+  );
+  return `${lines.join('\n')}\n\n${table}`;
 }
