@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { businessKey, MAX_ORDER_LINES } from '../contracts/fields';
 import type { PlaceOrderInput } from '../../processes/orderFulfillment/commands';
+import { DURATION_RULE, parseDuration } from '../config/duration';
 import { UsageError } from './errors';
 
 /** A commander argument parser for a whole number ≥ 1, naming the option in its error. */
@@ -9,6 +10,15 @@ export function positiveInteger(name: string): (raw: string) => number {
     const value = Number(raw);
     if (!Number.isInteger(value) || value < 1) throw new UsageError(`${name} must be a whole number of at least 1, got ${JSON.stringify(raw)}`);
     return value;
+  };
+}
+
+/** A commander argument parser for a duration (`500ms`, `5s`, `2m`), in milliseconds, naming the option in its error. */
+export function durationArg(name: string): (raw: string) => number {
+  return (raw) => {
+    const ms = parseDuration(raw);
+    if (ms === undefined) throw new UsageError(`${name} ${DURATION_RULE}, got ${JSON.stringify(raw)}`);
+    return ms;
   };
 }
 

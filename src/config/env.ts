@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { z } from 'zod';
+import { DURATION_RULE, parseDuration } from './duration';
 import { loadDotEnv } from './dotEnv';
 import { SagaflowError } from '../errors/sagaflowError';
 
@@ -225,6 +226,34 @@ export function loadProjectionWorkerConfig(env: NodeJS.ProcessEnv = loadDotEnv()
     pollIntervalMs: SAGAFLOW_PROJECTION_POLL_MS,
     heldBackLogAfterMs: SAGAFLOW_PROJECTION_HELD_BACK_LOG_MS,
   };
+}
+
+/**
+ * SAGAFLOW_PROJECTION_MAX_LAG: acceptable lags by projection name, `order_summary=2s,saga_outcomes=1m`,
+ * over each projection's declared one. Read by `projections status` and the projection worker.
+ */
+const maxLagSchema = z.object({
+  SAGAFLOW_PROJECTION_MAX_LAG: z
+    .string()
+    .transform((text, context) => {
+      const lags: Record<string, number> = {};
+      for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+        const [name, duration, ...rest] = entry.split('=');
+        const ms = duration === undefined ? undefined : parseDuration(duration);
+        if (!name?.trim() || ms === undefined || rest.length > 0) {
+          context.addIssue({ code: 'custom', message: `${JSON.stringify(entry)}: each entry must be <projection>=<duration>, and a duration ${DURATION_RULE.replace(/^must be /, 'is ')}` });
+          return z.NEVER;
+        }
+        lags[name.trim()] = ms;
+      }
+      return lags;
+    })
+    .optional(),
+});
+
+/** The acceptable lags configuration sets by projection name (SAGAFLOW_PROJECTION_MAX_LAG); empty when unset. */
+export function loadProjectionMaxLag(env: NodeJS.ProcessEnv = loadDotEnv()): Readonly<Record<string, number>> {
+  return parseEnv(maxLagSchema, env).SAGAFLOW_PROJECTION_MAX_LAG ?? {};
 }
 
 /** Blank variables count as unset; a failure lists every wrong variable with its rule. */

@@ -11,6 +11,12 @@ export interface ProjectionDefinition<Table extends string = string> {
   name: string;
   /** Bump it when the tables or the handler change meaning: the new version is built beside the old. */
   version: number;
+  /**
+   * Its freshness SLA: the age its oldest unapplied event may reach before the projection counts as
+   * in breach (`projections status`, /healthz, the metrics). Default DEFAULT_MAX_LAG_MS (5 s);
+   * configuration may override it (SAGAFLOW_PROJECTION_MAX_LAG).
+   */
+  maxLagMs?: number;
   /** Only these event types are read; the others never reach `apply`. */
   eventTypes: readonly string[];
   /**
@@ -72,6 +78,9 @@ export function defineProjection<const Table extends string>(definition: Project
   if (new Set(definition.tables).size !== definition.tables?.length) problems.push('tables: must not repeat a name');
   if (typeof definition.setup !== 'function') problems.push('setup: must be a function returning DDL');
   if (typeof definition.apply !== 'function') problems.push('apply: must be a function');
+  if (definition.maxLagMs !== undefined && !(Number.isSafeInteger(definition.maxLagMs) && definition.maxLagMs >= 1)) {
+    problems.push(`maxLagMs: must be a whole number of milliseconds ≥ 1, got ${JSON.stringify(definition.maxLagMs)}`);
+  }
   if (definition.foldInSql !== undefined && typeof definition.foldInSql !== 'function') problems.push('foldInSql: must be a function returning SQL statements, or absent');
   if (problems.length > 0) throw new InvalidProjectionError(`${where} is invalid:\n  ${problems.join('\n  ')}`);
 

@@ -11,6 +11,7 @@ export { projectionStatus, type ProjectionStatus } from './projectionStatus';
 export { findLogBlocker, describeLogBlocker, howToEndLogBlocker, type LogBlocker } from './logBlocker';
 export { skipEvent, resumeProjection, type SkipOptions, type SkippedEvent, type VersionOption } from './operatorCommands';
 export { createProjectionMetrics, type ProjectionMetrics } from './metrics';
+export { DEFAULT_MAX_LAG_MS, freshnessBreaches, maxLagResolver, type BreachReason, type FreshnessBreach } from './freshness';
 export { serveHttpEndpoints, type HttpEndpoints } from './httpEndpoints';
 export { parseEngineOptions, InvalidOptionsError, type EngineOptions, type EngineOptionsInput } from './options';
 export * from './errors';

@@ -1,13 +1,16 @@
 import os from 'node:os';
 import { Option, type Command } from 'commander';
 import pg from 'pg';
-import { loadConfig } from '../../config/env';
+import { loadConfig, loadProjectionMaxLag as configuredMaxLag } from '../../config/env';
 import {
   DEFAULT_BUILD_BATCH_SIZE,
+  DEFAULT_MAX_LAG_MS,
   DEFAULT_PARTITIONS,
   describeLogBlocker,
+  freshnessBreaches,
   howToEndLogBlocker,
   MAX_PARTITIONS,
+  maxLagResolver,
   ProjectionCommandError,
   projectionStatus,
   rebuildProjection,
@@ -15,6 +18,7 @@ import {
   skipEvent,
   verifyProjection,
   type FoldChoice,
+  type FreshnessBreach,
   type Projection,
   type RebuildReport,
   type ProjectionStatus,
@@ -24,7 +28,7 @@ import type { Composition } from '../../process/composeProcesses';
 import { withDatabase as withCliDatabase } from '../databaseConnection';
 import { CliError, EXIT, UsageError } from '../errors';
 import type { CliIo } from '../output';
-import { positiveInteger } from '../parsers';
+import { durationArg, positiveInteger } from '../parsers';
 import { eventProgress } from '../progress';
 
 interface JsonOption {
@@ -50,15 +54,26 @@ export function registerProjectionsCommands(program: Command, io: CliIo, { readM
 
   group
     .command('status')
-    .summary('State, position, lag and rate of every projection')
-    .description('Every deployed projection version: state, position, lag, rate and last error, and the open transaction holding their events back, if one does')
-    .option('--json', 'print the status as JSON')
-    .addHelpText('after', '\nExamples:\n  $ sagaflow projections status\n  $ sagaflow projections status --json')
-    .action(async (options: JsonOption) => {
-      await withDatabase(async (pool) => {
+    .summary('State, position, lag and rate of every projection; exit 1 when one is not fresh')
+    .description(
+      'Every deployed projection version: state, position, lag, rate and last error, and the open transaction holding their events back, if one does. ' +
+        'Then its freshness SLA: exit 1 naming every active projection in breach and why (no worker alive, stopped on a poison event, ' +
+        'held back by an open transaction, retrying, stalled, or lagging but progressing). The acceptable lag is each projection’s declared ' +
+        `one (default ${DEFAULT_MAX_LAG_MS} ms), SAGAFLOW_PROJECTION_MAX_LAG's, or --max-lag for all.`,
+    )
+    .option('--json', 'print the status as JSON, each projection with its breach (null when fresh)')
+    .addOption(new Option('--max-lag <duration>', 'the acceptable lag for every projection, e.g. 500ms, 5s, 2m').argParser(durationArg('--max-lag')))
+    .addHelpText('after', '\nExamples:\n  $ sagaflow projections status\n  $ sagaflow projections status --max-lag 2s --json')
+    .action(async (options: JsonOption & { maxLag?: number }) => {
+      const breaches = await withDatabase(async (pool) => {
         const rows = await projectionStatus(pool);
-        write(options.json ? json(rows) : renderStatus(rows));
+        const found = freshnessBreaches(rows, maxLagResolver(projections, { ...(options.maxLag !== undefined ? { override: options.maxLag } : {}), configured: configuredMaxLag() }));
+        // JSON: each status row with its breach (null when fresh or not active), so scripts keep reading an array.
+        const breachOf = (row: ProjectionStatus) => found.find((b) => b.name === row.name && b.version === row.version) ?? null;
+        write(options.json ? json(rows.map((row) => ({ ...row, breach: breachOf(row) }))) : renderStatus(rows) + renderBreaches(found));
+        return found;
       });
+      if (breaches.length > 0) throw new CliError(`${breaches.length} projection${breaches.length === 1 ? ' is' : 's are'} not fresh: ${breaches.map((b) => `${b.name} (${b.reason})`).join(', ')}`);
     });
 
   group
@@ -233,6 +248,12 @@ function renderStatus(rows: readonly ProjectionStatus[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((line) => line[i]!.length)));
   const table = [header, ...lines].map((cells) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
   return table + renderHeldBack(rows);
+}
+
+/** Every breach on its own line: the projection, its acceptable lag, and why. */
+function renderBreaches(breaches: readonly FreshnessBreach[]): string {
+  if (breaches.length === 0) return '';
+  return `\nnot fresh:\n${breaches.map((b) => `  ${b.name} v${b.version} (acceptable lag ${b.maxLagMs} ms): ${b.explanation}`).join('\n')}\n`;
 }
 
 /** Why lag that does not drain is not draining: the open transaction every gap-safe reader waits for. */

@@ -40,6 +40,7 @@ describe('sagaflow projections', () => {
     [['projections', 'rebuild', 'order_summary', '--fold', 'sql'], /option '--fold <how>' argument 'sql' is invalid\. Allowed choices are auto, handler\./],
     [['projections', 'resume'], /missing required argument 'name'/],
     [['projections', 'status', '--verbose-ish'], /unknown option '--verbose-ish'/],
+    [['projections', 'status', '--max-lag', '5'], /--max-lag must be a duration like 500ms, 5s, 2m or 1h, got "5"/],
   ])('bad usage %j: exit 2, one line naming the field, nothing written', async (argv, message) => {
     const before = await writesSoFar();
     const { code, stderr } = await cli(...argv);
@@ -49,15 +50,21 @@ describe('sagaflow projections', () => {
     expect(await writesSoFar()).toEqual(before);
   });
 
-  it('status --json lists every projection with its position and lag', async () => {
-    const { code, stdout } = await cli('projections', 'status', '--json');
-    expect(code).toBe(0);
-    const rows = JSON.parse(stdout) as Array<{ name: string; lagEvents: number; active: boolean }>;
-    expect(rows.filter((row) => row.active).map((row) => [row.name, row.lagEvents]).sort()).toEqual(
-      [...readModels.map((p) => [p.name, 0]), ...readModels.map((p) => [`reference_${p.name}`, 0])].sort(),
+  it('status --json lists every projection with its position, lag and breach; with no worker alive none is fresh (exit 1)', async () => {
+    const { code, stdout, stderr } = await cli('projections', 'status', '--json');
+    // Caught up, but nobody keeps them so: a dead worker never reads as healthy.
+    expect(code).toBe(1);
+    const rows = JSON.parse(stdout) as Array<{ name: string; lagEvents: number; active: boolean; breach: { reason: string } | null }>;
+    const active = rows.filter((row) => row.active);
+    expect(active.map((row) => [row.name, row.lagEvents, row.breach?.reason]).sort()).toEqual(
+      [...readModels.map((p) => [p.name, 0, 'no_worker']), ...readModels.map((p) => [`reference_${p.name}`, 0, 'no_worker'])].sort(),
     );
+    expect(stderr).toMatch(new RegExp(`^error: ${active.length} projections are not fresh: .*order_summary \\(no_worker\\)`));
     const table = await cli('projections', 'status');
+    expect(table.code).toBe(1);
     expect(table.stdout.split('\n')[0]).toMatch(/^name\s+version\s+status\s+position\s+lag events\s+lag ms\s+events\/s\s+last error$/);
+    expect(table.stdout).toMatch(/^not fresh:$/m);
+    expect(table.stdout).toMatch(/^ {2}order_summary v\d+ \(acceptable lag 5000 ms\): no worker alive: no projection worker holds its lock \(0 events behind/m);
   });
 
   it('verify finds a tampered row by its key and exits 1; --repair rebuilds it equal to the log', async () => {

@@ -83,7 +83,8 @@ describe('a projection held back by an open transaction in another database', ()
     expect(held.by.ageMs).toBeGreaterThan(0);
     expect((await statusOf(db.pool)).lagEvents).toBe(3);
 
-    const text = await runSagaflow(['projections', 'status'], cliEnv(db));
+    // Within a generous SLA the projection is fresh, held back or not: exit 0.
+    const text = await runSagaflow(['projections', 'status', '--max-lag', '10m'], cliEnv(db));
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^application_counter\s+v1 \(active\)\s+running \(held back\)\s/m);
     expect(text.stdout).toContain(`held back by an open transaction: pid ${pid}, database "${otherDatabase}", application "${APPLICATION}", user "postgres", state "idle in transaction", open `);
@@ -91,10 +92,17 @@ describe('a projection held back by an open transaction in another database', ()
     expect(text.stdout).toContain('committed events waiting behind it: application_counter v1 3');
     expect(text.stdout).toContain(`select pg_terminate_backend(${pid})`);
 
-    const json = await runSagaflow(['projections', 'status', '--json'], cliEnv(db));
+    const json = await runSagaflow(['projections', 'status', '--json', '--max-lag', '10m'], cliEnv(db));
     expect(json.code).toBe(0);
-    const [row] = JSON.parse(json.stdout) as Array<{ heldBack: ProjectionStatus['heldBack'] }>;
+    const [row] = JSON.parse(json.stdout) as Array<{ heldBack: ProjectionStatus['heldBack']; breach: unknown }>;
     expect(row!.heldBack).toMatchObject({ events: 3, by: { pid, database: otherDatabase, applicationName: APPLICATION, state: 'idle in transaction' } });
+    expect(row!.breach).toBeNull();
+
+    // Past its acceptable lag, the freshness check fails and says why: the open transaction, not the worker.
+    const breached = await runSagaflow(['projections', 'status', '--max-lag', '1ms'], cliEnv(db));
+    expect(breached.code).toBe(1);
+    expect(breached.stdout).toMatch(new RegExp(`^  application_counter v1 \\(acceptable lag 1 ms\\): held back by an open transaction: 3 events behind, .* wait behind pid ${pid}, database "${otherDatabase}"`, 'm'));
+    expect(breached.stderr).toBe('error: 1 projection is not fresh: application_counter (held_back)\n');
 
     const scraped = await metrics();
     expect(scraped).toContain(`sagaflow_projection_blocker{pid="${pid}",database="${otherDatabase}",application_name="${APPLICATION}"} 1`);
@@ -138,7 +146,7 @@ describe('a projection held back by an open transaction in another database', ()
       expect(by).toMatchObject({ pid, database: otherDatabase, applicationName: APPLICATION, user: 'postgres', detailsVisible: false, state: null, query: null, ageMs: null });
       expect(by.waitingMs).toBeGreaterThanOrEqual(0);
 
-      const text = await runSagaflow(['projections', 'status'], { DATABASE_URL: url.toString() });
+      const text = await runSagaflow(['projections', 'status', '--max-lag', '10m'], { DATABASE_URL: url.toString() });
       expect(text.code).toBe(0);
       expect(text.stdout).toContain(`held back by an open transaction: pid ${pid}, database "${otherDatabase}", application "${APPLICATION}", user "postgres", open at least `);
       expect(text.stdout).toContain('its state and statement are visible only to pg_read_all_stats');

@@ -1,0 +1,22 @@
+import { parseDuration } from '../../../src/config/duration';
+import { ConfigError, loadProjectionMaxLag } from '../../../src/config/env';
+
+describe('durations', () => {
+  it.each([
+    ['500ms', 500],
+    ['5s', 5_000],
+    ['1.5s', 1_500],
+    ['2m', 120_000],
+    ['1h', 3_600_000],
+  ])('%s is %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
+
+  it.each(['5', '5 sec', '-1s', '0s', '0.0001s', 's', '1e3ms', ''])('refuses %j', (text) => expect(parseDuration(text)).toBeUndefined());
+
+  it('SAGAFLOW_PROJECTION_MAX_LAG sets lags by projection, and a bad entry is named', () => {
+    expect(loadProjectionMaxLag({ SAGAFLOW_PROJECTION_MAX_LAG: 'order_summary=2s, saga_outcomes=1m' })).toEqual({ order_summary: 2_000, saga_outcomes: 60_000 });
+    expect(loadProjectionMaxLag({})).toEqual({});
+    const bad = () => loadProjectionMaxLag({ SAGAFLOW_PROJECTION_MAX_LAG: 'order_summary=2s,trip_summary=soon' });
+    expect(bad).toThrow(ConfigError);
+    expect(bad).toThrow(/SAGAFLOW_PROJECTION_MAX_LAG: "trip_summary=soon": each entry must be <projection>=<duration>/);
+  });
+});
