@@ -230,7 +230,7 @@ export function loadProjectionWorkerConfig(env: NodeJS.ProcessEnv = loadDotEnv()
 
 /**
  * SAGAFLOW_PROJECTION_MAX_LAG: acceptable lags by projection name, `order_summary=2s,saga_outcomes=1m`,
- * over each projection's declared one. Read by `projections status` and the projection worker.
+ * over each projection's declared one. Read by `sagaflow projections status`.
  */
 const maxLagSchema = z.object({
   SAGAFLOW_PROJECTION_MAX_LAG: z

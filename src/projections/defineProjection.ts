@@ -13,7 +13,7 @@ export interface ProjectionDefinition<Table extends string = string> {
   version: number;
   /**
    * Its freshness SLA: the age its oldest unapplied event may reach before the projection counts as
-   * in breach (`projections status`, /healthz, the metrics). Default DEFAULT_MAX_LAG_MS (5 s);
+   * in breach (`sagaflow projections status`). Default DEFAULT_MAX_LAG_MS (5 s);
    * configuration may override it (SAGAFLOW_PROJECTION_MAX_LAG).
    */
   maxLagMs?: number;
