@@ -241,7 +241,7 @@ const maxLagSchema = z.object({
         const [name, duration, ...rest] = entry.split('=');
         const ms = duration === undefined ? undefined : parseDuration(duration);
         if (!name?.trim() || ms === undefined || rest.length > 0) {
-          context.addIssue({ code: 'custom', message: `${JSON.stringify(entry)}: each entry must be <projection>=<duration>, and a duration ${DURATION_RULE.replace(/^must be /, 'is ')}` });
+          context.addIssue({ code: 'custom', message: `${JSON.stringify(entry)}: each entry must be <projection>=<duration>, where the duration ${DURATION_RULE}` });
           return z.NEVER;
         }
         lags[name.trim()] = ms;

@@ -1,5 +1,6 @@
 import type { StoredEvent } from '../projections';
 import { SAGA_EVENT_TYPES, SAGA_EVENTS, type SagaEventTypes, type SagaFact } from '../saga/sagaEvents';
+import type { SagaOutcome, SagaStatus } from '../saga/types';
 
 const ENGINE_TYPES: ReadonlySet<string> = new Set(SAGA_EVENT_TYPES);
 
@@ -58,8 +59,9 @@ export class ProcessSagaFacts {
 
 /** The columns a process's summary keeps of where its saga stands and how it ended. */
 export interface SagaSummaryColumns {
-  status: 'RUNNING' | 'COMPENSATING' | 'COMPENSATION_FAILED' | 'COMPLETED' | 'COMPENSATED' | 'RESOLVED';
-  outcome: 'COMPLETED' | 'COMPENSATED' | 'COMPENSATION_FAILED' | null;
+  /** The saga's status as the run publishes it; FAILED (an opening event refused) writes no stream to summarise. */
+  status: Exclude<SagaStatus, 'FAILED'>;
+  outcome: SagaOutcome | null;
   failed_step: string | null;
   failure_reason: string | null;
   /** Who resolved a failed compensation by hand, if anyone did. */

@@ -1,11 +1,9 @@
 import type { Projection, StoredEvent } from '../projections';
 import { defineProjection } from '../projections';
 import { SAGA_EVENTS, type SagaEventTypes, type SagaFact } from '../saga/sagaEvents';
+import type { SagaOutcome } from '../saga/types';
 import { sagaOutcomesFoldSql } from './sagaOutcomesFold';
 import { foldStreamRows, type StreamRow } from './streamRows';
-
-/** How a saga ended, as the saga reports it (a compensation resolved by hand ends COMPENSATION_FAILED). */
-export type SagaOutcome = 'COMPLETED' | 'COMPENSATED' | 'COMPENSATION_FAILED';
 
 export interface SagaOutcomeRow extends StreamRow {
   stream_id: string;

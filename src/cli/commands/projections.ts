@@ -65,9 +65,11 @@ export function registerProjectionsCommands(program: Command, io: CliIo, { readM
     .addOption(new Option('--max-lag <duration>', 'the acceptable lag for every projection, e.g. 500ms, 5s, 2m').argParser(durationArg('--max-lag')))
     .addHelpText('after', '\nExamples:\n  $ sagaflow projections status\n  $ sagaflow projections status --max-lag 2s --json')
     .action(async (options: JsonOption & { maxLag?: number }) => {
+      // Read before connecting: a bad SAGAFLOW_PROJECTION_MAX_LAG is refused before any query.
+      const maxLagOf = maxLagResolver(projections, { ...(options.maxLag !== undefined ? { override: options.maxLag } : {}), configured: configuredMaxLag() });
       const breaches = await withDatabase(async (pool) => {
         const rows = await projectionStatus(pool);
-        const found = freshnessBreaches(rows, maxLagResolver(projections, { ...(options.maxLag !== undefined ? { override: options.maxLag } : {}), configured: configuredMaxLag() }));
+        const found = freshnessBreaches(rows, maxLagOf);
         // JSON: each status row with its breach (null when fresh or not active), so scripts keep reading an array.
         const breachOf = (row: ProjectionStatus) => found.find((b) => b.name === row.name && b.version === row.version) ?? null;
         write(options.json ? json(rows.map((row) => ({ ...row, breach: breachOf(row) }))) : renderStatus(rows) + renderBreaches(found));
