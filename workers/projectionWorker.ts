@@ -1,5 +1,5 @@
 import { createPool, postgresConnection, type DatabaseSettings } from '../src/config/connections';
-import { ConfigError, DEFAULT_METRICS_HOST, DEFAULT_METRICS_PORT, loadProjectionWorkerConfig } from '../src/config/env';
+import { ConfigError, DEFAULT_METRICS_HOST, DEFAULT_METRICS_PORT, loadProjectionMaxLag, loadProjectionWorkerConfig } from '../src/config/env';
 import { migrate } from '../src/db/migrate';
 import { InfraError } from '../src/infra/errors';
 import { stateDir } from '../src/infra/paths';
@@ -8,7 +8,10 @@ import { handleShutdown } from '../src/infra/shutdown';
 import {
   createProjectionDaemon,
   createProjectionMetrics,
+  healthReport,
+  maxLagResolver,
   serveHttpEndpoints,
+  sharedStatusSnapshot,
   type EngineOptionsInput,
   type Projection,
   type ProjectionDaemon,
@@ -21,6 +24,8 @@ export interface ProjectionWorkerOptions extends EngineOptionsInput {
   /** TLS for the database (DATABASE_SSL_CA); sslmode comes with the URL. */
   databaseSsl?: DatabaseSettings;
   projections: readonly Projection[];
+  /** Acceptable lags by projection name over the declared ones (SAGAFLOW_PROJECTION_MAX_LAG): /healthz and the freshness metrics judge by them. */
+  maxLag?: Readonly<Record<string, number>>;
   /** Address /metrics and /healthz listen on; default 127.0.0.1, this machine only (0.0.0.0: every interface). */
   metricsHost?: string;
   /** Port of /metrics and /healthz; 0 picks a free one. */
@@ -42,6 +47,7 @@ export async function startProjectionWorker({
   databaseUrl,
   databaseSsl,
   projections,
+  maxLag = {},
   metricsHost = DEFAULT_METRICS_HOST,
   metricsPort,
   log,
@@ -51,8 +57,10 @@ export async function startProjectionWorker({
   const connection = postgresConnection(databaseUrl, databaseSsl);
   const pool = createPool(databaseUrl, databaseSsl, { application_name: 'sagaflow projection worker' });
   let daemon: ProjectionDaemon | undefined;
-  const health = () => daemon?.health() ?? { connected: false, owned: [] };
-  const metrics = createProjectionMetrics(pool, health);
+  const liveness = () => daemon?.health() ?? { connected: false, owned: [] };
+  const snapshot = sharedStatusSnapshot(pool);
+  const judging = { runs: new Set(projections.map((p) => p.name)), maxLagOf: maxLagResolver(projections, { configured: maxLag }) };
+  const metrics = createProjectionMetrics({ snapshot, health: liveness, ...judging });
   try {
     daemon = createProjectionDaemon({
       ...engine,
@@ -71,7 +79,13 @@ export async function startProjectionWorker({
     throw error;
   }
   const running = daemon;
-  const http = await serveHttpEndpoints({ host: metricsHost, port: metricsPort, registry: metrics.registry, health }).catch(async (error: Error) => {
+  const http = await serveHttpEndpoints({
+    host: metricsHost,
+    port: metricsPort,
+    registry: metrics.registry,
+    liveness,
+    health: async () => healthReport(liveness(), await snapshot(), judging),
+  }).catch(async (error: Error) => {
     await running.stop();
     await pool.end();
     throw new InfraError(`cannot serve metrics on ${metricsHost} port ${metricsPort}: ${error.message}`);
@@ -98,6 +112,7 @@ async function main(): Promise<void> {
   const shutdown = handleShutdown(log);
   try {
     const config = loadProjectionWorkerConfig();
+    const maxLag = loadProjectionMaxLag(composition.readModels.map((p) => p.name));
     const postgres = await startPostgres({
       ...(config.databaseUrl ? { databaseUrl: config.databaseUrl, ssl: config } : {}),
       dataDir: stateDir('dev', 'postgres'),
@@ -110,6 +125,7 @@ async function main(): Promise<void> {
       databaseUrl: postgres.url,
       databaseSsl: config,
       projections: composition.readModels,
+      maxLag,
       metricsHost: config.metricsHost,
       metricsPort: config.metricsPort ?? DEFAULT_METRICS_PORT,
       batchSize: config.batchSize,
@@ -119,7 +135,7 @@ async function main(): Promise<void> {
     });
     shutdown.add(() => worker.stop());
     log(`projection worker running ${composition.readModels.map((p) => `${p.name} v${p.version}`).join(', ')} on ${redactUrl(postgres.url)}`);
-    log(`metrics on ${worker.httpUrl}/metrics, health on ${worker.httpUrl}/healthz`);
+    log(`metrics on ${worker.httpUrl}/metrics, health on ${worker.httpUrl}/healthz (freshness) and ${worker.httpUrl}/livez (the process)`);
   } catch (error) {
     const known = error instanceof ConfigError || error instanceof InfraError;
     console.error(`[projections] ${known ? error.message : ((error as Error).stack ?? String(error))}`);

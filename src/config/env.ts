@@ -230,7 +230,7 @@ export function loadProjectionWorkerConfig(env: NodeJS.ProcessEnv = loadDotEnv()
 
 /**
  * SAGAFLOW_PROJECTION_MAX_LAG: acceptable lags by projection name, `order_summary=2s,saga_outcomes=1m`,
- * over each projection's declared one. Read by `sagaflow projections status`.
+ * over each projection's declared one. Read by `sagaflow projections status` and the projection worker's /healthz and metrics.
  */
 const maxLagSchema = z.object({
   SAGAFLOW_PROJECTION_MAX_LAG: z
@@ -251,9 +251,18 @@ const maxLagSchema = z.object({
     .optional(),
 });
 
-/** The acceptable lags configuration sets by projection name (SAGAFLOW_PROJECTION_MAX_LAG); empty when unset. */
-export function loadProjectionMaxLag(env: NodeJS.ProcessEnv = loadDotEnv()): Readonly<Record<string, number>> {
-  return parseEnv(maxLagSchema, env).SAGAFLOW_PROJECTION_MAX_LAG ?? {};
+/**
+ * The acceptable lags configuration sets by projection name (SAGAFLOW_PROJECTION_MAX_LAG); empty when
+ * unset. A name that is none of `projections` is refused: a misspelt one would otherwise leave its
+ * projection on the declared lag, silently.
+ */
+export function loadProjectionMaxLag(projections: readonly string[], env: NodeJS.ProcessEnv = loadDotEnv()): Readonly<Record<string, number>> {
+  const lags = parseEnv(maxLagSchema, env).SAGAFLOW_PROJECTION_MAX_LAG ?? {};
+  const unknown = Object.keys(lags).filter((name) => !projections.includes(name));
+  if (unknown.length > 0) {
+    throw new ConfigError([`SAGAFLOW_PROJECTION_MAX_LAG: ${unknown.map((name) => JSON.stringify(name)).join(', ')} ${unknown.length === 1 ? 'is not a projection' : 'are not projections'} of this deployment, whose projections are ${projections.join(', ')}`]);
+  }
+  return lags;
 }
 
 /** Blank variables count as unset; a failure lists every wrong variable with its rule. */

@@ -10,9 +10,11 @@ export { readCheckpoint, type CheckpointState, type ProjectionRunStatus } from '
 export { projectionStatus, type ProjectionStatus } from './projectionStatus';
 export { findLogBlocker, describeLogBlocker, howToEndLogBlocker, type LogBlocker } from './logBlocker';
 export { skipEvent, resumeProjection, type SkipOptions, type SkippedEvent, type VersionOption } from './operatorCommands';
-export { createProjectionMetrics, type ProjectionMetrics } from './metrics';
+export { createProjectionMetrics, type ProjectionMetrics, type ProjectionMetricsOptions } from './metrics';
+export { sharedStatusSnapshot, type StatusReading } from './statusSnapshot';
+export { healthReport, type HealthReport, type HealthState } from './healthReport';
 export { DEFAULT_MAX_LAG_MS, freshnessBreaches, maxLagResolver, type BreachReason, type FreshnessBreach } from './freshness';
-export { serveHttpEndpoints, type HttpEndpoints } from './httpEndpoints';
+export { serveHttpEndpoints, type HttpEndpoints, type HttpEndpointsOptions } from './httpEndpoints';
 export { parseEngineOptions, InvalidOptionsError, type EngineOptions, type EngineOptionsInput } from './options';
 export * from './errors';
 export { versionedTableName } from './tables';

@@ -1,10 +1,11 @@
-import type pg from 'pg';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Projection } from './defineProjection';
+import { freshnessBreaches } from './freshness';
 import { blockerAgeMs } from './logBlocker';
 import type { DaemonHealth } from './projectionDaemon';
 import type { ProjectionObserver } from './projectionRunner';
-import { projectionStatus, type ProjectionStatus } from './projectionStatus';
+import type { ProjectionStatus } from './projectionStatus';
+import type { StatusReading } from './statusSnapshot';
 
 export interface ProjectionMetrics {
   registry: Registry;
@@ -16,16 +17,25 @@ const LABELS = ['projection', 'version'] as const;
 const STATUSES = ['running', 'retrying', 'stalled', 'rebuilding'] as const;
 const MAX_ERROR_LABEL_LENGTH = 200;
 
+export interface ProjectionMetricsOptions {
+  /** The projections' status, read once per scrape (`sharedStatusSnapshot`). */
+  snapshot: () => Promise<StatusReading>;
+  health: () => DaemonHealth;
+  /** The projections this worker runs: their freshness is judged. */
+  runs: ReadonlySet<string>;
+  /** Each one's acceptable lag (`maxLagResolver`). */
+  maxLagOf: (name: string) => number;
+  /** Where the metrics go; a new registry with Node's default metrics when absent. */
+  registry?: Registry;
+}
+
 /**
- * Prometheus metrics of the projection engine. Positions, lag, rates and states come from the
- * database at scrape time (`projectionStatus`, one query shared by every gauge of a scrape), so every
+ * Prometheus metrics of the projection engine. Positions, lag, rates, states and freshness come
+ * from the database at scrape time (one status query shared by every gauge of a scrape), so every
  * worker reports every projection, including the ones a standby is waiting for. Counters and batch
  * durations are this process's own.
  */
-export function createProjectionMetrics(pool: pg.Pool, health: () => DaemonHealth): ProjectionMetrics {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  const snapshot = sharedSnapshot(() => projectionStatus(pool));
+export function createProjectionMetrics({ snapshot, health, runs, maxLagOf, registry = defaultRegistry() }: ProjectionMetricsOptions): ProjectionMetrics {
   const labelsOf = (row: { name: string; version: number }) => ({ projection: row.name, version: String(row.version) });
 
   const fromStatus = (name: string, help: string, value: (row: ProjectionStatus) => number) =>
@@ -120,6 +130,8 @@ export function createProjectionMetrics(pool: pg.Pool, health: () => DaemonHealt
     },
   });
 
+  registerFreshnessMetrics(registry, snapshot, runs, maxLagOf);
+
   const applied = new Counter({ name: 'sagaflow_projection_events_applied_total', help: 'Events this worker applied', labelNames: LABELS, registers: [registry] });
   const batches = new Histogram({
     name: 'sagaflow_projection_batch_duration_seconds',
@@ -147,19 +159,56 @@ export function createProjectionMetrics(pool: pg.Pool, health: () => DaemonHealt
   return { registry, observer };
 }
 
-/** One status query per scrape, whatever the number of gauges asking: concurrent callers share it briefly. */
-function sharedSnapshot(query: () => Promise<ProjectionStatus[]>, reuseMs = 1_000): () => Promise<{ ok: boolean; rows: ProjectionStatus[] }> {
-  let cached: { at: number; result: Promise<{ ok: boolean; rows: ProjectionStatus[] }> } | undefined;
-  return () => {
-    if (!cached || Date.now() - cached.at > reuseMs) {
-      cached = {
-        at: Date.now(),
-        result: query().then(
-          (rows) => ({ ok: true, rows }),
-          () => ({ ok: false, rows: [] }),
-        ),
-      };
-    }
-    return cached.result;
+function defaultRegistry(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+/**
+ * The freshness SLA as metrics: the acceptable lag, the breaches now (with their reason), and a
+ * count of breaches this worker saw begin — a scrape that finds a (projection, reason) breach the
+ * previous scrape did not counts one. Alert on the gauge; chart the breach rate from the counter.
+ */
+function registerFreshnessMetrics(registry: Registry, snapshot: () => Promise<StatusReading>, runs: ReadonlySet<string>, maxLagOf: (name: string) => number): void {
+  const judged = async () => {
+    const { rows } = await snapshot();
+    const active = rows.filter((row) => row.active && runs.has(row.name));
+    return { active, breaches: freshnessBreaches(active, maxLagOf) };
   };
+  let seen = new Set<string>();
+  new Counter({
+    name: 'sagaflow_projection_freshness_breaches_total',
+    help: 'Freshness breaches this worker saw begin, by projection and reason (counted when a scrape first finds one)',
+    labelNames: ['projection', 'reason'],
+    registers: [registry],
+    async collect() {
+      const { breaches } = await judged();
+      const now = new Set(breaches.map((b) => `${b.name}/${b.reason}`));
+      for (const breach of breaches) if (!seen.has(`${breach.name}/${breach.reason}`)) this.inc({ projection: breach.name, reason: breach.reason });
+      seen = now;
+    },
+  });
+  new Gauge({
+    name: 'sagaflow_projection_freshness_breach',
+    help: 'Present while the active projection is past its acceptable lag or cannot keep up, with the reason (no_worker, poison_event, retrying, held_back, not_progressing, lagging)',
+    labelNames: [...LABELS, 'reason'],
+    registers: [registry],
+    async collect() {
+      const { breaches } = await judged();
+      this.reset();
+      for (const breach of breaches) this.set({ projection: breach.name, version: String(breach.version), reason: breach.reason }, 1);
+    },
+  });
+  new Gauge({
+    name: 'sagaflow_projection_max_lag_seconds',
+    help: 'The active projection’s acceptable lag: declared, set by SAGAFLOW_PROJECTION_MAX_LAG, or the default',
+    labelNames: LABELS,
+    registers: [registry],
+    async collect() {
+      const { active } = await judged();
+      this.reset();
+      for (const row of active) this.set({ projection: row.name, version: String(row.version) }, maxLagOf(row.name) / 1000);
+    },
+  });
 }

@@ -7,7 +7,7 @@ import type { WorkerProcess } from './workerProcess';
 const root = path.resolve(__dirname, '..', '..');
 
 export interface ProjectionWorkerProcess extends WorkerProcess {
-  /** Where its /metrics and /healthz are served. */
+  /** Where its /metrics, /healthz and /livez are served. */
   httpUrl: string;
   health(): Promise<DaemonHealth>;
 }
@@ -37,7 +37,7 @@ export async function spawnProjectionWorker(databaseUrl: string, env: Record<str
     httpUrl,
     output: () => output,
     async health() {
-      const response = await fetch(`${httpUrl}/healthz`);
+      const response = await fetch(`${httpUrl}/livez`);
       return (await response.json()) as DaemonHealth;
     },
     async stop() {

@@ -66,7 +66,7 @@ export function registerProjectionsCommands(program: Command, io: CliIo, { readM
     .addHelpText('after', '\nExamples:\n  $ sagaflow projections status\n  $ sagaflow projections status --max-lag 2s --json')
     .action(async (options: JsonOption & { maxLag?: number }) => {
       // Read before connecting: a bad SAGAFLOW_PROJECTION_MAX_LAG is refused before any query.
-      const maxLagOf = maxLagResolver(projections, { ...(options.maxLag !== undefined ? { override: options.maxLag } : {}), configured: configuredMaxLag() });
+      const maxLagOf = maxLagResolver(projections, { ...(options.maxLag !== undefined ? { override: options.maxLag } : {}), configured: configuredMaxLag(projections.map((p) => p.name)) });
       const breaches = await withDatabase(async (pool) => {
         const rows = await projectionStatus(pool);
         const found = freshnessBreaches(rows, maxLagOf);

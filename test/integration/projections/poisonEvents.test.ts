@@ -4,6 +4,8 @@ import {
   ProjectionCommandError,
   createProjectionDaemon,
   createProjectionMetrics,
+  healthReport,
+  sharedStatusSnapshot,
   defineProjection,
   projectionStatus,
   resumeProjection,
@@ -107,11 +109,22 @@ describe('poison events', () => {
     expect(stalled.checkpoint.globalPosition).toBe(before[1]!.position);
     expect(stalled.lagMs).toBeGreaterThan(0);
 
-    const metrics = await createProjectionMetrics(db.pool, () => daemon.health()).registry.metrics();
+    const snapshot = sharedStatusSnapshot(db.pool);
+    const judging = { runs: new Set(['fragile']), maxLagOf: () => 60_000 };
+    const metrics = await createProjectionMetrics({ snapshot, health: () => daemon.health(), ...judging }).registry.metrics();
     expect(metrics).toContain('sagaflow_projection_status{projection="fragile",version="1",status="stalled"} 1');
     expect(metrics).toContain('sagaflow_projection_status{projection="fragile",version="1",status="running"} 0');
     expect(metrics).toMatch(new RegExp(`sagaflow_projection_failing_event\\{projection="fragile",version="1",global_position="${poison.position}",event_id="[0-9a-f-]+",error="cannot handle order ${poison.orderId}"\\} 1`));
     expect(metrics).toContain('sagaflow_projection_lag_events{projection="fragile",version="1"} 3');
+    // Within its lag, and still not fresh: a poison event stops it whatever the lag.
+    expect(metrics).toContain('sagaflow_projection_freshness_breach{projection="fragile",version="1",reason="poison_event"} 1');
+    expect(metrics).toContain('sagaflow_projection_freshness_breaches_total{projection="fragile",reason="poison_event"} 1');
+    expect(metrics).toContain('sagaflow_projection_max_lag_seconds{projection="fragile",version="1"} 60');
+    expect(healthReport(daemon.health(), await snapshot(), judging)).toMatchObject({
+      status: 'unhealthy',
+      connected: true,
+      breaches: [{ name: 'fragile', version: 1, reason: 'poison_event' }],
+    });
   });
 
   it('skipEvent refuses without a reason, an actor, or for an event already applied', async () => {

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
 import { appendOrder } from '../../support/orderScenarios';
@@ -59,9 +60,11 @@ describe('workers/projectionWorker.ts', () => {
       const url = /metrics on (\S+)\/metrics/.exec(worker.output())![1]!;
       await waitFor(async () => (await db.pool.query('select 1 from order_summary where order_id = $1', [orderId])).rowCount === 1, 10_000);
 
-      const health = await fetch(`${url}/healthz`);
-      expect(health.status).toBe(200);
-      expect(await health.json()).toMatchObject({ connected: true });
+      await waitFor(async () => (await fetch(`${url}/healthz`)).status === 200, 10_000);
+      expect(await (await fetch(`${url}/healthz`)).json()).toMatchObject({ status: 'healthy', connected: true, breaches: [] });
+      const live = await fetch(`${url}/livez`);
+      expect(live.status).toBe(200);
+      expect(await live.json()).toMatchObject({ connected: true });
       const metrics = await (await fetch(`${url}/metrics`)).text();
       for (const { name, version } of readModels) {
         expect(metrics).toMatch(new RegExp(`sagaflow_projection_lag_events\\{projection="${name}",version="${version}"\\} \\d+`));
@@ -81,7 +84,38 @@ describe('workers/projectionWorker.ts', () => {
     expect(worker.output()).toContain('SAGAFLOW_PROJECTION_BATCH_SIZE: must be at least 1');
     expect(worker.output()).toContain('SAGAFLOW_METRICS_PORT: must be a number');
     expect(worker.output()).toContain('SAGAFLOW_METRICS_HOST: must be an IP address or host name to listen on');
+    const misspelt = runWorker({ DATABASE_URL: db.url, SAGAFLOW_PROJECTION_MAX_LAG: 'order_sumary=2s' });
+    expect(await misspelt.exited).toBe(1);
+    expect(misspelt.output()).toContain('SAGAFLOW_PROJECTION_MAX_LAG: "order_sumary" is not a projection of this deployment');
   }, 30_000);
+
+  it('/healthz answers 503 naming what an open transaction holds back past its lag, and 200 once it ends; /livez stays 200', async () => {
+    await withWorker({ SAGAFLOW_PROJECTION_POLL_MS: '100', SAGAFLOW_PROJECTION_MAX_LAG: 'order_summary=300ms' }, async (url) => {
+      const healthz = new URL('/healthz', url);
+      await waitFor(async () => (await fetch(healthz)).status === 200, 15_000);
+      const blocker = new pg.Client({ connectionString: db.url });
+      await blocker.connect();
+      try {
+        // An open transaction with an id: every event committed after it waits behind the gap-safe bound.
+        await blocker.query('begin');
+        await blocker.query('select pg_current_xact_id()');
+        await appendOrder(testEventStore(db), 'completed');
+        await waitFor(async () => (await fetch(healthz)).status === 503, 15_000);
+        const report = (await (await fetch(healthz)).json()) as { status: string; breaches: Array<{ name: string; reason: string; explanation: string }> };
+        expect(report.status).toBe('unhealthy');
+        expect(report.breaches).toContainEqual(expect.objectContaining({ name: 'order_summary', reason: 'held_back', explanation: expect.stringContaining('held back by an open transaction') }));
+        expect((await fetch(new URL('/livez', url))).status).toBe(200);
+        const metrics = await (await fetch(new URL('/metrics', url))).text();
+        expect(metrics).toMatch(/sagaflow_projection_freshness_breach\{projection="order_summary",version="\d+",reason="held_back"\} 1/);
+        expect(metrics).toContain('sagaflow_projection_freshness_breaches_total{projection="order_summary",reason="held_back"} 1');
+        expect(metrics).toMatch(/sagaflow_projection_max_lag_seconds\{projection="order_summary",version="\d+"\} 0.3/);
+      } finally {
+        await blocker.query('rollback');
+        await blocker.end();
+      }
+      await waitFor(async () => (await fetch(healthz)).status === 200, 15_000);
+    });
+  }, 90_000);
 
   /** Starts the worker, waits for its metrics URL, runs `check` with the URL and stops it. */
   async function withWorker(env: Record<string, string>, check: (url: URL) => Promise<void>): Promise<void> {

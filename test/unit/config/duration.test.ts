@@ -12,11 +12,19 @@ describe('durations', () => {
 
   it.each(['5', '5 sec', '-1s', '0s', '0.0001s', 's', '1e3ms', ''])('refuses %j', (text) => expect(parseDuration(text)).toBeUndefined());
 
+  const names = ['order_summary', 'saga_outcomes', 'trip_summary'];
+
   it('SAGAFLOW_PROJECTION_MAX_LAG sets lags by projection, and a bad entry is named', () => {
-    expect(loadProjectionMaxLag({ SAGAFLOW_PROJECTION_MAX_LAG: 'order_summary=2s, saga_outcomes=1m' })).toEqual({ order_summary: 2_000, saga_outcomes: 60_000 });
-    expect(loadProjectionMaxLag({})).toEqual({});
-    const bad = () => loadProjectionMaxLag({ SAGAFLOW_PROJECTION_MAX_LAG: 'order_summary=2s,trip_summary=soon' });
+    expect(loadProjectionMaxLag(names, { SAGAFLOW_PROJECTION_MAX_LAG: 'order_summary=2s, saga_outcomes=1m' })).toEqual({ order_summary: 2_000, saga_outcomes: 60_000 });
+    expect(loadProjectionMaxLag(names, {})).toEqual({});
+    const bad = () => loadProjectionMaxLag(names, { SAGAFLOW_PROJECTION_MAX_LAG: 'order_summary=2s,trip_summary=soon' });
     expect(bad).toThrow(ConfigError);
     expect(bad).toThrow(/SAGAFLOW_PROJECTION_MAX_LAG: "trip_summary=soon": each entry must be <projection>=<duration>/);
+  });
+
+  it('SAGAFLOW_PROJECTION_MAX_LAG may only name projections of the deployment', () => {
+    const misspelt = () => loadProjectionMaxLag(names, { SAGAFLOW_PROJECTION_MAX_LAG: 'order_sumary=2s' });
+    expect(misspelt).toThrow(ConfigError);
+    expect(misspelt).toThrow('SAGAFLOW_PROJECTION_MAX_LAG: "order_sumary" is not a projection of this deployment, whose projections are order_summary, saga_outcomes, trip_summary');
   });
 });

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_LAG_MS, freshnessBreaches, maxLagResolver, type ProjectionStatus } from '../../../src/projections';
+import { DEFAULT_MAX_LAG_MS, freshnessBreaches, healthReport, maxLagResolver, type ProjectionStatus } from '../../../src/projections';
 
 const fresh: ProjectionStatus = {
   name: 'order_summary',
@@ -63,5 +63,29 @@ describe('freshness', () => {
     expect(['a', 'b', 'c'].map(maxLagResolver(declared))).toEqual([200, DEFAULT_MAX_LAG_MS, DEFAULT_MAX_LAG_MS]);
     expect(['a', 'b'].map(maxLagResolver(declared, { configured: { a: 50, b: 60 } }))).toEqual([50, 60]);
     expect(['a', 'b'].map(maxLagResolver(declared, { override: 7, configured: { a: 50 } }))).toEqual([7, 7]);
+  });
+});
+
+describe('healthReport', () => {
+  const judging = { runs: new Set(['order_summary']), maxLagOf: () => 5_000 };
+  const connected = { connected: true, owned: [{ name: 'order_summary', version: 2 }] };
+  const reading = (overrides: Partial<ProjectionStatus>) => ({ ok: true, rows: [{ ...fresh, ...overrides }] });
+
+  it('is healthy when connected and fresh', () => {
+    expect(healthReport(connected, reading({}), judging)).toMatchObject({ status: 'healthy', breaches: [], statusQueryError: null });
+  });
+
+  it('says lagging, not unhealthy, when the only breaches are catching up', () => {
+    expect(healthReport(connected, reading({ ...behind, eventsPerSecond: 20 }), judging)).toMatchObject({ status: 'lagging', breaches: [{ reason: 'lagging' }] });
+  });
+
+  it('is unhealthy when stuck, when this worker is disconnected, or when the status cannot be read', () => {
+    expect(healthReport(connected, reading(behind), judging)).toMatchObject({ status: 'unhealthy', breaches: [{ reason: 'not_progressing' }] });
+    expect(healthReport({ connected: false, owned: [] }, reading({}), judging).status).toBe('unhealthy');
+    expect(healthReport(connected, { ok: false, rows: [], error: 'connection refused' }, judging)).toMatchObject({ status: 'unhealthy', statusQueryError: 'connection refused' });
+  });
+
+  it('judges only the projections the worker runs', () => {
+    expect(healthReport(connected, reading({ name: 'someone_elses', owned: false }), judging).status).toBe('healthy');
   });
 });
