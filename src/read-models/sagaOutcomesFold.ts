@@ -1,32 +1,43 @@
+import type { SagaFact } from '../saga/sagaEvents';
 import { sqlText } from './sagaFacts';
-import type { FactOfType } from './sagaOutcomes';
+import type { SagaRunSource } from './sagaOutcomes';
+
+const values = (rows: ReadonlyArray<readonly string[]>) => rows.map((row) => `(${row.map(sqlText).join(', ')})`).join(', ');
 
 /**
- * saga_outcome_streams' fold as one set-based statement over the events in `log` (see `foldInSql`):
- * per stream, the outcome of its last ending event (a failure counts as COMPENSATION_FAILED when a
- * resolution came before it), the failed step of its last failure, as `evolveSagaOutcome` sets them
- * one event at a time; the saga type is its first event's. A change there must be made here too:
- * the equivalence test and every rebuild's verification compare the two. The saga_outcomes view
- * counts over this table.
+ * saga_runs' fold as one set-based statement over the events in `log` (see `foldInSql`), per run
+ * stream as `evolveSagaRun` sets it one event at a time: started at its version-1 event; the outcome
+ * of its last ending event (a failure counts as COMPENSATION_FAILED when a resolution came before
+ * it) and that failure's step; parked when its last saga-level fact is a failed compensation; the
+ * steps its events' `compensates` marks name, in order. A change there must be made here too: the
+ * equivalence test and every rebuild's verification compare the two.
  */
-export function sagaOutcomesFoldSql(table: string, factOfType: ReadonlyMap<string, FactOfType>): string {
-  const facts = [...factOfType].map(([type, { fact, sagaType }]) => `(${sqlText(type)}, ${sqlText(fact)}, ${sagaType === undefined ? 'null' : sqlText(sagaType)})`);
-  return `insert into ${table} (stream_id, saga_type, outcome, failed_step, resolved, finished_at, last_stream_version)
-  select stream_id, saga_type,
+export function sagaRunsFoldSql(table: string, sources: readonly SagaRunSource[], factOfType: ReadonlyMap<string, SagaFact>): string {
+  const ms = (column: string) => `date_trunc('milliseconds', ${column})`;
+  const ends = `f.fact in ('completed', 'failed')`;
+  return `insert into ${table} (stream_id, saga_type, started_at, outcome, failed_step, resolved, parked, parked_count, resolved_count, compensated_steps, finished_at, last_event_at, last_stream_version)
+  select stream_id, saga_type, started_at,
          case last_end_fact
            when 'completed' then 'COMPLETED'
            when 'failed' then case when first_resolved < last_end_version then 'COMPENSATION_FAILED' else 'COMPENSATED' end
          end,
-         failed_step, first_resolved is not null, finished_at, last_stream_version
-    from (select l.stream_id,
-                 (array_agg(l.saga_type order by l.version))[1] as saga_type,
-                 (array_agg(l.fact order by l.version desc) filter (where l.fact <> 'compensationResolved'))[1] as last_end_fact,
-                 max(l.version) filter (where l.fact <> 'compensationResolved') as last_end_version,
-                 (array_agg(date_trunc('milliseconds', l.created_at) order by l.version desc) filter (where l.fact <> 'compensationResolved'))[1] as finished_at,
-                 (array_agg(l.data->>'failedStep' order by l.version desc) filter (where l.fact = 'failed'))[1] as failed_step,
-                 min(l.version) filter (where l.fact = 'compensationResolved') as first_resolved,
+         failed_step, first_resolved is not null, coalesce(last_fact = 'compensationFailed', false),
+         parked_count, resolved_count, compensated_steps, finished_at, last_event_at, last_stream_version
+    from (select l.stream_id, s.saga_type,
+                 min(${ms('l.created_at')}) filter (where l.version = 1) as started_at,
+                 (array_agg(f.fact order by l.version desc) filter (where ${ends}))[1] as last_end_fact,
+                 max(l.version) filter (where ${ends}) as last_end_version,
+                 (array_agg(${ms('l.created_at')} order by l.version desc) filter (where ${ends}))[1] as finished_at,
+                 (array_agg(l.data->>'failedStep' order by l.version desc) filter (where f.fact = 'failed'))[1] as failed_step,
+                 min(l.version) filter (where f.fact = 'compensationResolved') as first_resolved,
+                 (array_agg(f.fact order by l.version desc) filter (where f.fact is not null))[1] as last_fact,
+                 (count(*) filter (where f.fact = 'compensationFailed'))::int as parked_count,
+                 (count(*) filter (where f.fact = 'compensationResolved'))::int as resolved_count,
+                 coalesce(array_agg(l.metadata->>'compensates' order by l.version) filter (where jsonb_typeof(l.metadata->'compensates') = 'string'), '{}') as compensated_steps,
+                 (array_agg(${ms('l.created_at')} order by l.version desc))[1] as last_event_at,
                  max(l.version) as last_stream_version
-            from (select log.stream_id, log.version, log.created_at, log.data, f.fact, coalesce(f.saga_type, log.data->>'sagaType') as saga_type
-                    from log join (values ${facts.join(', ')}) f (event_type, fact, saga_type) on f.event_type = log.event_type) l
-           group by l.stream_id) o`;
+            from log l
+            join (values ${values(sources.map((s) => [s.streamPrefix, s.sagaType]))}) s (prefix, saga_type) on starts_with(l.stream_id, s.prefix)
+            left join (values ${values([...factOfType])}) f (event_type, fact) on f.event_type = l.event_type
+           group by l.stream_id, s.saga_type) runs`;
 }

@@ -17,12 +17,28 @@ export interface EventSlot {
     causationId?: string;
     workflowId: string;
     runId: string;
-  };
+  } & StepMark;
 }
+
+/** Which step of the saga recorded the event: the saga metrics count step outcomes and compensations by it. */
+// A type, not an interface: the slot's metadata must stay assignable to the store's open EventMetadata.
+export type StepMark = {
+  /** The step whose action recorded it. */
+  step?: string;
+  /** The step whose compensation recorded it. */
+  compensates?: string;
+};
 
 /** What an append activity reports back: the stream's new version and where its event sits in the log. */
 export interface AppendedEvent extends EventPosition {
   streamVersion: number;
+}
+
+export interface SlotOptions {
+  /** The call runs beside others that append to this stream (a parallel group). */
+  concurrent?: boolean;
+  /** The step the event comes from, stored in its metadata. */
+  mark?: StepMark;
 }
 
 /**
@@ -47,17 +63,14 @@ export class WorkflowEventStream {
     return this.position && { ...this.position };
   }
 
-  /**
-   * A slot for the next event. Take one per activity call, and keep it for that call's retries.
-   * `concurrent`: the call runs beside others that append to this stream (a parallel group).
-   */
-  nextSlot({ concurrent = false }: { concurrent?: boolean } = {}): EventSlot {
+  /** A slot for the next event. Take one per activity call, and keep it for that call's retries. */
+  nextSlot({ concurrent = false, mark = {} }: SlotOptions = {}): EventSlot {
     const { workflowId, runId } = workflowInfo();
     return {
       streamId: this.streamId,
       expectedVersion: concurrent ? 'any' : this.version,
       eventId: uuid4(),
-      metadata: { correlationId: workflowId, ...(this.lastEventId ? { causationId: this.lastEventId } : {}), workflowId, runId },
+      metadata: { correlationId: workflowId, ...(this.lastEventId ? { causationId: this.lastEventId } : {}), workflowId, runId, ...mark },
     };
   }
 
@@ -65,7 +78,7 @@ export class WorkflowEventStream {
    * Runs one activity call with the next slot, and moves the stream on when the activity reports
    * its event appended (an activity with nothing to record reports none).
    */
-  async write<R extends object>(call: (slot: EventSlot) => Promise<R>, options: { concurrent?: boolean } = {}): Promise<R> {
+  async write<R extends object>(call: (slot: EventSlot) => Promise<R>, options: SlotOptions = {}): Promise<R> {
     const slot = this.nextSlot(options);
     const result = await call(slot);
     const { appended } = result as { appended?: AppendedEvent };

@@ -2,7 +2,7 @@ import { ApplicationFailure, proxyActivities, proxyLocalActivities, workflowInfo
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { compensatedRunFailure } from './compensatedRun';
 import { recordCompensationEvents } from './compensationEvents';
-import { WorkflowEventStream, type AppendedEvent, type EventSlot } from './eventStream';
+import { WorkflowEventStream, type AppendedEvent, type EventSlot, type SlotOptions } from './eventStream';
 import { BUSINESS_REJECTION } from './failures';
 import { retryProfile } from './retryProfile';
 import { Saga, type StepDefinition } from './saga';
@@ -161,7 +161,7 @@ export class StepSaga<A> {
     return {
       ...(summary ? { summary } : {}),
       run: async () => {
-        const reply = await this.call(this.actions, activity, summary, input, { key }, concurrent);
+        const reply = await this.call(this.actions, activity, summary, input, { key }, { concurrent, mark: { step: name } });
         if (reply.kind === 'rejected') throw ApplicationFailure.nonRetryable(reply.reason, BUSINESS_REJECTION);
         if (reply.kind !== 'done') throw ApplicationFailure.nonRetryable(`step ${name} answered ${reply.kind}, which only a compensation may`, 'InvalidStepOutcome');
         actionCompleted = true;
@@ -174,7 +174,7 @@ export class StepSaga<A> {
               const call: UndoCall = { key: `${key}:undo`, actionKey: key, actionCompleted };
               // Not having seen the action complete, the workflow cannot tell whether there is anything to undo: the label says so.
               const label = actionCompleted ? undo.summary : `${undo.summary ?? undo.step}, if ${name} took effect`;
-              const reply = await this.call(this.compensations, undo.step, label, undo.input(result), call, false);
+              const reply = await this.call(this.compensations, undo.step, label, undo.input(result), call, { mark: { compensates: name } });
               return reply.kind === 'nothing_to_undo' ? 'nothing_to_undo' : undefined;
             },
           }
@@ -182,10 +182,10 @@ export class StepSaga<A> {
     };
   }
 
-  private call(proxy: StepProxy, activity: string, summary: string | undefined, input: unknown, call: StepEnvelope['call'], concurrent: boolean) {
+  private call(proxy: StepProxy, activity: string, summary: string | undefined, input: unknown, call: StepEnvelope['call'], slot: SlotOptions) {
     return this.stream.write(
-      (slot) => proxy[stepActivityType(this.options.sagaType, activity)]!.executeWithOptions(summary ? { summary } : {}, [{ sagaflowStep: 1, input, call, slot }]),
-      { concurrent },
+      (made) => proxy[stepActivityType(this.options.sagaType, activity)]!.executeWithOptions(summary ? { summary } : {}, [{ sagaflowStep: 1, input, call, slot: made }]),
+      slot,
     );
   }
 

@@ -10,6 +10,7 @@ describe('the order read models', () => {
   const orders = {} as Record<OrderScenario, string>;
   /** The same scenarios as runs started before the engine's saga events wrote them (OrderCompleted, OrderCancelled, …). */
   const legacyOrders = {} as Record<OrderScenario, string>;
+  let parkedStream = '';
   const scenarios: OrderScenario[] = ['completed', 'outOfStock', 'declined', 'shipmentFailed', 'captureFailed', 'compensationResolved'];
 
   beforeAll(async () => {
@@ -19,6 +20,11 @@ describe('the order read models', () => {
     // Other saga types: a trip that completed (engine events) and a transfer compensated before them (its own types).
     await store.append(`Trip-${randomUUID()}`, [{ eventId: randomUUID(), type: 'SagaCompleted', data: { sagaType: 'TripBooking', tripId: 't-1' } }], { expectedVersion: 'no_stream' });
     await store.append(`Transfer-${randomUUID()}`, [{ eventId: randomUUID(), type: 'TransferFailed', data: { transferId: 'x-1', reason: 'declined', failedStep: 'depositFunds' } }], {
+      expectedVersion: 'no_stream',
+    });
+    // A run parked now: its compensation out of retries, no operator yet.
+    parkedStream = `Order-${randomUUID()}`;
+    await store.append(parkedStream, [{ eventId: randomUUID(), type: 'SagaCompensationFailed', data: { sagaType: 'OrderFulfillment', orderId: 'o-parked', step: 'voidPayment', error: 'bank down', attempts: 3 } }], {
       expectedVersion: 'no_stream',
     });
     // Small pages, so that streams straddle batches.
@@ -128,6 +134,23 @@ describe('the order read models', () => {
     hour.setUTCMinutes(0, 0, 0);
     expect(rows.every((r) => Math.abs(r.hour.getTime() - hour.getTime()) <= 3_600_000)).toBe(true);
     expect(rows.every((r) => r.hour.getUTCMinutes() === 0 && r.hour.getUTCSeconds() === 0)).toBe(true);
+  });
+
+  it('saga_runs: one row per run of every saga type, with its start, its end, and its parking and resolutions', async () => {
+    const run = async (streamId: string) => (await db.pool.query('select * from saga_runs where stream_id = $1', [streamId])).rows[0] as Record<string, unknown>;
+    for (const of of [orders, legacyOrders]) {
+      const resolved = await run(`Order-${of.compensationResolved}`);
+      expect(resolved).toMatchObject({ saga_type: 'OrderFulfillment', outcome: 'COMPENSATION_FAILED', failed_step: 'createShipment', parked: false, parked_count: 1, resolved_count: 1, resolved: true });
+      expect((resolved.finished_at as Date).getTime()).toBeGreaterThanOrEqual((resolved.started_at as Date).getTime());
+      expect(await run(`Order-${of.completed}`)).toMatchObject({ outcome: 'COMPLETED', parked: false, parked_count: 0, compensated_steps: [] });
+    }
+    expect(await run(parkedStream)).toMatchObject({ saga_type: 'OrderFulfillment', outcome: null, parked: true, parked_count: 1, resolved_count: 0, finished_at: null });
+    const { rows } = await db.pool.query('select saga_type, count(*)::int as runs, count(started_at)::int as started from saga_runs group by saga_type order by saga_type');
+    expect(rows).toEqual([
+      { saga_type: 'MoneyTransfer', runs: 1, started: 1 },
+      { saga_type: 'OrderFulfillment', runs: 2 * scenarios.length + 1, started: 2 * scenarios.length + 1 },
+      { saga_type: 'TripBooking', runs: 1, started: 1 },
+    ]);
   });
 
   it('inventory_levels: reserved and released quantities per sku', async () => {

@@ -13,7 +13,7 @@ import { waitFor } from '../../support/waitFor';
 const TABLES: Array<{ projection: Projection; table: string; key: string }> = [
   { projection: readModel('order_summary'), table: 'order_summary', key: 'order_id' },
   { projection: readModel('order_timeline'), table: 'order_timeline', key: 'order_id, stream_version' },
-  { projection: readModel('saga_outcomes'), table: 'saga_outcome_streams', key: 'stream_id' },
+  { projection: readModel('saga_outcomes'), table: 'saga_runs', key: 'stream_id' },
   { projection: readModel('inventory_levels'), table: 'inventory_order_lines', key: 'order_id, sku' },
 ];
 

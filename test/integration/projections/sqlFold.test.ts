@@ -62,8 +62,15 @@ function sagaEvent(orderId: string): fc.Arbitrary<SagaEvent>[] {
   ];
 }
 
+/** Some events carry the step engine's mark of the step that recorded them: saga_runs lists the compensated ones. */
+const stepMark = fc.option(
+  fc.oneof(fc.record({ step: fc.constantFrom('reserveInventory', 'authorizePayment') }), fc.record({ compensates: fc.constantFrom('reserveInventory', 'authorizePayment') })),
+  { nil: undefined },
+);
+const markedOrderEvent = (orderId: string) => fc.tuple(orderEvent(orderId), stepMark).map(([event, mark]) => (mark ? { ...event, metadata: mark } : event));
+
 const orders = fc.array(
-  fc.uuid().chain((orderId) => fc.tuple(fc.constant(orderId), fc.array(orderEvent(orderId), { minLength: 1, maxLength: 9 }), fc.nat())),
+  fc.uuid().chain((orderId) => fc.tuple(fc.constant(orderId), fc.array(markedOrderEvent(orderId), { minLength: 1, maxLength: 9 }), fc.nat())),
   { minLength: 1, maxLength: 12 },
 );
 
@@ -73,7 +80,7 @@ describe("the read models' set-based rebuilds", () => {
   it.each([
     { projection: orderSummary, table: 'order_summary', key: 'order_id' },
     { projection: orderTimeline, table: 'order_timeline', key: 'order_id, stream_version' },
-    { projection: readModel('saga_outcomes'), table: 'saga_outcome_streams', key: 'stream_id' },
+    { projection: readModel('saga_outcomes'), table: 'saga_runs', key: 'stream_id' },
   ])('$table: equals the rows its handler builds one batch at a time, for any sequence of order events', async ({ projection, table, key }) => {
     const store = testEventStore(db);
     const referenceProjection = referenceOf(projection);

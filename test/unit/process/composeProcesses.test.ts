@@ -1,6 +1,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { z } from 'zod';
 import { defineEvent, defineUpcaster } from '../../../src/eventstore/contracts';
+import { SAGA_EVENT_TYPES } from '../../../src/saga/sagaEvents';
 import { composeProcesses, ProcessCollisionError } from '../../../src/process/composeProcesses';
 import { registerActivities, ActivityNameCollisionError } from '../../../src/process/registerActivities';
 import type { SagaProcess } from '../../../src/process/sagaProcess';
@@ -62,11 +63,13 @@ describe('composing processes', () => {
     if (!message.includes('engine')) expect(attempt).toThrow(/declared by both process Alpha and process (Alpha|Beta)/);
   });
 
-  it('saga_outcomes reads the engine’s saga events and the types a process recorded the same facts under before them', () => {
+  it('saga_outcomes reads every event of every process, the engine’s saga events, and the types a process recorded the same facts under before them', () => {
     const legacySagaEvents = { completed: 'AlphaDone', failed: 'AlphaFailed', compensationFailed: 'AlphaStuck', compensationResolved: 'AlphaUnstuck' };
     const outcomes = compose([process('Alpha', { legacySagaEvents }), process('Beta')]).readModels.find((p) => p.name === 'saga_outcomes')!;
-    // A compensation out of retries ends nothing: saga_outcomes counts ends and the resolutions before them.
-    expect([...outcomes.eventTypes].sort()).toEqual(['AlphaDone', 'AlphaFailed', 'AlphaUnstuck', 'SagaCompensationResolved', 'SagaCompleted', 'SagaFailed']);
+    // Every event: a run's first one starts it, and a compensation's event names the step it undid.
+    expect([...outcomes.eventTypes].sort()).toEqual(
+      ['AlphaDone', 'AlphaFailed', 'AlphaStarted', 'AlphaStuck', 'AlphaUnstuck', 'BetaStarted', ...SAGA_EVENT_TYPES].sort(),
+    );
   });
 
   it('accepts one event type at several versions within one process', () => {
