@@ -2,7 +2,7 @@ import { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import pg from 'pg';
 import { connectTemporal, connectTemporalWorker, createPool, reportLostConnections } from '../src/config/connections';
-import { loadConfig, loadProjectionMaxLag } from '../src/config/env';
+import { loadConfig, loadProjectionMaxLag, loadSagaStuckAfter } from '../src/config/env';
 import { migrate } from '../src/db/migrate';
 import { startLocalServices, type LocalServices, type ServiceProfile } from '../src/infra/localServices';
 import { withDatabase } from '../src/infra/postgres';
@@ -43,6 +43,7 @@ export async function startLocalStack({ profile, taskQueue, shutdown, log, fresh
   const config = loadConfig();
   // Before any service starts: a misspelt projection name is refused with nothing started.
   const maxLag = projections ? loadProjectionMaxLag(composition.readModels.map((p) => p.name)) : {};
+  const stuckAfter = loadSagaStuckAfter(composition.processes.map((p) => p.sagaType));
   const services = await startLocalServices({ profile, config, searchAttributes: composition.searchAttributes, log });
   shutdown.add(() => services.stop());
 
@@ -84,7 +85,7 @@ export async function startLocalStack({ profile, taskQueue, shutdown, log, fresh
   if (projections) {
     // In-process rather than a child: one Ctrl-C, one shutdown list. Cleanups run last-first, so it
     // finishes its batch in hand while PostgreSQL is still up.
-    projectionWorker = await startProjectionWorker({ ...projections, maxLag, databaseUrl, databaseSsl: config, projections: composition.readModels });
+    projectionWorker = await startProjectionWorker({ ...projections, maxLag, stuckAfter, databaseUrl, databaseSsl: config, projections: composition.readModels });
     shutdown.add(() => projectionWorker!.stop());
   }
 

@@ -1,5 +1,6 @@
 import { createPool, postgresConnection, type DatabaseSettings } from '../src/config/connections';
-import { ConfigError, DEFAULT_METRICS_HOST, DEFAULT_METRICS_PORT, loadProjectionMaxLag, loadProjectionWorkerConfig } from '../src/config/env';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { ConfigError, DEFAULT_METRICS_HOST, DEFAULT_METRICS_PORT, loadProjectionMaxLag, loadProjectionWorkerConfig, loadSagaStuckAfter, type StuckAfterSettings } from '../src/config/env';
 import { migrate } from '../src/db/migrate';
 import { InfraError } from '../src/infra/errors';
 import { stateDir } from '../src/infra/paths';
@@ -17,6 +18,7 @@ import {
   type ProjectionDaemon,
   type ProjectionDaemonOptions,
 } from '../src/projections';
+import { registerSagaMetrics, stuckAfterResolver } from '../src/read-models';
 import { composition } from '../processes';
 
 export interface ProjectionWorkerOptions extends EngineOptionsInput {
@@ -26,6 +28,8 @@ export interface ProjectionWorkerOptions extends EngineOptionsInput {
   projections: readonly Projection[];
   /** Acceptable lags by projection name over the declared ones (SAGAFLOW_PROJECTION_MAX_LAG): /healthz and the freshness metrics judge by them. */
   maxLag?: Readonly<Record<string, number>>;
+  /** When a saga run counts as stuck, for the saga metrics (SAGAFLOW_SAGA_STUCK_AFTER). */
+  stuckAfter?: StuckAfterSettings;
   /** Address /metrics and /healthz listen on; default 127.0.0.1, this machine only (0.0.0.0: every interface). */
   metricsHost?: string;
   /** Port of /metrics and /healthz; 0 picks a free one. */
@@ -42,12 +46,16 @@ export interface ProjectionWorker {
   stop(): Promise<void>;
 }
 
-/** The projection engine over its own pool, with its metrics and health endpoints. The schema must be migrated. */
+/**
+ * The projection engine over its own pool, with its metrics (the projections', and every saga
+ * type's from the saga_runs read model) and health endpoints. The schema must be migrated.
+ */
 export async function startProjectionWorker({
   databaseUrl,
   databaseSsl,
   projections,
   maxLag = {},
+  stuckAfter,
   metricsHost = DEFAULT_METRICS_HOST,
   metricsPort,
   log,
@@ -60,7 +68,10 @@ export async function startProjectionWorker({
   const liveness = () => daemon?.health() ?? { connected: false, owned: [] };
   const snapshot = sharedStatusSnapshot(pool);
   const judging = { runs: new Set(projections.map((p) => p.name)), maxLagOf: maxLagResolver(projections, { configured: maxLag }) };
-  const metrics = createProjectionMetrics({ snapshot, health: liveness, ...judging });
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  registerSagaMetrics(registry, pool, { sagaTypes: composition.processes.map((p) => p.sagaType), stuckAfterOf: stuckAfterResolver(stuckAfter) });
+  const metrics = createProjectionMetrics({ snapshot, health: liveness, ...judging, registry });
   try {
     daemon = createProjectionDaemon({
       ...engine,
@@ -113,6 +124,7 @@ async function main(): Promise<void> {
   try {
     const config = loadProjectionWorkerConfig();
     const maxLag = loadProjectionMaxLag(composition.readModels.map((p) => p.name));
+    const stuckAfter = loadSagaStuckAfter(composition.processes.map((p) => p.sagaType));
     const postgres = await startPostgres({
       ...(config.databaseUrl ? { databaseUrl: config.databaseUrl, ssl: config } : {}),
       dataDir: stateDir('dev', 'postgres'),
@@ -126,6 +138,7 @@ async function main(): Promise<void> {
       databaseSsl: config,
       projections: composition.readModels,
       maxLag,
+      stuckAfter,
       metricsHost: config.metricsHost,
       metricsPort: config.metricsPort ?? DEFAULT_METRICS_PORT,
       batchSize: config.batchSize,

@@ -22,6 +22,19 @@ export function durationArg(name: string): (raw: string) => number {
   };
 }
 
+/** A commander argument parser for a point in time: a duration back from now (`30m`) or an ISO 8601 time with its date. */
+export function sinceArg(name: string, now: () => Date = () => new Date()): (raw: string) => Date {
+  return (raw) => {
+    const ms = parseDuration(raw);
+    if (ms !== undefined) return new Date(now().getTime() - ms);
+    const time = /^\d{4}-\d{2}-\d{2}/.test(raw) ? new Date(raw) : undefined;
+    if (!time || Number.isNaN(time.getTime())) {
+      throw new UsageError(`${name} must be a duration back from now (e.g. 30m, 2h) or an ISO 8601 time (e.g. 2026-12-05T07:00:00Z), got ${JSON.stringify(raw)}`);
+    }
+    return time;
+  };
+}
+
 /** A commander argument parser for a business key (order id, customer id): the rule the contracts apply. */
 export function businessKeyArg(name: string): (raw: string) => string {
   return (raw) => {

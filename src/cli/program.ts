@@ -25,7 +25,7 @@ export function createProgram(composition: Composition, io: CliIo = processIo): 
     .addHelpText('after', '\nSettings come from the environment and a .env file (see the README); `npm run dev` starts a local stack the commands find by themselves.');
   registerHistoriesCommands(program, io);
   composition.registerCli(program, io);
-  registerSagasCommands(program, io);
+  registerSagasCommands(program, io, { sagaTypes: composition.processes.map((p) => p.sagaType) });
   registerEventsCommands(program, io, composition.contracts);
   registerProjectionsCommands(program, io, composition);
   return program;

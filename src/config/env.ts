@@ -265,6 +265,48 @@ export function loadProjectionMaxLag(projections: readonly string[], env: NodeJS
   return lags;
 }
 
+/** Deadlines after which a saga run counts as stuck: one for every type, and some by saga type. */
+export interface StuckAfterSettings {
+  /** For every saga type not named; the built-in default when unset. */
+  allMs?: number;
+  byType: Readonly<Record<string, number>>;
+}
+
+/**
+ * SAGAFLOW_SAGA_STUCK_AFTER: how long a saga may run before it counts as stuck, `30m` for all or
+ * `30m,TripBooking=2h` with some by saga type. Read by the saga metrics and `sagaflow sagas stats`.
+ */
+const stuckAfterSchema = z.object({
+  SAGAFLOW_SAGA_STUCK_AFTER: z
+    .string()
+    .transform((text, context) => {
+      const settings: { allMs?: number; byType: Record<string, number> } = { byType: {} };
+      for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+        const [first, second, ...rest] = entry.split('=').map((part) => part.trim());
+        const named = second !== undefined;
+        const ms = parseDuration(named ? second : first!);
+        if (ms === undefined || rest.length > 0 || (named && !first) || (!named && settings.allMs !== undefined)) {
+          context.addIssue({ code: 'custom', message: `${JSON.stringify(entry)}: each entry must be <duration> (once, for every saga type) or <SagaType>=<duration>, where the duration ${DURATION_RULE}` });
+          return z.NEVER;
+        }
+        if (named) settings.byType[first!] = ms;
+        else settings.allMs = ms;
+      }
+      return settings;
+    })
+    .optional(),
+});
+
+/** The stuck deadlines configuration sets (SAGAFLOW_SAGA_STUCK_AFTER); a saga type the deployment does not run is refused. */
+export function loadSagaStuckAfter(sagaTypes: readonly string[], env: NodeJS.ProcessEnv = loadDotEnv()): StuckAfterSettings {
+  const settings = parseEnv(stuckAfterSchema, env).SAGAFLOW_SAGA_STUCK_AFTER ?? { byType: {} };
+  const unknown = Object.keys(settings.byType).filter((type) => !sagaTypes.includes(type));
+  if (unknown.length > 0) {
+    throw new ConfigError([`SAGAFLOW_SAGA_STUCK_AFTER: ${unknown.map((type) => JSON.stringify(type)).join(', ')} ${unknown.length === 1 ? 'is not a saga type' : 'are not saga types'} of this deployment, whose saga types are ${sagaTypes.join(', ')}`]);
+  }
+  return settings;
+}
+
 /** Blank variables count as unset; a failure lists every wrong variable with its rule. */
 function parseEnv<Schema extends z.ZodObject>(schema: Schema, env: NodeJS.ProcessEnv): z.output<Schema> {
   const values = Object.fromEntries(

@@ -10,7 +10,10 @@ export const SAGA_STATUSES = ['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMPENSAT
 
 export type SagaStatus = (typeof SAGA_STATUSES)[number];
 
-export type SagaOutcome = 'COMPLETED' | 'COMPENSATED' | 'COMPENSATION_FAILED';
+/** How a saga ended: every step done, compensated, or compensated after an operator resolved a compensation by hand. */
+export const SAGA_OUTCOMES = ['COMPLETED', 'COMPENSATED', 'COMPENSATION_FAILED'] as const;
+
+export type SagaOutcome = (typeof SAGA_OUTCOMES)[number];
 
 export type StepStatus =
   | 'running'

@@ -1,14 +1,43 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { resolveCompensation, retryCompensation } from '../../client/sagaRuns';
-import { loadConfig } from '../../config/env';
+import { loadConfig, loadSagaStuckAfter } from '../../config/env';
+import { DEFAULT_STUCK_AFTER_MS, sagaStats, stuckAfterResolver } from '../../read-models/sagaStats';
+import { withDatabase } from '../databaseConnection';
 import { CliError, UsageError } from '../errors';
 import { printJson, processIo, type CliIo } from '../output';
+import { sinceArg } from '../parsers';
 import { describeRun } from '../sagaLookup';
+import { renderSagaStats } from '../sagaStatsText';
 import { withTemporal, type CliTemporal } from '../temporalConnection';
 
-/** Operator signals for a parked saga of any process (order, transfer, …), by workflow id. */
-export function registerSagasCommands(program: Command, io: CliIo = processIo): void {
-  const sagas = program.command('sagas').description('Operate sagas of any type whose compensation failed (SagaStatus COMPENSATION_FAILED)');
+/** Figures of every saga type, and operator signals for a parked saga of any process (order, transfer, …), by workflow id. */
+export function registerSagasCommands(program: Command, io: CliIo = processIo, { sagaTypes }: { sagaTypes: readonly string[] }): void {
+  const sagas = program.command('sagas').description('Figures of every saga type, and operator signals for sagas whose compensation failed (SagaStatus COMPENSATION_FAILED)');
+
+  sagas
+    .command('stats')
+    .summary('Started, running, parked, stuck and ended sagas per type, with durations, failed steps and compensations')
+    .description(
+      'Figures of every saga type from the saga_runs read model (the same the saga metrics export): runs started, running, parked for an operator, ' +
+        `stuck (running past SAGAFLOW_SAGA_STUCK_AFTER, default ${DEFAULT_STUCK_AFTER_MS / 60_000} min), ended by outcome, the compensation rate, ` +
+        'durations by outcome (p50, p95, p99, max), the steps whose failure made runs compensate, and the compensations by the step they undid.',
+    )
+    .addOption(new Option('--type <sagaType>', `only this saga type (${sagaTypes.join(', ')})`))
+    .addOption(new Option('--since <when>', 'only sagas started since then: a duration back from now (30m, 2h) or an ISO 8601 time').argParser(sinceArg('--since')))
+    .option('--json', 'print the figures as JSON')
+    .addHelpText('after', '\nExamples:\n  $ sagaflow sagas stats\n  $ sagaflow sagas stats --type OrderFulfillment --since 1h --json')
+    .action(async (options: { type?: string; since?: Date; json?: boolean }) => {
+      if (options.type !== undefined && !sagaTypes.includes(options.type)) {
+        throw new UsageError(`--type: no saga type ${JSON.stringify(options.type)}; known: ${sagaTypes.join(', ')}`);
+      }
+      const config = loadConfig();
+      const stuckAfterOf = stuckAfterResolver(loadSagaStuckAfter(sagaTypes));
+      const stats = await withDatabase(config, (pool) =>
+        sagaStats(pool, { sagaTypes, stuckAfterOf, ...(options.type !== undefined ? { sagaType: options.type } : {}), ...(options.since ? { since: options.since } : {}) }),
+      );
+      if (options.json) return printJson(io, options.since ? { since: options.since.toISOString(), sagas: stats } : { sagas: stats });
+      io.stdout(renderSagaStats(stats, options.since ? { since: options.since } : {}));
+    });
 
   /** Only a parked saga listens for these signals; anything else would take the signal and do nothing. */
   const parked = async (temporal: CliTemporal, workflowId: string) => {
