@@ -71,6 +71,7 @@ export default tseslint.config(
       'processes/**/searchAttributes.ts',
       'processes/**/sagaType.ts',
       'bench/saga/bareWorkflow.ts',
+      'src/observability/workflowTracing.ts',
       'test/fixtures/workflows/**/*.ts',
     ],
     rules: workflowSandboxRules,

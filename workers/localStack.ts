@@ -1,12 +1,14 @@
-import { Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import pg from 'pg';
+import { createTemporalClient } from '../src/client';
 import { connectTemporal, connectTemporalWorker, createPool, reportLostConnections } from '../src/config/connections';
 import { loadConfig, loadProjectionMaxLag, loadSagaStuckAfter } from '../src/config/env';
 import { migrate } from '../src/db/migrate';
 import { startLocalServices, type LocalServices, type ServiceProfile } from '../src/infra/localServices';
 import { withDatabase } from '../src/infra/postgres';
 import type { Shutdown } from '../src/infra/shutdown';
+import { tracingFromEnv } from '../src/observability/tracing';
 import { composition } from '../processes';
 import { startProjectionWorker, type ProjectionWorker, type ProjectionWorkerOptions } from './projectionWorker';
 import { createSagaWorker, type SagaWorkerOptions } from './sagaWorker';
@@ -46,6 +48,9 @@ export async function startLocalStack({ profile, taskQueue, shutdown, log, fresh
   const stuckAfter = loadSagaStuckAfter(composition.processes.map((p) => p.sagaType));
   const services = await startLocalServices({ profile, config, searchAttributes: composition.searchAttributes, log });
   shutdown.add(() => services.stop());
+  // One provider for the whole stack (saga worker, projection worker, client): shut down after them.
+  const tracing = tracingFromEnv(`sagaflow-${profile}`);
+  if (tracing) shutdown.add(() => tracing.shutdown());
 
   let databaseUrl = services.postgres.url;
   if (freshDatabase) {
@@ -74,6 +79,7 @@ export async function startLocalStack({ profile, taskQueue, shutdown, log, fresh
     ...(workerOptions?.extraWorkflowModules ? { extraWorkflowModules: workerOptions.extraWorkflowModules } : {}),
     retries: workerOptions?.retries ?? config.retries,
     ...(extraActivities ? { extraActivities } : {}),
+    ...(tracing ? { tracing } : {}),
   });
   const running = worker.run();
   shutdown.add(async () => {
@@ -91,6 +97,6 @@ export async function startLocalStack({ profile, taskQueue, shutdown, log, fresh
 
   const connection = await connectTemporal(services.temporal.address, config);
   shutdown.add(() => connection.close());
-  const client = new Client({ connection, namespace: services.temporal.namespace });
+  const client = createTemporalClient(connection, services.temporal.namespace);
   return { services, databaseUrl, pool, client, worker, ...(projectionWorker ? { projections: projectionWorker } : {}) };
 }

@@ -6,6 +6,7 @@ import { InfraError } from '../src/infra/errors';
 import { stateDir } from '../src/infra/paths';
 import { redactUrl, startPostgres } from '../src/infra/postgres';
 import { handleShutdown } from '../src/infra/shutdown';
+import { tracingFromEnv } from '../src/observability/tracing';
 import {
   createProjectionDaemon,
   createProjectionMetrics,
@@ -125,6 +126,9 @@ async function main(): Promise<void> {
     const config = loadProjectionWorkerConfig();
     const maxLag = loadProjectionMaxLag(composition.readModels.map((p) => p.name));
     const stuckAfter = loadSagaStuckAfter(composition.processes.map((p) => p.sagaType));
+    // Registered first, so it is shut down last: the final batches' spans are exported too.
+    const tracing = tracingFromEnv('sagaflow-projection-worker');
+    if (tracing) shutdown.add(() => tracing.shutdown());
     const postgres = await startPostgres({
       ...(config.databaseUrl ? { databaseUrl: config.databaseUrl, ssl: config } : {}),
       dataDir: stateDir('dev', 'postgres'),

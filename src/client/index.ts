@@ -1,1 +1,2 @@
 export { InvalidInputError } from './errors';
+export { createTemporalClient } from './temporalClient';

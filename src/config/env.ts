@@ -307,6 +307,25 @@ export function loadSagaStuckAfter(sagaTypes: readonly string[], env: NodeJS.Pro
   return settings;
 }
 
+/**
+ * OTEL_EXPORTER_OTLP_ENDPOINT: the OTLP/HTTP collector the workers and sagaflow's clients send
+ * traces to (`/v1/traces` is appended, as the OpenTelemetry spec says); unset, nothing is traced.
+ */
+const tracingSchema = z.object({
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .string()
+    .refine((value) => URL.canParse(value) && ['http:', 'https:'].includes(new URL(value).protocol), {
+      message: 'must be an http:// or https:// URL of an OTLP/HTTP collector, e.g. http://localhost:4318',
+    })
+    .optional(),
+});
+
+/** The OTLP endpoint traces are exported to, when OTEL_EXPORTER_OTLP_ENDPOINT sets one: tracing is off without it. */
+export function loadTracingConfig(env: NodeJS.ProcessEnv = loadDotEnv()): { otlpEndpoint?: string } {
+  const { OTEL_EXPORTER_OTLP_ENDPOINT } = parseEnv(tracingSchema, env);
+  return OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: OTEL_EXPORTER_OTLP_ENDPOINT } : {};
+}
+
 /** Blank variables count as unset; a failure lists every wrong variable with its rule. */
 function parseEnv<Schema extends z.ZodObject>(schema: Schema, env: NodeJS.ProcessEnv): z.output<Schema> {
   const values = Object.fromEntries(

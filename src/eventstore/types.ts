@@ -13,6 +13,10 @@ export interface EventMetadata {
   runId?: string;
   /** Who or what acted: a user id, a service name. */
   actor?: string;
+  /** The W3C trace id of the trace the event was appended in (a saga's: its order's trace), when traced. */
+  traceId?: string;
+  /** The span in that trace that asked for the append (a saga's: its workflow's span scheduling the activity). */
+  spanId?: string;
   [key: string]: unknown;
 }
 

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { compareCheckpoints, readAll, type Checkpoint, type ContractRegistry, type ReadAllPage } from '../eventstore';
 import { applyBatch, type BeforeCheckpointHook } from './applyBatch';
 import { backoffDelay } from './backoff';
+import { inBatchSpan } from './batchSpan';
 import { readCheckpoint, recordHandlerFailure } from './checkpoints';
 import type { ControlConnection } from './controlConnection';
 import type { Projection } from './defineProjection';
@@ -114,7 +115,9 @@ export class ProjectionRunner {
   private async applyPage(from: Checkpoint, page: ReadAllPage): Promise<Next> {
     const started = performance.now();
     try {
-      const result = await applyBatch(this.ctx.pool, this.projection, { from, events: page.events, to: page.checkpoint }, this.ctx.beforeCheckpoint);
+      const result = await inBatchSpan(this.projection, page.events, () =>
+        applyBatch(this.ctx.pool, this.projection, { from, events: page.events, to: page.checkpoint }, this.ctx.beforeCheckpoint),
+      );
       if (!result.applied) {
         if (result.reason === 'CHECKPOINT_MOVED') this.ctx.log(`projection ${this.projection.name} v${this.projection.version}: its checkpoint moved under this worker; reading again`);
         return { then: result.reason === 'STALLED' ? 'poll' : 'continue' };
