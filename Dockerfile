@@ -9,8 +9,9 @@ COPY workflows ./workflows
 COPY activities ./activities
 COPY workers ./workers
 COPY processes ./processes
-# The workflows are bundled here, where the checkout is writable, not by each worker at start.
-RUN npm run build && node dist/workers/bundleWorkflows.js dist/workflow-bundle.js && npm prune --omit=dev
+# The workflows are bundled here, where the checkout is writable, not by each worker at start; with
+# the tracing interceptors, so setting OTEL_EXPORTER_OTLP_ENDPOINT on a container is all tracing takes.
+RUN npm run build && node dist/workers/bundleWorkflows.js dist/workflow-bundle.js --tracing && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production

@@ -1,14 +1,16 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
 import { composition } from '../processes';
+import { orderFulfillment } from '../processes/orderFulfillment';
 import { SimulatedFaults } from '../src/adapters';
 import { createOrderClient } from '../processes/orderFulfillment/client';
-import { ConfigError, loadConfig, loadProjectionWorkerConfig } from '../src/config/env';
-import { readDemoSummary, renderDemoSummary, waitForSettledSummaries } from '../src/demo/summary';
+import { ConfigError, loadConfig, loadProjectionWorkerConfig, loadSagaStuckAfter } from '../src/config/env';
+import { readDemoSummary, renderDemoSummary, waitForSettledRuns } from '../src/demo/summary';
 import { runWorkload, type DemoOrderResult } from '../src/demo/runWorkload';
 import { planDemoOrders } from '../src/demo/workload';
 import { InfraError } from '../src/infra/errors';
 import { redactUrl } from '../src/infra/postgres';
+import { stuckAfterResolver } from '../src/read-models/sagaStats';
 import { handleShutdown } from '../src/infra/shutdown';
 import { startLocalStack } from './localStack';
 
@@ -47,6 +49,8 @@ async function demo({ orders: count, concurrency, exit }: DemoOptions): Promise<
   });
   const orders = createOrderClient({ client, taskQueue: config.taskQueue });
 
+  // The database's clock, which the saga figures compare event times with: runs started from here on are this demo's.
+  const runStarted = (await pool.query<{ now: Date }>('select now()')).rows[0]!.now;
   const runTag = Date.now().toString(36);
   const planned = planDemoOrders(count, runTag);
   log(`running ${count} orders, ${concurrency} at a time: most complete; some fail at each step, are declined, refused as fraud or cancelled; one needs an operator`);
@@ -59,9 +63,12 @@ async function demo({ orders: count, concurrency, exit }: DemoOptions): Promise<
     const examples = broken.slice(0, 5).map((r) => `  ${r.workflowId}: ${r.error}`);
     throw new DemoError(`${broken.length} of ${count} order runs failed instead of completing or compensating:\n${examples.join('\n')}`);
   }
-  const orderIds = planned.map((o) => o.input.orderId);
-  await waitForSettledSummaries(pool, orderIds);
-  const summary = await readDemoSummary(pool, orderIds);
+  await waitForSettledRuns(pool, planned.map((o) => `${orderFulfillment.streamPrefix}${o.input.orderId}`));
+  const summary = await readDemoSummary(pool, {
+    sagaType: orderFulfillment.sagaType,
+    since: runStarted,
+    stuckAfterOf: stuckAfterResolver(loadSagaStuckAfter(composition.processes.map((p) => p.sagaType))),
+  });
   process.stdout.write(`\n${renderDemoSummary(summary)}\n\n${links(results, services.temporal.uiUrl, services.temporal.namespace)}\n`);
   process.stdout.write(
     [
