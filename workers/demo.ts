@@ -5,7 +5,11 @@ import { orderFulfillment } from '../processes/orderFulfillment';
 import { SimulatedFaults } from '../src/adapters';
 import { createOrderClient } from '../processes/orderFulfillment/client';
 import { ConfigError, loadConfig, loadProjectionWorkerConfig, loadSagaStuckAfter } from '../src/config/env';
-import { readDemoSummary, renderDemoSummary, waitForSettledRuns } from '../src/demo/summary';
+import fs from 'node:fs';
+import path from 'node:path';
+import { sampleProjectionLag } from '../src/demo/lagSampler';
+import { renderDemoPlot } from '../src/demo/plot';
+import { readDemoSummary, renderDemoSummary, runDurations, waitForSettledRuns } from '../src/demo/summary';
 import { runWorkload, type DemoOrderResult } from '../src/demo/runWorkload';
 import { planDemoOrders } from '../src/demo/workload';
 import { InfraError } from '../src/infra/errors';
@@ -24,13 +28,15 @@ interface DemoOptions {
   orders: number;
   concurrency: number;
   exit: boolean;
+  /** Where to write the run's picture (SVG), if anywhere. */
+  plot?: string;
 }
 
 /**
  * `npm run demo`: the local stack (PostgreSQL, Temporal with its Web UI, the saga worker and the
  * projection worker), a realistic mixed load of orders, and a summary read from the projections.
  */
-async function demo({ orders: count, concurrency, exit }: DemoOptions): Promise<void> {
+async function demo({ orders: count, concurrency, exit, plot }: DemoOptions): Promise<void> {
   const config = loadConfig();
   const { metricsHost } = loadProjectionWorkerConfig();
   // Signals are ours to handle: the workers must drain before the services they talk to go away.
@@ -55,6 +61,7 @@ async function demo({ orders: count, concurrency, exit }: DemoOptions): Promise<
   const planned = planDemoOrders(count, runTag);
   log(`running ${count} orders, ${concurrency} at a time: most complete; some fail at each step, are declined, refused as fraud or cancelled; one needs an operator`);
   const started = Date.now();
+  const lag = plot ? sampleProjectionLag(pool) : undefined;
   const results = await runWorkload(orders, new SimulatedFaults(pool, composition.simulatedOperations), planned, { concurrency });
   log(`all ${count} orders settled in ${((Date.now() - started) / 1000).toFixed(1)} s; waiting for the read models to show them`);
 
@@ -63,12 +70,20 @@ async function demo({ orders: count, concurrency, exit }: DemoOptions): Promise<
     const examples = broken.slice(0, 5).map((r) => `  ${r.workflowId}: ${r.error}`);
     throw new DemoError(`${broken.length} of ${count} order runs failed instead of completing or compensating:\n${examples.join('\n')}`);
   }
-  await waitForSettledRuns(pool, planned.map((o) => `${orderFulfillment.streamPrefix}${o.input.orderId}`));
+  const streamIds = planned.map((o) => `${orderFulfillment.streamPrefix}${o.input.orderId}`);
+  await waitForSettledRuns(pool, streamIds);
+  const lagSamples = await lag?.stop();
   const summary = await readDemoSummary(pool, {
     sagaType: orderFulfillment.sagaType,
     since: runStarted,
     stuckAfterOf: stuckAfterResolver(loadSagaStuckAfter(composition.processes.map((p) => p.sagaType))),
   });
+  if (plot) {
+    const title = `npm run demo -- --orders ${count} --concurrency ${concurrency}, ${runStarted.toISOString().slice(0, 10)}`;
+    fs.mkdirSync(path.dirname(path.resolve(plot)), { recursive: true });
+    fs.writeFileSync(plot, renderDemoPlot({ title, durations: await runDurations(pool, streamIds), lag: lagSamples ?? [] }));
+    log(`picture of the run written to ${plot}`);
+  }
   process.stdout.write(`\n${renderDemoSummary(summary)}\n\n${links(results, services.temporal.uiUrl, services.temporal.namespace)}\n`);
   process.stdout.write(
     [
@@ -113,15 +128,21 @@ const wholeNumber = (name: string, max: number) => (raw: string) => {
   return value;
 };
 
+const svgFile = (raw: string) => {
+  if (path.extname(raw).toLowerCase() !== '.svg') throw new InvalidArgumentError(`--plot must name an .svg file, got ${JSON.stringify(raw)}`);
+  return raw;
+};
+
 new Command('demo')
   .description('Start the local stack and run a mixed load of order sagas, then summarise it from the read models')
   .option('-n, --orders <count>', 'orders to run', wholeNumber('--orders', 100_000), 200)
   .option('-c, --concurrency <count>', 'orders in flight at once', wholeNumber('--concurrency', 1_000), 20)
   .option('--exit', 'stop the services when done instead of keeping them up')
-  .addHelpText('after', '\nExamples:\n  $ npm run demo\n  $ npm run demo -- --orders 50 --exit')
+  .option('--plot <file.svg>', "write a picture of the run: saga durations by outcome, and each projection's lag over the run", svgFile)
+  .addHelpText('after', '\nExamples:\n  $ npm run demo\n  $ npm run demo -- --orders 50 --exit\n  $ npm run demo -- --exit --plot docs/demo-run.svg')
   .exitOverride()
-  .action((options: { orders: number; concurrency: number; exit?: boolean }) =>
-    demo({ orders: options.orders, concurrency: options.concurrency, exit: Boolean(options.exit) }).catch((error: unknown) => {
+  .action((options: { orders: number; concurrency: number; exit?: boolean; plot?: string }) =>
+    demo({ orders: options.orders, concurrency: options.concurrency, exit: Boolean(options.exit), ...(options.plot ? { plot: options.plot } : {}) }).catch((error: unknown) => {
       const known = error instanceof ConfigError || error instanceof InfraError || error instanceof DemoError;
       log(known ? (error).message : ((error as Error).stack ?? String(error)));
       shutdown.exit(1);

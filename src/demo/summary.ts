@@ -45,3 +45,13 @@ export function renderDemoSummary(summary: DemoSummary): string {
   );
   return `${renderSagaStats([summary.sagas], { since: summary.since })}\nProjections\n${projections}`;
 }
+
+/** Each ended run's duration, first to last event, with its outcome: the left half of the demo's picture. */
+export async function runDurations(pool: pg.Pool, streamIds: readonly string[]): Promise<Array<{ outcome: string; ms: number }>> {
+  const { rows } = await pool.query<{ outcome: string; ms: number }>(
+    `select outcome, extract(epoch from finished_at - started_at)::float8 * 1000 as ms
+       from saga_runs where stream_id = any($1) and outcome is not null and started_at is not null`,
+    [streamIds],
+  );
+  return rows;
+}
