@@ -1,5 +1,23 @@
 import type pg from 'pg';
+import { SagaflowError } from '../errors';
 import { SAGA_OUTCOMES, type SagaOutcome } from '../saga/types';
+
+/** The saga_runs table readers query is not there: the database has no saga_outcomes of v3 or later active. */
+export class SagaRunsMissingError extends SagaflowError {
+  override name = 'SagaRunsMissingError';
+  constructor() {
+    super(
+      'the saga_runs read model is not in this database: saga_outcomes v3 is not active yet (its workers build it beside the older version); ' +
+        'run `sagaflow projections rebuild saga_outcomes` to build it and move readers to it',
+    );
+  }
+}
+
+/** PostgreSQL's undefined_table: a view the readers expect is not there. */
+const missingRelation = (error: unknown): never => {
+  if ((error as { code?: string }).code === '42P01') throw new SagaRunsMissingError();
+  throw error;
+};
 
 export interface DurationSummary {
   sagas: number;
@@ -95,7 +113,7 @@ export async function sagaStats(pool: pg.Pool, { sagaTypes, stuckAfterOf, sagaTy
       `select saga_type, step, count(*)::int as count from (${runs}) runs, unnest(compensated_steps) step group by 1, 2 order by 3 desc, 2`,
       params,
     ),
-  ]);
+  ]).catch(missingRelation);
   return types.map((type, index) => {
     const row = counts.rows.find((r) => r.saga_type === type);
     const ended = Object.fromEntries(SAGA_OUTCOMES.map((outcome) => [outcome, row?.[outcome] ?? 0])) as Record<SagaOutcome, number>;
@@ -143,6 +161,6 @@ export async function sagaDurationHistogram(pool: pg.Pool, boundsSeconds: readon
        from (select saga_type, outcome, extract(epoch from finished_at - started_at)::float8 as seconds
                from ${RUNS} where outcome is not null and started_at is not null) ended
       group by saga_type, outcome`,
-  );
+  ).catch(missingRelation);
   return rows.map((row) => ({ sagaType: row.saga_type, outcome: row.outcome, buckets: row.buckets, count: row.count, sumSeconds: row.sum }));
 }

@@ -130,3 +130,14 @@ describe('saga figures: sagaflow sagas stats and the saga metrics', () => {
     expect(run.stderr).toContain('SAGAFLOW_SAGA_STUCK_AFTER: "Orders" is not a saga type of this deployment, whose saga types are OrderFulfillment, MoneyTransfer, TripBooking');
   });
 });
+
+describe('sagaflow sagas stats on a database whose saga_outcomes is older than v3', () => {
+  const db = useTestDatabase();
+
+  it('exits 1 saying the saga_runs read model is not there and how to build it', async () => {
+    const run = await runSagaflow(['sagas', 'stats'], cliEnv(db));
+    expect(run).toMatchObject({ code: 1, stdout: '' });
+    expect(run.stderr).toContain('error: the saga_runs read model is not in this database');
+    expect(run.stderr).toContain('run `sagaflow projections rebuild saga_outcomes`');
+  });
+});
