@@ -66,19 +66,38 @@ export const TripRequested = defineEvent(
     totalCents: cents,
     currency,
   }),
+  { description: "A trip was asked for: a flight, a hotel and a car, each with its price, and the total the card is charged. Opens the trip's stream." },
 );
-export const FlightReserved = defineEvent('FlightReserved', 1, z.object({ ...tripRef, bookingId: id, ...flight, ...price }));
-export const HotelReserved = defineEvent('HotelReserved', 1, z.object({ ...tripRef, bookingId: id, ...hotel, ...price }));
-export const CarReserved = defineEvent('CarReserved', 1, z.object({ ...tripRef, bookingId: id, ...car, ...price }));
-/** A reservation found nothing free: nothing was booked, so nothing of it is cancelled. */
-export const BookingUnavailable = defineEvent('BookingUnavailable', 1, z.object({ ...tripRef, kind: z.enum(['flight', 'hotel', 'car']), reason }));
-export const CardCharged = defineEvent('CardCharged', 1, z.object({ ...tripRef, chargeId: id, customerId: id, amountCents: cents, currency }));
-/** The card was declined: nothing was charged; the bookings are cancelled. */
-export const CardDeclined = defineEvent('CardDeclined', 1, z.object({ ...tripRef, customerId: id, reason }));
-export const ChargeRefunded = defineEvent('ChargeRefunded', 1, z.object({ ...tripRef, chargeId: id, amountCents: cents, currency, reason }));
-export const FlightCancelled = defineEvent('FlightCancelled', 1, z.object({ ...tripRef, bookingId: id, reason }));
-export const HotelCancelled = defineEvent('HotelCancelled', 1, z.object({ ...tripRef, bookingId: id, reason }));
-export const CarCancelled = defineEvent('CarCancelled', 1, z.object({ ...tripRef, bookingId: id, reason }));
+export const FlightReserved = defineEvent('FlightReserved', 1, z.object({ ...tripRef, bookingId: id, ...flight, ...price }), {
+  description: 'A flight was booked for the trip: the route and its price.',
+});
+export const HotelReserved = defineEvent('HotelReserved', 1, z.object({ ...tripRef, bookingId: id, ...hotel, ...price }), {
+  description: 'A hotel was booked for the trip: the city, the nights and the price.',
+});
+export const CarReserved = defineEvent('CarReserved', 1, z.object({ ...tripRef, bookingId: id, ...car, ...price }), {
+  description: 'A rental car was booked for the trip: the city, the days and the price.',
+});
+export const BookingUnavailable = defineEvent('BookingUnavailable', 1, z.object({ ...tripRef, kind: z.enum(['flight', 'hotel', 'car']), reason }), {
+  description: 'A reservation found nothing free: nothing was booked, so nothing of it is cancelled.',
+});
+export const CardCharged = defineEvent('CardCharged', 1, z.object({ ...tripRef, chargeId: id, customerId: id, amountCents: cents, currency }), {
+  description: "The customer's card was charged the trip's total.",
+});
+export const CardDeclined = defineEvent('CardDeclined', 1, z.object({ ...tripRef, customerId: id, reason }), {
+  description: 'The card was declined: nothing was charged, and the bookings are cancelled.',
+});
+export const ChargeRefunded = defineEvent('ChargeRefunded', 1, z.object({ ...tripRef, chargeId: id, amountCents: cents, currency, reason }), {
+  description: "The trip's charge was refunded: the compensation of CardCharged.",
+});
+export const FlightCancelled = defineEvent('FlightCancelled', 1, z.object({ ...tripRef, bookingId: id, reason }), {
+  description: 'A flight booking was cancelled: the compensation of FlightReserved.',
+});
+export const HotelCancelled = defineEvent('HotelCancelled', 1, z.object({ ...tripRef, bookingId: id, reason }), {
+  description: 'A hotel booking was cancelled: the compensation of HotelReserved.',
+});
+export const CarCancelled = defineEvent('CarCancelled', 1, z.object({ ...tripRef, bookingId: id, reason }), {
+  description: 'A rental-car booking was cancelled: the compensation of CarReserved.',
+});
 /**
  * The trip's own types for its saga-level facts, from before the engine recorded SagaCompleted,
  * SagaFailed and the rest for every saga: kept so that stored trips stay readable.
@@ -90,10 +109,18 @@ export const TRIP_LEGACY_SAGA_EVENTS = {
   compensationResolved: 'TripCompensationResolved',
 } as const satisfies SagaEventTypes;
 
-export const TripConfirmed = defineEvent('TripConfirmed', 1, z.object({ ...tripRef }));
-export const TripFailed = defineEvent('TripFailed', 1, z.object({ ...tripRef, reason, failedStep: id.optional() }));
-export const TripCompensationFailed = defineEvent('TripCompensationFailed', 1, z.object({ ...tripRef, ...compensationFailedFields }));
-export const TripCompensationResolved = defineEvent('TripCompensationResolved', 1, z.object({ ...tripRef, ...compensationResolvedFields }));
+export const TripConfirmed = defineEvent('TripConfirmed', 1, z.object({ ...tripRef }), {
+  description: 'The trip saga finished every step. Recorded by runs started before SagaCompleted; still read.',
+});
+export const TripFailed = defineEvent('TripFailed', 1, z.object({ ...tripRef, reason, failedStep: id.optional() }), {
+  description: 'The trip saga failed or was cancelled, and its compensations ran. Recorded by runs started before SagaFailed; still read.',
+});
+export const TripCompensationFailed = defineEvent('TripCompensationFailed', 1, z.object({ ...tripRef, ...compensationFailedFields }), {
+  description: 'A compensation of the trip saga still failed after its retries: the run waits for an operator. Recorded by runs started before SagaCompensationFailed.',
+});
+export const TripCompensationResolved = defineEvent('TripCompensationResolved', 1, z.object({ ...tripRef, ...compensationResolvedFields }), {
+  description: 'An operator resolved a failed compensation of the trip saga by hand. Recorded by runs started before SagaCompensationResolved.',
+});
 
 export const tripContracts = [
   TripRequested,

@@ -13,7 +13,8 @@ const sagaEvent = <Shape extends z.ZodRawShape>(shape: Shape) => {
   // catchall(id) would type every field as a string, `attempts` included: checked here instead.
   return z
     .object({ sagaType: id, ...shape })
-    .catchall(z.unknown())
+    // Described for the events reference (docs/events.md), whose JSON Schema cannot show the check below.
+    .catchall(z.unknown().meta({ description: "the run's subject: each further field a business key (orderId, tripId), a string of 1 to 200 characters" }))
     .superRefine((data, context) => {
       for (const [field, value] of Object.entries(data)) {
         if (own.has(field)) continue;
@@ -22,10 +23,18 @@ const sagaEvent = <Shape extends z.ZodRawShape>(shape: Shape) => {
     });
 };
 
-export const SagaCompleted = defineEvent(SAGA_EVENTS.completed, 1, sagaEvent({}));
-export const SagaFailed = defineEvent(SAGA_EVENTS.failed, 1, sagaEvent({ reason, failedStep: id.optional() }));
-export const SagaCompensationFailed = defineEvent(SAGA_EVENTS.compensationFailed, 1, sagaEvent(compensationFailedFields));
-export const SagaCompensationResolved = defineEvent(SAGA_EVENTS.compensationResolved, 1, sagaEvent(compensationResolvedFields));
+export const SagaCompleted = defineEvent(SAGA_EVENTS.completed, 1, sagaEvent({}), {
+  description: "The saga's body returned: every step is done. The run's last event.",
+});
+export const SagaFailed = defineEvent(SAGA_EVENTS.failed, 1, sagaEvent({ reason, failedStep: id.optional() }), {
+  description: 'Compensation is over after a failure or a cancellation: the reason, and the step that failed when one did.',
+});
+export const SagaCompensationFailed = defineEvent(SAGA_EVENTS.compensationFailed, 1, sagaEvent(compensationFailedFields), {
+  description: 'A compensation still failed after its retries (the step, the error, the attempts): the run waits for an operator.',
+});
+export const SagaCompensationResolved = defineEvent(SAGA_EVENTS.compensationResolved, 1, sagaEvent(compensationResolvedFields), {
+  description: 'An operator resolved a failed compensation by hand: the step, a note and who resolved it.',
+});
 
 export const sagaEventContracts = [SagaCompleted, SagaFailed, SagaCompensationFailed, SagaCompensationResolved];
 

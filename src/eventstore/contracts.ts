@@ -6,6 +6,8 @@ export interface EventContract<Type extends string = string, Schema extends z.Zo
   type: Type;
   version: number;
   schema: Schema;
+  /** One line on the fact this version records, for the events reference (docs/events.md). */
+  description?: string;
 }
 
 /** The payload type a contract accepts. */
@@ -26,8 +28,9 @@ export function defineEvent<const Type extends string, Schema extends z.ZodType>
   type: Type,
   version: number,
   schema: Schema,
+  { description }: { description?: string } = {},
 ): EventContract<Type, Schema> {
-  return { type, version, schema };
+  return description === undefined ? { type, version, schema } : { type, version, schema, description };
 }
 
 export function defineUpcaster<From, To>(upcaster: { name: string; type: string; fromVersion: number; up(data: From): To }): Upcaster {
