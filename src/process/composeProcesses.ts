@@ -43,6 +43,14 @@ export interface Composition {
   scenarios: ReadonlyArray<{ sagaType: string; scenario: Scenario }>;
 }
 
+/** The owner of the engine's own names (saga events, SagaStatus, saga_outcomes), as errors and the events reference name it. */
+export const ENGINE_OWNER = 'the saga engine';
+
+/** How errors and the events reference name a process as the owner of its names. */
+export function processOwner(process: Pick<SagaProcess, 'sagaType'>): string {
+  return `process ${process.sagaType}`;
+}
+
 /** Owners by name, refusing a name a second owner claims. */
 class Claims {
   private readonly owners = new Map<string, string>();
@@ -69,7 +77,7 @@ export function composeProcesses(processes: readonly SagaProcess[], { workflowTy
   const eventTypes = new Claims('event type');
   const attributes = new Claims('search attribute');
   const models = new Claims('read model');
-  const engine = 'the saga engine';
+  const engine = ENGINE_OWNER;
   for (const attribute of sagaSearchAttributes) attributes.claim(attribute.name, engine);
   for (const contract of sagaEventContracts) eventTypes.claim(contract.type, engine);
   const sagaOutcomes = sagaOutcomesProjection(processes);
@@ -77,7 +85,7 @@ export function composeProcesses(processes: readonly SagaProcess[], { workflowTy
   const prefixes: Array<{ prefix: string; owner: string }> = [];
 
   for (const process of processes) {
-    const owner = `process ${process.sagaType}`;
+    const owner = processOwner(process);
     sagaTypes.claim(process.sagaType, owner);
     for (const type of workflowTypes(process.workflowsPath)) workflows.claim(type, owner);
     // One type may come at several versions, all of one process.
@@ -102,7 +110,7 @@ export function composeProcesses(processes: readonly SagaProcess[], { workflowTy
     workflowModules: processes.map((p) => p.workflowsPath),
     activitySources(deps) {
       return processes.flatMap((process): ActivitySource[] => {
-        const owner = `process ${process.sagaType}`;
+        const owner = processOwner(process);
         const steps = Object.entries(process.steps(deps)).map(([step, fn]) => [stepActivityType(process.sagaType, step), fn] as const);
         const own = process.activities?.(deps);
         return [{ owner, activities: Object.fromEntries(steps) }, ...(own ? [{ owner: `${owner} (activities under their own names)`, activities: own }] : [])];
