@@ -23,7 +23,7 @@ export function formatProblem({ type, version, change, fix }: CompatibilityProbl
 export function checkCompatibility(published: EventCatalog, current: EventCatalog): CompatibilityProblem[] {
   const problems: CompatibilityProblem[] = [];
   const currentByType = new Map(current.events.map((event) => [event.type, event]));
-  const moduleOf = (owner: string, catalog: EventCatalog) => catalog.owners.find((o) => o.owner === owner)?.module ?? owner;
+  const moduleOf = (owner: string) => [...current.owners, ...published.owners].find((o) => o.owner === owner)?.module ?? owner;
 
   for (const was of published.events) {
     const now = currentByType.get(was.type);
@@ -33,7 +33,7 @@ export function checkCompatibility(published: EventCatalog, current: EventCatalo
           type: was.type,
           version,
           change: `the type is gone from the contracts (it was ${was.owner}'s)`,
-          fix: `Stored ${was.type} events are still read: keep every version of its contract in ${moduleOf(was.owner, current)}, even when nothing writes it any more.`,
+          fix: `Stored ${was.type} events are still read: keep every version of its contract in ${moduleOf(was.owner)}, even when nothing writes it any more.`,
         });
         continue;
       }
@@ -43,7 +43,7 @@ export function checkCompatibility(published: EventCatalog, current: EventCatalo
           type: was.type,
           version,
           change: `v${version} is gone from the contracts`,
-          fix: `Stored ${was.type} v${version} events are read through it: restore it in ${moduleOf(now.owner, current)}.`,
+          fix: `Stored ${was.type} v${version} events are read through it: restore it in ${moduleOf(now.owner)}.`,
         });
         continue;
       }
@@ -62,7 +62,7 @@ export function checkCompatibility(published: EventCatalog, current: EventCatalo
         change: `no upcaster from v${link.fromVersion} to v${link.toVersion}`,
         fix:
           `Stored v${link.fromVersion} events could not be read as v${event.latestVersion}: add defineUpcaster({ name: '${lowerFirst(event.type)}V${link.fromVersion}ToV${link.toVersion}', ` +
-          `type: '${event.type}', fromVersion: ${link.fromVersion}, up }) to the upcasters of ${event.owner} (${moduleOf(event.owner, current)}).`,
+          `type: '${event.type}', fromVersion: ${link.fromVersion}, up }) to the upcasters of ${event.owner} (${moduleOf(event.owner)}).`,
       });
     }
   }
@@ -98,7 +98,12 @@ export function schemaDifferences(before: JsonSchema, after: JsonSchema): Schema
 
 function compare(before: JsonSchema, after: JsonSchema, at: string, out: SchemaDifference[]): void {
   const where = at === '' ? 'the payload' : `field ${at}`;
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)].filter((key) => !ANNOTATIONS.has(key)));
+  // A new type says it all: its rules (a string's length, a number's range) differ as a matter of course.
+  if (!isDeepStrictEqual(before.type, after.type)) {
+    out.push({ kind: 'other', change: `${where}: type ${show(before.type)} became ${show(after.type)}` });
+    return;
+  }
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)].filter((key) => !ANNOTATIONS.has(key) && key !== 'type'));
 
   if (keys.has('properties') || keys.has('required')) {
     keys.delete('properties');
@@ -134,8 +139,6 @@ function compare(before: JsonSchema, after: JsonSchema, at: string, out: SchemaD
       compare(was, now, `${at}${at === '' ? '' : '.'}*`, out);
     } else if ((key === 'anyOf' || key === 'oneOf' || key === 'allOf') && Array.isArray(was) && Array.isArray(now) && was.length === now.length) {
       was.forEach((schema, i) => compare(schema as JsonSchema, now[i] as JsonSchema, `${at} (${key} #${i + 1})`, out));
-    } else if (key === 'type') {
-      out.push({ kind: 'other', change: `${where}: type ${show(was)} became ${show(now)}` });
     } else if (key === 'enum' && Array.isArray(was) && Array.isArray(now)) {
       const removed = was.filter((value) => !now.some((n) => isDeepStrictEqual(n, value)));
       const added = now.filter((value) => !was.some((w) => isDeepStrictEqual(w, value)));
