@@ -68,7 +68,11 @@ export class ContractRegistry {
     for (const [type, seen] of versions) {
       const latest = Math.max(...seen);
       for (let v = 1; v < latest; v++) {
-        if (!this.upcasters.has(`${type}@${v}`)) throw new Error(`contract ${type}: no upcaster from v${v} to v${v + 1}`);
+        if (!this.upcasters.has(`${type}@${v}`)) {
+          throw new Error(
+            `contract ${type}: no upcaster from v${v} to v${v + 1}: add defineUpcaster({ type: '${type}', fromVersion: ${v}, … }) to its owner's upcasters, so stored v${v} events are read as v${v + 1}`,
+          );
+        }
       }
     }
   }
