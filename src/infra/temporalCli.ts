@@ -2,6 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InfraError } from './errors';
+import { findOnPath, isExecutable } from './executables';
 import { cacheDir } from './paths';
 
 /** The newest Temporal CLI release whose go.mod has no replace directive, which `go install pkg@version` requires. */
@@ -18,7 +19,7 @@ export function findTemporalCli(): string | undefined {
     if (!isExecutable(explicit)) throw new InfraError(`TEMPORAL_CLI_PATH=${explicit} is not an executable file`);
     return explicit;
   }
-  const onPath = whichSync('temporal');
+  const onPath = findOnPath('temporal');
   if (onPath) return onPath;
   const cached = cachedCliPath();
   return isExecutable(cached) ? cached : undefined;
@@ -29,7 +30,7 @@ export function cachedCliPath(): string {
 }
 
 export function goAvailable(): boolean {
-  return whichSync('go') !== undefined;
+  return findOnPath('go') !== undefined;
 }
 
 /**
@@ -76,20 +77,3 @@ export function cliVersion(binary: string): string {
   return execFileSync(binary, ['--version']).toString().trim();
 }
 
-function whichSync(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}

@@ -1,4 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { findOnPath } from '../../src/infra/executables';
 
 /** The flags the browser test runs Chromium with: headless, as root in a container, no network chatter. */
 export const CHROMIUM_FLAGS = [
@@ -13,14 +14,6 @@ export const CHROMIUM_FLAGS = [
 
 const CANDIDATES = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome'];
 
-function onPath(command: string): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * A Chromium to drive: CHROMIUM_PATH, one on PATH, or Debian's package installed with apt-get
  * (as root, which CI machines and containers are). Anything else is a clear error saying what to do.
@@ -28,9 +21,9 @@ function onPath(command: string): string | undefined {
 export function ensureChromium(log: (line: string) => void = (line) => process.stderr.write(`[chromium] ${line}\n`)): string {
   const configured = process.env.CHROMIUM_PATH;
   if (configured) return configured;
-  const found = CANDIDATES.map(onPath).find(Boolean);
+  const found = CANDIDATES.map(findOnPath).find(Boolean);
   if (found) return found;
-  if (process.getuid?.() !== 0 || !onPath('apt-get')) {
+  if (process.getuid?.() !== 0 || !findOnPath('apt-get')) {
     throw new Error('no Chromium found: install one (Debian: apt-get install chromium) or set CHROMIUM_PATH to its executable');
   }
   log('installing Debian\'s chromium package with apt-get (once per machine)');
@@ -38,7 +31,7 @@ export function ensureChromium(log: (line: string) => void = (line) => process.s
     const result = spawnSync('apt-get', args, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${result.status}):\n${(result.stderr || result.stdout).slice(-2000)}`);
   }
-  const installed = onPath('chromium');
+  const installed = findOnPath('chromium');
   if (!installed) throw new Error('apt-get installed chromium, yet no chromium is on PATH');
   return installed;
 }

@@ -1,24 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { findOnPath, isExecutable } from '../../src/infra/executables';
 import { cacheDir } from '../../src/infra/paths';
-
-function onPath(command: string): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /** Where a promtool taken out of Debian's package is kept, outside every checkout, as the Temporal CLI is. */
 export function cachedPromtoolPath(): string {
@@ -45,13 +29,13 @@ export function ensurePromtool(log: (line: string) => void = (line) => process.s
     if (!isExecutable(configured)) throw new Error(`PROMTOOL_PATH=${configured} is not an executable file`);
     return configured;
   }
-  const found = onPath('promtool');
+  const found = findOnPath('promtool');
   if (found) return found;
   const cached = cachedPromtoolPath();
   if (isExecutable(cached)) return cached;
 
   const missing = 'no promtool found: install one (Debian: apt-get install prometheus; or a release from https://github.com/prometheus/prometheus/releases) or set PROMTOOL_PATH to its executable';
-  if (!onPath('apt-get') || !onPath('dpkg-deb')) throw new Error(missing);
+  if (!findOnPath('apt-get') || !findOnPath('dpkg-deb')) throw new Error(missing);
   const started = Date.now();
   log(`taking promtool out of Debian's prometheus package into ${path.dirname(cached)} (once per machine)`);
   fs.mkdirSync(cacheDir(), { recursive: true });
