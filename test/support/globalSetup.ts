@@ -10,6 +10,7 @@ import { stateDir } from '../../src/infra/paths';
 import { withDatabase } from '../../src/infra/postgres';
 import { composition } from '../../processes';
 import { TEST_ENV } from './env';
+import { quietBundleLogger } from './bundleLogger';
 
 const TEMPLATE_DB = 'sagaflow_test_template';
 
@@ -57,18 +58,9 @@ export default async function globalSetup(): Promise<void> {
 }
 
 async function writeBundle(retries: 'fast' | 'standard'): Promise<string> {
-  const bundle = await bundleWorkflowCode({ logger: quietLogger, ...workflowBundleOptions({ retries }) });
+  const bundle = await bundleWorkflowCode({ logger: quietBundleLogger, ...workflowBundleOptions({ retries }) });
   const bundlePath = path.join(stateDir('test'), `workflow-bundle-${retries}.js`);
   fs.mkdirSync(path.dirname(bundlePath), { recursive: true });
   fs.writeFileSync(bundlePath, bundle.code);
   return bundlePath;
 }
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => process.stderr.write(`[bundle] ${message}\n`),
-  error: (message: string) => process.stderr.write(`[bundle] ${message}\n`),
-};

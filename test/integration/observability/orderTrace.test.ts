@@ -19,6 +19,7 @@ import { testEventStore } from '../../support/eventStore';
 import { planFaults } from '../../support/faults';
 import { connectTestTemporal, type TestTemporal } from '../../support/temporal';
 import { waitFor } from '../../support/waitFor';
+import { quietBundleLogger } from '../../support/bundleLogger';
 
 jest.setTimeout(120_000);
 
@@ -61,7 +62,7 @@ describe('One trace per order: client start → workflow → activities → appe
     tracing = startTracing({ serviceName: 'sagaflow-test', spanProcessor: new SimpleSpanProcessor(exporter) });
     temporal = await connectTestTemporal();
     // The run's shared bundles are untraced: this file bundles the workflows with the tracing interceptors.
-    ({ code: bundleCode } = await bundleWorkflowCode({ logger: quietLogger, ...workflowBundleOptions({ retries: 'fast', tracing: true }) }));
+    ({ code: bundleCode } = await bundleWorkflowCode({ logger: quietBundleLogger, ...workflowBundleOptions({ retries: 'fast', tracing: true }) }));
     await startWorker({ traced: true });
     orders = createOrderClient({ client: createTemporalClient(temporal.client.connection, temporal.namespace), taskQueue: temporal.taskQueue });
     projections = await startProjectionWorker({ databaseUrl: db.url, projections: composition.readModels, metricsPort: 0, pollIntervalMs: 100, log: () => undefined });
@@ -223,12 +224,3 @@ describe('One trace per order: client start → workflow → activities → appe
     expect(events.slice(resolved).map((e) => e.metadata.traceId)).toEqual(events.slice(resolved).map(() => traceId));
   });
 });
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => process.stderr.write(`[bundle] ${message}\n`),
-  error: (message: string) => process.stderr.write(`[bundle] ${message}\n`),
-};
