@@ -45,7 +45,7 @@ const workflowSandboxRules = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.sagaflow/', 'coverage/', 'scratch/', 'jest.config.js', 'jest.replay.config.js'] },
+  { ignores: ['node_modules/', 'dist/', '.sagaflow/', 'coverage/', 'scratch/', 'jest.config.js', 'jest.replay.config.js', 'jest.cluster.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

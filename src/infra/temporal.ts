@@ -194,7 +194,7 @@ async function startDownloadedServer(options: DevServerOptions, namespace: strin
   };
 }
 
-async function waitForNamespace(address: string, namespace: string, timeoutMs: number, what: string, tls: TemporalSettings = {}): Promise<void> {
+export async function waitForNamespace(address: string, namespace: string, timeoutMs: number, what: string, tls: TemporalSettings = {}): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
