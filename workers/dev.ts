@@ -59,7 +59,7 @@ async function main(): Promise<void> {
       `  Temporal         ${services.temporal.address} (namespace ${services.temporal.namespace})`,
       `  PostgreSQL       ${redactUrl(services.postgres.url)}`,
       `  saga worker      task queue '${config.taskQueue}'`,
-      `  projections      ${composition.readModels.map((p) => p.name).join(', ')}: metrics ${projections!.httpUrl}/metrics, health ${projections!.httpUrl}/healthz`,
+      `  projections      ${composition.readModels.map((p) => p.name).join(', ')}: metrics ${projections!.httpUrl}/metrics, health ${projections!.httpUrl}/healthz, ${projections!.httpUrl}/livez`,
       `  ping             ${workflowId} recorded at ${pinged.recordedAt}`,
       '',
       'Press Ctrl-C to stop.',
