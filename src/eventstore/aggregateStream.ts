@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { LOG_VIEW } from './tables';
 import type { ContractRegistry } from './contracts';
 import { readStream } from './readStream';
 import { loadSnapshot, saveSnapshot, type SnapshotPolicy } from './snapshots';
@@ -50,7 +51,7 @@ async function versionAt(db: pg.Pool | pg.PoolClient, streamId: string, time: Da
   const { rows } = await db.query<{ version: string | null }>(
     // Rows written before times were kept to the millisecond hold microseconds, which a Date (and
     // every printed time) cuts off: compare at the precision the caller sees.
-    "select max(version) as version from events where stream_id = $1 and date_trunc('milliseconds', created_at) <= $2",
+    `select max(version) as version from ${LOG_VIEW} where stream_id = $1 and date_trunc('milliseconds', created_at) <= $2`,
     [streamId, time],
   );
   return Number(rows[0]?.version ?? 0);

@@ -3,9 +3,9 @@ import type pg from 'pg';
 import { classifyPostgresError } from '../errors/postgresErrors';
 import type { AppendNotifier } from './appendNotifier';
 import type { ContractRegistry } from './contracts';
-import { ConcurrencyError, EventStoreError, EventValidationError, IdempotencyConflictError } from './errors';
+import { ConcurrencyError, EventStoreError, EventValidationError, IdempotencyConflictError, StreamArchivedError } from './errors';
 import { streamTypeOf } from './streamIds';
-import { APPEND_FUNCTION, APPEND_ONE_FUNCTION, EVENT_ID_CONSTRAINT, EVENTS_TABLE, STREAM_VERSION_CONSTRAINT } from './tables';
+import { APPEND_FUNCTION, APPEND_ONE_FUNCTION, ARCHIVE_TABLE, EVENT_ID_CONSTRAINT, EVENTS_TABLE, STREAM_VERSION_CONSTRAINT } from './tables';
 import type { AppendResult, EventMetadata, ExpectedVersion, NewEvent } from './types';
 
 export interface AppendOptions {
@@ -57,7 +57,8 @@ select w.o, e.event_id is not null as stored,
        coalesce(e.stream_id = $1 and e.event_type = w.event_type and e.schema_version = w.schema_version
                 and e.data = w.data and e.metadata = w.metadata, false) as identical,
        e.global_position, e.version, e.transaction_id::text as transaction_id,
-       (select coalesce(max(version), 0) from ${EVENTS_TABLE} where stream_id = $1) as current_version
+       (select coalesce(max(version), 0) from ${EVENTS_TABLE} where stream_id = $1) as current_version,
+       exists (select 1 from ${ARCHIVE_TABLE} where stream_id = $1) as archived
   from unnest($2::uuid[], $3::text[], $4::int[], $5::jsonb[], $6::jsonb[]) with ordinality as w(event_id, event_type, schema_version, data, metadata, o)
   left join ${EVENTS_TABLE} e on e.event_id = w.event_id
  order by w.o`;
@@ -120,6 +121,7 @@ export async function appendEvents(
       row = (await db.query<AppendSqlResult>(query)).rows[0]!;
     } catch (error) {
       const failure = classifyPostgresError(error);
+      if (failure.kind === 'stream_archived') throw new StreamArchivedError(streamId, ARCHIVE_TABLE);
       if (failure.kind === 'unique_violation' && (failure.constraint === STREAM_VERSION_CONSTRAINT || failure.constraint === EVENT_ID_CONSTRAINT)) {
         // A concurrent writer took the version, or these ids exist already: find out which.
         return explainRejection(db, streamId, prepared, expectedVersion);
@@ -153,6 +155,7 @@ async function explainRejection(db: Db, streamId: string, events: PreparedEvents
     version: string | null;
     transaction_id: string | null;
     current_version: string;
+    archived: boolean;
   }>;
   try {
     ({ rows } = await db.query({
@@ -176,6 +179,8 @@ async function explainRejection(db: Db, streamId: string, events: PreparedEvents
       duplicate: true,
     };
   }
+  // An archived stream has no events left in the hot table: no version is what the writer expected.
+  if (rows[0]!.archived) throw new StreamArchivedError(streamId, ARCHIVE_TABLE);
   const clash = rows.find((r) => r.stored && !r.identical) ?? (rows.some((r) => r.stored) ? rows.find((r) => !r.stored) : undefined);
   if (clash) throw new IdempotencyConflictError(streamId, events.ids[rows.indexOf(clash)]!);
   throw new ConcurrencyError(streamId, expectedVersion, Number(rows[0]!.current_version));

@@ -43,6 +43,21 @@ export interface ValidationIssue {
   rule: string;
 }
 
+/**
+ * The stream was archived (README "Retention and erasure"): its events are in the archive table and
+ * still read as before, but a closed stream takes no new events, and is never started again.
+ */
+export class StreamArchivedError extends EventStoreError {
+  override name = 'StreamArchivedError';
+  constructor(
+    readonly streamId: string,
+    /** Where its events are now. */
+    readonly archive: string,
+  ) {
+    super(`stream ${streamId} is archived (its events are in ${archive}): a closed stream takes no new events; record new facts in a new stream`);
+  }
+}
+
 /** An event did not satisfy its contract; nothing of its batch was written. */
 export class EventValidationError extends EventStoreError {
   override name = 'EventValidationError';

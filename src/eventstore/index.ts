@@ -20,6 +20,7 @@ export {
   type LogDigestOptions,
 } from './logDigest';
 export { verifyLogAgainst, type LogVerification, type LoggedEvent, type MissingEvent, type PlacedChainBreak, type VerifyLogOptions, type WindowDifference } from './verifyLogAgainst';
+export { archiveStreams, countClosedStreams, findClosedStreams, type ArchivedStream, type ClosedStream, type ClosedStreams } from './archiveStreams';
 export { subscribeToAppends, type AppendSubscription } from './subscribeToAppends';
 export type { ImportEvent, ImportOptions } from './importEvents';
 export { ContractRegistry, defineEvent, defineUpcaster, type EventContract, type Upcaster } from './contracts';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { z } from 'zod';
 import { EventStoreError } from './errors';
-import { EVENTS_TABLE } from './tables';
+import { LOG_VIEW } from './tables';
 import type { Checkpoint } from './types';
 
 /**
@@ -119,7 +119,7 @@ export async function computeLogDigest(db: pg.Pool | pg.PoolClient, { through, w
   const createdAt = new Date().toISOString();
   const { rows: ends } = await db.query<{ transaction_id: string; global_position: string }>(
     `select e.transaction_id::text as transaction_id, e.global_position
-       from ${EVENTS_TABLE} e
+       from ${LOG_VIEW} e
       where e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
         and ($1::text is null or ${ORDER_KEY_SQL} <= ($1::text::xid8, $2::bigint))
       order by e.transaction_id desc, e.global_position desc
@@ -137,7 +137,7 @@ export async function computeLogDigest(db: pg.Pool | pg.PoolClient, { through, w
     const { rows } = await db.query<WindowRow>(
       `select ${WINDOW_AGGREGATES_SQL}
          from (select e.*, (row_number() over (order by e.transaction_id, e.global_position) - 1) / $5 as w
-                 from ${EVENTS_TABLE} e
+                 from ${LOG_VIEW} e
                 where ${ORDER_KEY_SQL} > ($1::text::xid8, $2::bigint) and ${ORDER_KEY_SQL} <= ($3::text::xid8, $4::bigint)
                 order by e.transaction_id, e.global_position
                 limit $6) e
@@ -162,7 +162,7 @@ export async function computeLogDigest(db: pg.Pool | pg.PoolClient, { through, w
 export async function countThrough(db: pg.Pool | pg.PoolClient, through: Checkpoint): Promise<{ events: number; streams: number }> {
   const { rows } = await db.query<{ events: string; streams: string }>(
     `select count(*) as events, count(distinct e.stream_id) as streams
-       from ${EVENTS_TABLE} e
+       from ${LOG_VIEW} e
       where ${ORDER_KEY_SQL} <= ($1::text::xid8, $2::bigint)`,
     [through.transactionId, through.globalPosition],
   );

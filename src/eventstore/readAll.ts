@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { LOG_VIEW } from './tables';
 import type { ContractRegistry } from './contracts';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './eventRows';
 import { checkpointOf, START, type Checkpoint, type StoredEvent } from './types';
@@ -33,7 +34,7 @@ export async function readAll(
   const { rows } = await db.query<EventRow>(
     // Qualified names: the output column transaction_id is text, and ordering by it would sort
     // instead of walking the (transaction_id, global_position) index.
-    `select ${EVENT_COLUMNS} from events e
+    `select ${EVENT_COLUMNS} from ${LOG_VIEW} e
       where (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
         and e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
         ${typeFilter ? 'and e.event_type = any($4::text[])' : ''}

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { LOG_VIEW } from './tables';
 import type { ContractRegistry } from './contracts';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './eventRows';
 import type { StoredEvent } from './types';
@@ -18,7 +19,7 @@ export async function readStream(
   { fromVersion = 1, toVersion }: ReadStreamOptions = {},
 ): Promise<StoredEvent[]> {
   const { rows } = await db.query<EventRow>(
-    `select ${EVENT_COLUMNS} from events
+    `select ${EVENT_COLUMNS} from ${LOG_VIEW}
       where stream_id = $1 and version >= $2 and ($3::bigint is null or version <= $3)
       order by version`,
     [streamId, fromVersion, toVersion ?? null],

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { EVENTS_TABLE } from './tables';
+import { LOG_VIEW } from './tables';
 import type { Checkpoint } from './types';
 
 export interface BrokenLink {
@@ -26,7 +26,7 @@ function chainSql(filter: string): string {
               lag(e.global_position) over w as previous_position,
               sagaflow_event_hash(lag(e.hash) over w, e.event_id, e.stream_id, e.version,
                                   e.event_type, e.schema_version, e.data, e.metadata, e.created_at) as recomputed
-         from ${EVENTS_TABLE} e
+         from ${LOG_VIEW} e
         where ${filter}
        window w as (partition by e.stream_id order by e.version)
      ), bad as (

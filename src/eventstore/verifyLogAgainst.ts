@@ -11,7 +11,7 @@ import {
   type LogDigest,
   type WindowRow,
 } from './logDigest';
-import { EVENTS_TABLE } from './tables';
+import { LOG_VIEW } from './tables';
 import type { Checkpoint } from './types';
 import { chainBreaks, type ChainBreak } from './verifyChain';
 
@@ -179,7 +179,7 @@ async function recomputeWindows(db: pg.Pool | pg.PoolClient, digest: LogDigest, 
          from unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[]) with ordinality as b(after_x, after_p, through_x, through_p, w)
         cross join lateral (
               select ${WINDOW_AGGREGATES_SQL}
-                from ${EVENTS_TABLE} e
+                from ${LOG_VIEW} e
                where ${ORDER_KEY_SQL} > (b.after_x::xid8, b.after_p) and ${ORDER_KEY_SQL} <= (b.through_x::xid8, b.through_p)) x
         order by b.w`,
       [afters.map((a) => a.transactionId), afters.map((a) => a.globalPosition), page.map((w) => w.through.transactionId), page.map((w) => w.through.globalPosition)],
@@ -240,7 +240,7 @@ async function nameLostLastEvents(db: pg.Pool | pg.PoolClient, end: Checkpoint, 
   const { rows } = await db.query<{ stream_id: string; kept: string; first: string; n: number; fingerprint: string; transaction_id: string; global_position: string }>(
     `with tails as (
        select e.stream_id, max(e.version) as version
-         from ${EVENTS_TABLE} e
+         from ${LOG_VIEW} e
         where ${ORDER_KEY_SQL} <= ($1::text::xid8, $2::bigint)
         group by e.stream_id
      ), wanted as (
@@ -255,7 +255,7 @@ async function nameLostLastEvents(db: pg.Pool | pg.PoolClient, end: Checkpoint, 
      )
      select m.stream_id, m.kept, m.first, m.n, m.x::text as fingerprint, e.transaction_id::text as transaction_id, e.global_position
        from matched m
-       join ${EVENTS_TABLE} e on e.stream_id = m.stream_id and e.version = m.kept
+       join ${LOG_VIEW} e on e.stream_id = m.stream_id and e.version = m.kept
       order by m.first`,
     [end.transactionId, end.globalPosition, open.map((w) => w.xor.toString()), open.map((w) => w.deficit), LOST_RUN_OFFSETS],
   );
@@ -275,7 +275,7 @@ async function eventsOfWindow(db: pg.Pool | pg.PoolClient, window: Pick<WindowDi
   const after = window.after ?? { transactionId: '0', globalPosition: 0 };
   const { rows } = await db.query<{ global_position: string; transaction_id: string; stream_id: string; version: string; event_type: string; created_at: Date }>(
     `select e.global_position, e.transaction_id::text as transaction_id, e.stream_id, e.version, e.event_type, e.created_at
-       from ${EVENTS_TABLE} e
+       from ${LOG_VIEW} e
       where ${ORDER_KEY_SQL} > ($1::text::xid8, $2::bigint) and ${ORDER_KEY_SQL} <= ($3::text::xid8, $4::bigint)
         and ($6::bigint is null or ${fingerprintSql('e.stream_id', 'e.version')} = $6::bigint)
       order by e.transaction_id, e.global_position
@@ -293,14 +293,14 @@ async function eventsOfWindow(db: pg.Pool | pg.PoolClient, window: Pick<WindowDi
 }
 
 async function exists(db: pg.Pool | pg.PoolClient, key: Checkpoint): Promise<boolean> {
-  const { rows } = await db.query(`select 1 from ${EVENTS_TABLE} e where ${ORDER_KEY_SQL} = ($1::text::xid8, $2::bigint)`, [key.transactionId, key.globalPosition]);
+  const { rows } = await db.query(`select 1 from ${LOG_VIEW} e where ${ORDER_KEY_SQL} = ($1::text::xid8, $2::bigint)`, [key.transactionId, key.globalPosition]);
   return rows.length > 0;
 }
 
 async function lastEventThrough(db: pg.Pool | pg.PoolClient, end: Checkpoint): Promise<Checkpoint | null> {
   const { rows } = await db.query<{ transaction_id: string; global_position: string }>(
     `select e.transaction_id::text as transaction_id, e.global_position
-       from ${EVENTS_TABLE} e
+       from ${LOG_VIEW} e
       where ${ORDER_KEY_SQL} <= ($1::text::xid8, $2::bigint)
       order by e.transaction_id desc, e.global_position desc
       limit 1`,
@@ -311,7 +311,7 @@ async function lastEventThrough(db: pg.Pool | pg.PoolClient, end: Checkpoint): P
 
 async function countAfter(db: pg.Pool | pg.PoolClient, end: Checkpoint | null): Promise<number> {
   const after = end ?? { transactionId: '0', globalPosition: 0 };
-  const { rows } = await db.query<{ n: string }>(`select count(*) as n from ${EVENTS_TABLE} e where ${ORDER_KEY_SQL} > ($1::text::xid8, $2::bigint)`, [
+  const { rows } = await db.query<{ n: string }>(`select count(*) as n from ${LOG_VIEW} e where ${ORDER_KEY_SQL} > ($1::text::xid8, $2::bigint)`, [
     after.transactionId,
     after.globalPosition,
   ]);

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow } from '../eventstore/eventRows';
-import { EVENTS_TABLE } from '../eventstore/tables';
+import { LOG_VIEW } from '../eventstore/tables';
 import { checkpointOf, type Checkpoint, type ContractRegistry, type ReadAllPage } from '../eventstore';
 
 /** One of `count` slices of the log by hash of stream id: every event of a stream falls in the same slice. */
@@ -33,7 +33,7 @@ export async function readRange(db: pg.Pool | pg.PoolClient, contracts: Contract
   const { after, upTo, eventTypes, limit, partition } = options;
   const params: unknown[] = [after.transactionId, after.globalPosition, upTo.transactionId, upTo.globalPosition, [...eventTypes], limit];
   if (partition) params.push(partition.count, partition.index);
-  const sql = `select ${EVENT_COLUMNS} from ${EVENTS_TABLE} e
+  const sql = `select ${EVENT_COLUMNS} from ${LOG_VIEW} e
       where (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
         and (e.transaction_id, e.global_position) <= ($3::text::xid8, $4::bigint)
         and e.event_type = any($5::text[])
@@ -87,7 +87,7 @@ async function inGlobalOrder(db: pg.Pool | pg.PoolClient, sql: string, params: u
  */
 export async function gapSafeTip(db: pg.Pool | pg.PoolClient): Promise<Checkpoint | undefined> {
   const { rows } = await db.query<{ transaction_id: string; global_position: string }>(
-    `select e.transaction_id::text as transaction_id, e.global_position from ${EVENTS_TABLE} e
+    `select e.transaction_id::text as transaction_id, e.global_position from ${LOG_VIEW} e
       where e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
       order by e.transaction_id desc, e.global_position desc limit 1`,
   );
@@ -98,7 +98,7 @@ export async function gapSafeTip(db: pg.Pool | pg.PoolClient): Promise<Checkpoin
 /** Events of these types in (after, upTo]: how much a build has to fold. */
 export async function countRange(db: pg.Pool | pg.PoolClient, after: Checkpoint, upTo: Checkpoint, eventTypes: readonly string[]): Promise<number> {
   const { rows } = await db.query<{ n: string }>(
-    `select count(*) as n from ${EVENTS_TABLE} e
+    `select count(*) as n from ${LOG_VIEW} e
       where (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
         and (e.transaction_id, e.global_position) <= ($3::text::xid8, $4::bigint)
         and e.event_type = any($5::text[])`,
@@ -116,7 +116,7 @@ export type LogSurvey = Array<{ partition: number; type: string; schemaVersion: 
  */
 export async function surveyRange(db: pg.Pool | pg.PoolClient, upTo: Checkpoint, eventTypes: readonly string[], partitions: number): Promise<LogSurvey> {
   const { rows } = await db.query<{ partition: string; event_type: string; schema_version: number; n: string }>(
-    `select ${partitionOfSql('e.stream_id', '$4::bigint')} as partition, e.event_type, e.schema_version, count(*) as n from ${EVENTS_TABLE} e
+    `select ${partitionOfSql('e.stream_id', '$4::bigint')} as partition, e.event_type, e.schema_version, count(*) as n from ${LOG_VIEW} e
       where (e.transaction_id, e.global_position) <= ($1::text::xid8, $2::bigint) and e.event_type = any($3::text[])
       group by 1, 2, 3 order by 2, 3, 1`,
     [upTo.transactionId, upTo.globalPosition, [...eventTypes], partitions],

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { EVENTS_TABLE } from '../eventstore/tables';
+import { LOG_VIEW } from '../eventstore/tables';
 import { resolveVersion } from './activeVersion';
 import { ProjectionCommandError } from './errors';
 import { CHECKPOINTS_TABLE, PROJECTION_CHANNEL, SKIPPED_EVENTS_TABLE } from './tables';
@@ -56,7 +56,7 @@ export async function skipEvent(pool: pg.Pool, name: string, position: number, o
               c.last_error
          from ${CHECKPOINTS_TABLE} c
          left join lateral (
-           select * from ${EVENTS_TABLE} e
+           select * from ${LOG_VIEW} e
             where e.transaction_id >= c.transaction_id and e.global_position = $3
               and (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)) e on true
         where c.name = $1 and c.version = $2

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { EVENTS_TABLE } from '../eventstore/tables';
+import { LOG_VIEW } from '../eventstore/tables';
 import type { Checkpoint } from '../eventstore';
 import type { ProjectionRunStatus } from './checkpoints';
 import { findLogBlocker, type LogBlocker } from './logBlocker';
@@ -86,7 +86,7 @@ export async function projectionStatus(db: pg.Pool | pg.PoolClient): Promise<Pro
        cross join lateral (select ${LOCK_KEY_FUNCTION}(c.name, c.version) as key) k
        cross join lateral (select count(*) as events, min(e.created_at) as oldest,
                                   count(*) filter (where e.transaction_id > $1::text::xid8) as held
-                             from ${EVENTS_TABLE} e
+                             from ${LOG_VIEW} e
                             where (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
                               and e.event_type = any(c.event_types)) lag
       order by c.name, c.version`,

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { compareCheckpoints, START, type ContractRegistry } from '../eventstore';
-import { EVENTS_TABLE } from '../eventstore/tables';
+import { LOG_VIEW } from '../eventstore/tables';
 import { advancePartition, lockPartition, type BuildState } from './buildState';
 import type { BuildTarget, FoldSettings } from './foldBuild';
 import { ProjectionError } from './errors';
@@ -72,7 +72,7 @@ export async function foldPartitionsInSql(target: BuildTarget, settings: FoldSet
   // A partition folds in SQL only from the start of the log, so the bound is its one limit. Events an
   // operator skipped for this version are left out of `log`, as `apply` never sees them.
   const log = `with log as (
-      select ${LOG_COLUMNS} from ${EVENTS_TABLE} e
+      select ${LOG_COLUMNS} from ${LOG_VIEW} e
        where (e.transaction_id, e.global_position) <= ($1::text::xid8, $2::bigint)
          and e.event_type = any($3::text[])
          and ${partitionOfSql('e.stream_id', '$4::bigint')} = $5

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { EVENTS_TABLE } from '../eventstore/tables';
+import { LOG_VIEW } from '../eventstore/tables';
 import type { Checkpoint } from '../eventstore';
 import { resolveVersion } from './activeVersion';
 import { InvalidArgumentError, ProjectionWaitTimeoutError, describePosition } from './errors';
@@ -134,7 +134,7 @@ async function lookAt(db: pg.Pool | pg.PoolClient, { name, position, version: as
             (p.transaction_id, p.global_position) <= (c.transaction_id, c.global_position)
               or (p.transaction_id < pg_snapshot_xmin(p.snapshot)
                   and not exists (
-                    select 1 from ${EVENTS_TABLE} e
+                    select 1 from ${LOG_VIEW} e
                      where (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
                        and (e.transaction_id, e.global_position) <= (p.transaction_id, p.global_position)
                        and e.event_type = any(c.event_types))) as passed
