@@ -26,4 +26,6 @@ export const moneyTransfer: SagaProcess = {
   simulatedOperations: BANK_OPERATIONS,
   activities: ({ pool, store }) => createTransferActivities({ store, ...createSimulatedServices(pool) }),
   scenarios: transferScenarios,
+  // Money movements are the ledger's evidence: kept in the hot table for good.
+  retention: { keep: 'forever' },
 };

@@ -33,6 +33,8 @@ export const orderFulfillment: SagaProcess = {
   simulatedOperations: [...INVENTORY_OPERATIONS, ...FRAUD_SCREENING_OPERATIONS, ...PAYMENT_OPERATIONS, ...SHIPPING_OPERATIONS],
   activities: ({ pool, store }) => createOrderActivities({ store, ...createSimulatedServices(pool) }),
   readModels: [orderSummary, orderTimeline, inventoryLevels],
+  // A finished order is looked up for returns and disputes for a quarter, then read from the archive.
+  retention: { archiveClosedAfterDays: 90 },
   cli: registerOrdersCommands,
   scenarios: orderScenarios,
 };

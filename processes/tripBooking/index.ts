@@ -22,6 +22,8 @@ export const tripBooking: SagaProcess = {
   steps: createTripSteps,
   simulatedOperations: TRAVEL_OPERATIONS,
   readModels: [tripSummary],
+  // A trip is over a month after its booking ended; its stream moves to the archive then.
+  retention: { archiveClosedAfterDays: 30 },
   cli: registerTripsCommands,
   scenarios: tripScenarios,
 };

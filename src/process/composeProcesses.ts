@@ -6,6 +6,7 @@ import { SagaflowError } from '../errors';
 import { sagaEventContracts } from '../contracts/sagaEvents';
 import type { Projection } from '../projections';
 import { sagaOutcomesProjection } from '../read-models/sagaOutcomes';
+import { retentionOf, type StreamTypeRetention } from '../retention/streamTypeRetention';
 import { sagaSearchAttributes } from '../saga/searchAttributes';
 import { stepActivityType } from '../saga/stepSaga';
 import type { ActivitySource } from './registerActivities';
@@ -31,6 +32,8 @@ export interface Composition {
   /** SagaStatus and every process's own search attributes: what the Temporal namespace must know. */
   searchAttributes: readonly SearchAttributeKey<'KEYWORD'>[];
   readModels: readonly Projection[];
+  /** Every process's stream type with its declared retention. */
+  retention: readonly StreamTypeRetention[];
   /** The modules whose exports are the worker's workflows. */
   workflowModules: readonly string[];
   /** Every process's activities under their registered names, by owner, built over the worker's dependencies (see registerActivities). */
@@ -97,6 +100,8 @@ export function composeProcesses(processes: readonly SagaProcess[], { workflowTy
     if (clash) throw new ProcessCollisionError('stream prefix', `${clash.prefix} / ${process.streamPrefix}`, [clash.owner, owner]);
     prefixes.push({ prefix: process.streamPrefix, owner });
   }
+  // Checked here, at start, like the names: a retention nobody could follow is refused before any run.
+  const retention = retentionOf(processes);
   const contracts = new ContractRegistry(
     [...sagaEventContracts, ...processes.flatMap((p) => p.contracts)],
     processes.flatMap((p) => p.upcasters ?? []),
@@ -107,6 +112,7 @@ export function composeProcesses(processes: readonly SagaProcess[], { workflowTy
     contracts,
     searchAttributes: [...sagaSearchAttributes, ...processes.flatMap((p) => p.searchAttributes)],
     readModels: [...processes.flatMap((p) => p.readModels ?? []), sagaOutcomes],
+    retention,
     workflowModules: processes.map((p) => p.workflowsPath),
     activitySources(deps) {
       return processes.flatMap((process): ActivitySource[] => {

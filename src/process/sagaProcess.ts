@@ -7,6 +7,7 @@ import type { CliIo } from '../cli/output';
 import type { EventContract, Upcaster } from '../eventstore/contracts';
 import type { EventStore } from '../eventstore';
 import type { Projection } from '../projections';
+import type { RetentionPolicy } from '../retention/retentionPolicy';
 import type { SagaEventTypes } from '../saga/sagaEvents';
 
 type ActivityFunction = (...args: never[]) => Promise<unknown>;
@@ -66,6 +67,12 @@ export interface SagaProcess {
   simulatedOperations?: readonly string[];
   /** Its read models, run by the projection worker. */
   readModels?: readonly Projection[];
+  /**
+   * How long its streams stay in the hot table (README "Retention and erasure"): `{ keep: 'forever' }`
+   * (also when left out), or `{ archiveClosedAfterDays: N }` to move a run's stream to the archive N
+   * days after the run ended. Decided when the process is written, checked when it is composed.
+   */
+  retention?: RetentionPolicy;
   /** Adds its commands to the `sagaflow` CLI. */
   cli?: (program: Command, io: CliIo) => void;
   /** Its replay scenarios: every outcome, recorded by `npm run histories:record`. */

@@ -16,6 +16,13 @@ export const SAGA_EVENTS = {
 } as const;
 
 export type SagaFact = keyof typeof SAGA_EVENTS;
+
+/**
+ * The facts a run records as its last event: after one of them its stream is closed and takes no
+ * more events. A compensation failure parks the run (an operator may still retry it), and a
+ * resolution is followed by the run's failure, so neither closes it.
+ */
+export const CLOSING_FACTS: readonly SagaFact[] = ['completed', 'failed'];
 export type SagaEventType = (typeof SAGA_EVENTS)[SagaFact];
 
 /** Which event type records each saga-level fact: the engine's, or a process's own from before them. */

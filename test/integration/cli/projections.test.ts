@@ -40,7 +40,7 @@ describe('sagaflow projections', () => {
     [['projections', 'rebuild', 'order_summary', '--fold', 'sql'], /option '--fold <how>' argument 'sql' is invalid\. Allowed choices are auto, handler\./],
     [['projections', 'resume'], /missing required argument 'name'/],
     [['projections', 'status', '--verbose-ish'], /unknown option '--verbose-ish'/],
-    [['projections', 'status', '--max-lag', '5'], /--max-lag must be a duration like 500ms, 5s, 2m or 1h, got "5"/],
+    [['projections', 'status', '--max-lag', '5'], /--max-lag must be a duration like 500ms, 5s, 2m, 1h or 30d, got "5"/],
   ])('bad usage %j: exit 2, one line naming the field, nothing written', async (argv, message) => {
     const before = await writesSoFar();
     const { code, stderr } = await cli(...argv);
