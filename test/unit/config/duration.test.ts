@@ -9,9 +9,10 @@ describe('durations', () => {
     ['1.5s', 1_500],
     ['2m', 120_000],
     ['1h', 3_600_000],
+    ['30d', 2_592_000_000],
   ])('%s is %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
-  it.each(['5', '5 sec', '-1s', '0s', '0.0001s', 's', '1e3ms', ''])('refuses %j', (text) => expect(parseDuration(text)).toBeUndefined());
+  it.each(['5', '5 sec', '1w', '2 d', '-1s', '0s', '0.0001s', 's', '1e3ms', ''])('refuses %j', (text) => expect(parseDuration(text)).toBeUndefined());
 
   const names = ['order_summary', 'saga_outcomes', 'trip_summary'];
 
