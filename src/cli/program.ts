@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerEventsCommands } from './commands/events';
+import { registerEventsArchiveCommand } from './commands/eventsArchive';
 import { registerHistoriesCommands } from './commands/histories';
 import { registerProjectionsCommands } from './commands/projections';
 import { registerSagasCommands } from './commands/sagas';
@@ -26,7 +27,7 @@ export function createProgram(composition: Composition, io: CliIo = processIo): 
   registerHistoriesCommands(program, io);
   composition.registerCli(program, io);
   registerSagasCommands(program, io, { sagaTypes: composition.processes.map((p) => p.sagaType) });
-  registerEventsCommands(program, io, composition.contracts);
+  registerEventsArchiveCommand(registerEventsCommands(program, io, composition.contracts), io, composition.retention);
   registerProjectionsCommands(program, io, composition);
   return program;
 }

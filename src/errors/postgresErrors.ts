@@ -12,6 +12,8 @@ export type PostgresErrorKind =
   | { kind: 'already_exists' }
   /** An append would have started an archived stream again (migration 0010 raises SF001). */
   | { kind: 'stream_archived' }
+  /** The role lacks a grant the statement needs. */
+  | { kind: 'insufficient_privilege' }
   /** The server went away or ended the session: retry on a new connection. */
   | { kind: 'connection_lost' }
   | { kind: 'other' };
@@ -25,6 +27,7 @@ export function classifyPostgresError(error: unknown): PostgresErrorKind {
   if (code === '23505') return { kind: 'unique_violation', constraint };
   if (code === '25P02') return { kind: 'transaction_aborted' };
   if (code === 'SF001') return { kind: 'stream_archived' };
+  if (code === '42501') return { kind: 'insufficient_privilege' };
   if (code === '42P04' || code === '42P07' || code === '42710') return { kind: 'already_exists' };
   if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08'))) return { kind: 'connection_lost' };
   // node-postgres reports a dropped socket without a code.

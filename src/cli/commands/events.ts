@@ -26,7 +26,8 @@ import { stateReaderFor } from '../streamStates';
 
 type AsOf = { version: number } | { time: Date };
 
-export function registerEventsCommands(program: Command, io: CliIo, contracts: ContractRegistry): void {
+/** The `events` group; returns it so commands kept in modules of their own join it. */
+export function registerEventsCommands(program: Command, io: CliIo, contracts: ContractRegistry): Command {
   const events = program.command('events').description('Read, fold and verify the event log');
   const withStore = <T>(work: (store: EventStore) => Promise<T>) =>
     withDatabase(loadConfig(), (pool) => work(createEventStore(pool, { contracts, notify: false })));
@@ -126,6 +127,7 @@ export function registerEventsCommands(program: Command, io: CliIo, contracts: C
       }
       if (!options.json) io.stdout(`${scope}: ${report.eventsChecked} events, hash chain intact\n`);
     });
+  return events;
 }
 
 /** A stream nobody wrote to is a failed check (exit 1), not an empty answer. */
