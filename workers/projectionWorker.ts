@@ -20,6 +20,7 @@ import {
   type ProjectionDaemonOptions,
 } from '../src/projections';
 import { registerSagaMetrics, stuckAfterResolver } from '../src/read-models';
+import { startArchiveSchedule } from '../src/retention/archiveSchedule';
 import { composition } from '../processes';
 
 export interface ProjectionWorkerOptions extends EngineOptionsInput {
@@ -36,6 +37,8 @@ export interface ProjectionWorkerOptions extends EngineOptionsInput {
   /** Port of /metrics and /healthz; 0 picks a free one. */
   metricsPort: number;
   log?: (line: string) => void;
+  /** Archive closed streams by the processes' retention this often (SAGAFLOW_ARCHIVE_EVERY); unset: never. */
+  archive?: { everyMs: number; batchSize: number };
   beforeCheckpoint?: ProjectionDaemonOptions['beforeCheckpoint'];
 }
 
@@ -60,6 +63,7 @@ export async function startProjectionWorker({
   metricsHost = DEFAULT_METRICS_HOST,
   metricsPort,
   log,
+  archive,
   beforeCheckpoint,
   ...engine
 }: ProjectionWorkerOptions): Promise<ProjectionWorker> {
@@ -102,10 +106,12 @@ export async function startProjectionWorker({
     await pool.end();
     throw new InfraError(`cannot serve metrics on ${metricsHost} port ${metricsPort}: ${error.message}`);
   });
+  const archiving = archive ? startArchiveSchedule({ pool, retention: composition.retention, ...archive, log: log ?? (() => undefined) }) : undefined;
   return {
     daemon: running,
     httpUrl: http.url,
     async stop() {
+      await archiving?.stop();
       await running.stop();
       await http.close();
       await pool.end();
@@ -148,10 +154,12 @@ async function main(): Promise<void> {
       batchSize: config.batchSize,
       pollIntervalMs: config.pollIntervalMs,
       heldBackLogAfterMs: config.heldBackLogAfterMs,
+      ...(config.archiveEveryMs !== undefined ? { archive: { everyMs: config.archiveEveryMs, batchSize: config.archiveBatchSize } } : {}),
       log,
     });
     shutdown.add(() => worker.stop());
     log(`projection worker running ${composition.readModels.map((p) => `${p.name} v${p.version}`).join(', ')} on ${redactUrl(postgres.url)}`);
+    if (config.archiveEveryMs !== undefined) log(`archiving closed streams every ${Math.round(config.archiveEveryMs / 60_000)} min, ${config.archiveBatchSize} streams per transaction`);
     log(`metrics on ${worker.httpUrl}/metrics, health on ${worker.httpUrl}/healthz (freshness) and ${worker.httpUrl}/livez (the process)`);
   } catch (error) {
     const known = error instanceof ConfigError || error instanceof InfraError;

@@ -184,12 +184,24 @@ const listenHost = z.string().superRefine((value, ctx) => {
   });
 });
 
+/** The shortest SAGAFLOW_ARCHIVE_EVERY: a run looks for closed streams in the whole hot table. */
+const MIN_ARCHIVE_EVERY_MS = 60_000;
+
+const archiveEvery = z.string().transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms === undefined) ctx.addIssue({ code: 'custom', message: `${DURATION_RULE}, got ${JSON.stringify(value)}` });
+  else if (ms < MIN_ARCHIVE_EVERY_MS) ctx.addIssue({ code: 'custom', message: `must be at least 1m (each run scans the hot table for closed streams), got ${JSON.stringify(value)}` });
+  return ms ?? 0;
+});
+
 const projectionWorkerSchema = z.object({
   SAGAFLOW_METRICS_HOST: listenHost.default(DEFAULT_METRICS_HOST),
   SAGAFLOW_METRICS_PORT: wholeNumber(0, 65535).optional(),
   SAGAFLOW_PROJECTION_BATCH_SIZE: wholeNumber(1, 10_000).default(500),
   SAGAFLOW_PROJECTION_POLL_MS: wholeNumber(10, 600_000).default(1_000),
   SAGAFLOW_PROJECTION_HELD_BACK_LOG_MS: wholeNumber(0, 3_600_000).default(5_000),
+  SAGAFLOW_ARCHIVE_EVERY: archiveEvery.optional(),
+  SAGAFLOW_ARCHIVE_BATCH_SIZE: wholeNumber(1, 10_000).default(100),
 });
 
 export const DEFAULT_METRICS_PORT = 9464;
@@ -208,15 +220,24 @@ export type ProjectionWorkerConfig = Pick<SagaflowConfig, 'databaseUrl' | 'datab
   pollIntervalMs: number;
   /** How long an open transaction may hold the log's read bound back before the worker logs it. */
   heldBackLogAfterMs: number;
+  /** How often to archive closed streams by the processes' retention; unset: never (the default). */
+  archiveEveryMs?: number;
+  /** Whole streams per archive transaction. */
+  archiveBatchSize: number;
 };
 
 /** The projection worker's settings: the shared ones (its database) validated like `loadConfig`'s, and its own. */
 export function loadProjectionWorkerConfig(env: NodeJS.ProcessEnv = loadDotEnv()): ProjectionWorkerConfig {
   const { databaseUrl, databaseSslCaPath } = loadConfig(env);
-  const { SAGAFLOW_METRICS_HOST, SAGAFLOW_METRICS_PORT, SAGAFLOW_PROJECTION_BATCH_SIZE, SAGAFLOW_PROJECTION_POLL_MS, SAGAFLOW_PROJECTION_HELD_BACK_LOG_MS } = parseEnv(
-    projectionWorkerSchema,
-    env,
-  );
+  const {
+    SAGAFLOW_METRICS_HOST,
+    SAGAFLOW_METRICS_PORT,
+    SAGAFLOW_PROJECTION_BATCH_SIZE,
+    SAGAFLOW_PROJECTION_POLL_MS,
+    SAGAFLOW_PROJECTION_HELD_BACK_LOG_MS,
+    SAGAFLOW_ARCHIVE_EVERY,
+    SAGAFLOW_ARCHIVE_BATCH_SIZE,
+  } = parseEnv(projectionWorkerSchema, env);
   return {
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(databaseSslCaPath ? { databaseSslCaPath } : {}),
@@ -225,6 +246,8 @@ export function loadProjectionWorkerConfig(env: NodeJS.ProcessEnv = loadDotEnv()
     batchSize: SAGAFLOW_PROJECTION_BATCH_SIZE,
     pollIntervalMs: SAGAFLOW_PROJECTION_POLL_MS,
     heldBackLogAfterMs: SAGAFLOW_PROJECTION_HELD_BACK_LOG_MS,
+    ...(SAGAFLOW_ARCHIVE_EVERY !== undefined ? { archiveEveryMs: SAGAFLOW_ARCHIVE_EVERY } : {}),
+    archiveBatchSize: SAGAFLOW_ARCHIVE_BATCH_SIZE,
   };
 }
 

@@ -15,6 +15,8 @@ export interface ArchiveRunOptions {
   /** Count what would move; move nothing. */
   dryRun?: boolean;
   now?: Date;
+  /** Checked before each batch: once aborted, the run ends after the batch in flight, the rest left for the next run. */
+  signal?: AbortSignal;
   /** After each batch, with the events moved so far of the total found at the start. */
   onProgress?: (progress: { done: number; total: number }) => void;
 }
@@ -60,7 +62,7 @@ export async function archiveClosedStreams(pool: pg.Pool, retention: readonly St
       continue;
     }
     let after: string | undefined;
-    for (;;) {
+    while (!options.signal?.aborted) {
       const batch = await findClosedStreams(pool, closed, { ...(after !== undefined ? { after } : {}), limit: batchSize });
       if (batch.length === 0) break;
       after = batch[batch.length - 1]!.streamId;

@@ -114,8 +114,22 @@ describe('loadConfig', () => {
 });
 
 describe('loadProjectionWorkerConfig', () => {
-  it('defaults: metrics on 127.0.0.1 and no port chosen (the worker takes 9464), batches of 500, a poll every second, a held-back read bound logged after 5 s', () => {
-    expect(loadProjectionWorkerConfig({})).toEqual({ metricsHost: '127.0.0.1', metricsPort: undefined, batchSize: 500, pollIntervalMs: 1_000, heldBackLogAfterMs: 5_000 });
+  it('defaults: metrics on 127.0.0.1 and no port chosen (the worker takes 9464), batches of 500, a poll every second, a held-back read bound logged after 5 s, no scheduled archiving', () => {
+    expect(loadProjectionWorkerConfig({})).toEqual({ metricsHost: '127.0.0.1', metricsPort: undefined, batchSize: 500, pollIntervalMs: 1_000, heldBackLogAfterMs: 5_000, archiveBatchSize: 100 });
+  });
+
+  it('SAGAFLOW_ARCHIVE_EVERY turns the scheduled archive on, in batches of SAGAFLOW_ARCHIVE_BATCH_SIZE streams', () => {
+    expect(loadProjectionWorkerConfig({ SAGAFLOW_ARCHIVE_EVERY: '1h', SAGAFLOW_ARCHIVE_BATCH_SIZE: '250' })).toMatchObject({ archiveEveryMs: 3_600_000, archiveBatchSize: 250 });
+    expect(loadProjectionWorkerConfig({ SAGAFLOW_ARCHIVE_EVERY: '1d' })).toMatchObject({ archiveEveryMs: 86_400_000 });
+  });
+
+  it.each([
+    ['SAGAFLOW_ARCHIVE_EVERY', '60', 'SAGAFLOW_ARCHIVE_EVERY: must be a duration like 500ms, 5s, 2m, 1h or 30d, got "60"'],
+    ['SAGAFLOW_ARCHIVE_EVERY', '30s', 'SAGAFLOW_ARCHIVE_EVERY: must be at least 1m (each run scans the hot table for closed streams), got "30s"'],
+    ['SAGAFLOW_ARCHIVE_BATCH_SIZE', '0', 'SAGAFLOW_ARCHIVE_BATCH_SIZE: must be at least 1'],
+    ['SAGAFLOW_ARCHIVE_BATCH_SIZE', '20000', 'SAGAFLOW_ARCHIVE_BATCH_SIZE: must be at most 10000'],
+  ])('refuses %s=%j with its rule', (variable, value, rule) => {
+    expect(configErrorOf({ [variable]: value }, loadProjectionWorkerConfig)).toContain(rule);
   });
 
   it.each(['0.0.0.0', '::', '::1', '10.1.2.3', 'localhost', 'metrics.internal'])('takes SAGAFLOW_METRICS_HOST=%j', (host) => {
