@@ -2,14 +2,16 @@
  * `npm run bench:archive`: archiving closed streams (`sagaflow events archive`'s path: find a batch
  * of closed streams, move them through sagaflow_archive_streams, one transaction per batch) beside
  * the raw ceiling, a plain `INSERT … SELECT` + `DELETE` of the same streams per batch by the
- * superuser with every trigger off; and readAll over the whole-log view beside the same query on the
- * hot table alone. Rounds alternate which goes first. The report goes to stdout (and
+ * superuser with every trigger off; and readAll's page of the whole log (live ∪ archived, as
+ * readAll sends it) beside the same page of the hot table alone, before and after half the streams
+ * were archived. Rounds alternate which goes first. The report goes to stdout (and
  * bench/RESULTS.md with --write-results); progress to stderr.
  */
 import pg from 'pg';
 import { migrate } from '../src/db/migrate';
 import { EVENT_COLUMNS } from '../src/eventstore/eventRows';
-import { ARCHIVE_TABLE, EVENTS_TABLE } from '../src/eventstore/tables';
+import { logPageSql } from '../src/eventstore/logPages';
+import { ARCHIVE_FUNCTION, ARCHIVE_TABLE, EVENTS_TABLE } from '../src/eventstore/tables';
 import { archiveClosedStreams } from '../src/retention/archiveClosedStreams';
 import type { StreamTypeRetention } from '../src/retention/streamTypeRetention';
 import { withDatabase } from '../src/infra/postgres';
@@ -17,6 +19,7 @@ import { benchProcess, startBenchPostgres } from './lib/benchProcess';
 import { checkpointer, createFreshDatabase, dropDatabase } from './lib/databases';
 import { describeEnvironment, environmentLines } from './lib/environment';
 import { EVENT_TYPE, STREAM_TYPE } from './lib/payloads';
+import { stockPool } from './lib/pools';
 import { writeResults } from './lib/results';
 
 const USAGE = `usage: npm run bench:archive -- [--streams N] [--events-per-stream N] [--batch-size N] [--rounds N] [--write-results]
@@ -97,7 +100,7 @@ type Measure = (url: string, args: Args) => Promise<{ events: number; seconds: n
 
 /** What `sagaflow events archive` runs, as the schema owner. */
 const sagaflowArchive: Measure = async (url, { batchSize }) => {
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const pool = stockPool(url, 2);
   try {
     const started = performance.now();
     const summary = await archiveClosedStreams(pool, RETENTION, { batchSize, olderThanMs: 60_000 });
@@ -132,8 +135,14 @@ const rawMove: Measure = async (url, { batchSize }) => {
   }
 };
 
-/** readAll's page query, pages of 1000, through `relation`. */
-function readAllOver(relation: string): Measure {
+const PAGE_WHERE = `(e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint) and e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
+/** readAll's page query over the whole log, as readAll sends it. */
+const WHOLE_LOG_PAGE = logPageSql({ select: EVENT_COLUMNS, where: PAGE_WHERE, limit: '1000' });
+/** The same page of the hot table alone: what readAll sent before there was an archive. */
+const HOT_TABLE_PAGE = `select ${EVENT_COLUMNS} from ${EVENTS_TABLE} e where ${PAGE_WHERE} order by e.transaction_id, e.global_position limit 1000`;
+
+/** Reads the whole log in pages of 1000 with `sql`. */
+function readAllWith(sql: string): Measure {
   return async (url) => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
@@ -142,13 +151,7 @@ function readAllOver(relation: string): Measure {
       let events = 0;
       const started = performance.now();
       for (;;) {
-        const { rows } = await client.query<{ transaction_id: string; global_position: string }>(
-          `select ${EVENT_COLUMNS} from ${relation} e
-            where (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
-              and e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-            order by e.transaction_id, e.global_position limit 1000`,
-          [after.transactionId, after.globalPosition],
-        );
+        const { rows } = await client.query<{ transaction_id: string; global_position: string }>(sql, [after.transactionId, after.globalPosition]);
         if (rows.length === 0) break;
         events += rows.length;
         const last = rows[rows.length - 1]!;
@@ -161,6 +164,23 @@ function readAllOver(relation: string): Measure {
   };
 }
 
+/** The same read after every other stream was archived (not timed): pages then merge both tables. */
+function afterArchivingHalf(read: Measure): Measure {
+  return async (url, args) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ stream_id: string }>(`select distinct stream_id from ${EVENTS_TABLE} order by stream_id`);
+      const half = rows.filter((_, i) => i % 2 === 0).map((r) => r.stream_id);
+      await client.query(`select count(*) from ${ARCHIVE_FUNCTION}($1::text[], $2::text[], now())`, [half, [EVENT_TYPE]]);
+      await client.query(`vacuum (analyze) ${EVENTS_TABLE}, ${ARCHIVE_TABLE}`);
+    } finally {
+      await client.end();
+    }
+    return read(url, args);
+  };
+}
+
 interface Pair {
   label: string;
   subject: [string, Measure];
@@ -169,7 +189,12 @@ interface Pair {
 
 const PAIRS: Pair[] = [
   { label: 'archive closed streams', subject: ['sagaflow_archive_streams', sagaflowArchive], ceiling: ['INSERT … SELECT + DELETE', rawMove] },
-  { label: 'readAll, pages of 1000, nothing archived', subject: ['events_log view', readAllOver('events_log')], ceiling: ['events table', readAllOver('events')] },
+  { label: 'readAll, pages of 1000, nothing archived', subject: ['events ∪ events_archive', readAllWith(WHOLE_LOG_PAGE)], ceiling: ['events alone', readAllWith(HOT_TABLE_PAGE)] },
+  {
+    label: 'readAll, pages of 1000, every other stream archived',
+    subject: ['events ∪ events_archive', afterArchivingHalf(readAllWith(WHOLE_LOG_PAGE))],
+    ceiling: ['events alone, nothing archived', readAllWith(HOT_TABLE_PAGE)],
+  },
 ];
 
 const bench = benchProcess();
@@ -178,7 +203,7 @@ const { log, shutdown } = bench;
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv);
   const postgres = await startBenchPostgres(bench);
-  const admin = new pg.Pool({ connectionString: postgres.url, max: 2 });
+  const admin = stockPool(postgres.url, 2);
   shutdown.add(() => admin.end());
   const environment = await describeEnvironment(admin, argv);
   const settle = checkpointer(admin, log);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { EventStoreError } from './errors';
 import { LOG_VIEW } from './tables';
 import type { Checkpoint } from './types';
+import { logPageSql } from './logPages';
 
 /**
  * A digest of the whole log up to a point of the gap-safe global order, for the operator to keep
@@ -118,12 +119,12 @@ export async function computeLogDigest(db: pg.Pool | pg.PoolClient, { through, w
   checkWindowSize(windowSize);
   const createdAt = new Date().toISOString();
   const { rows: ends } = await db.query<{ transaction_id: string; global_position: string }>(
-    `select e.transaction_id::text as transaction_id, e.global_position
-       from ${LOG_VIEW} e
-      where e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-        and ($1::text is null or ${ORDER_KEY_SQL} <= ($1::text::xid8, $2::bigint))
-      order by e.transaction_id desc, e.global_position desc
-      limit 1`,
+    logPageSql({
+      select: 'e.transaction_id::text as transaction_id, e.global_position',
+      where: `e.transaction_id < pg_snapshot_xmin(pg_current_snapshot()) and ($1::text is null or ${ORDER_KEY_SQL} <= ($1::text::xid8, $2::bigint))`,
+      limit: '1',
+      descending: true,
+    }),
     [through?.transactionId ?? null, through?.globalPosition ?? null],
   );
   const end = ends[0] ? { transactionId: ends[0].transaction_id, globalPosition: Number(ends[0].global_position) } : null;
@@ -137,10 +138,7 @@ export async function computeLogDigest(db: pg.Pool | pg.PoolClient, { through, w
     const { rows } = await db.query<WindowRow>(
       `select ${WINDOW_AGGREGATES_SQL}
          from (select e.*, (row_number() over (order by e.transaction_id, e.global_position) - 1) / $5 as w
-                 from ${LOG_VIEW} e
-                where ${ORDER_KEY_SQL} > ($1::text::xid8, $2::bigint) and ${ORDER_KEY_SQL} <= ($3::text::xid8, $4::bigint)
-                order by e.transaction_id, e.global_position
-                limit $6) e
+                 from (${logPageSql({ select: 'e.*', where: `${ORDER_KEY_SQL} > ($1::text::xid8, $2::bigint) and ${ORDER_KEY_SQL} <= ($3::text::xid8, $4::bigint)`, limit: '$6' })}) e) e
         group by e.w
         order by e.w`,
       [after.transactionId, after.globalPosition, end.transactionId, end.globalPosition, windowSize, pageEvents],

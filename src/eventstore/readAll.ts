@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import { LOG_VIEW } from './tables';
 import type { ContractRegistry } from './contracts';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './eventRows';
 import { checkpointOf, START, type Checkpoint, type StoredEvent } from './types';
+import { logPageSql } from './logPages';
 
 export interface ReadAllOptions {
   /** Read events after this checkpoint (default: from the beginning). */
@@ -33,13 +33,14 @@ export async function readAll(
   const typeFilter = eventTypes && eventTypes.length > 0;
   const { rows } = await db.query<EventRow>(
     // Qualified names: the output column transaction_id is text, and ordering by it would sort
-    // instead of walking the (transaction_id, global_position) index.
-    `select ${EVENT_COLUMNS} from ${LOG_VIEW} e
-      where (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+    // instead of walking the (transaction_id, global_position) indexes.
+    logPageSql({
+      select: EVENT_COLUMNS,
+      where: `(e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
         and e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-        ${typeFilter ? 'and e.event_type = any($4::text[])' : ''}
-      order by e.transaction_id, e.global_position
-      limit $3`,
+        ${typeFilter ? 'and e.event_type = any($4::text[])' : ''}`,
+      limit: '$3',
+    }),
     typeFilter ? [after.transactionId, after.globalPosition, limit, eventTypes] : [after.transactionId, after.globalPosition, limit],
   );
   const events = rows.map((row) => toStoredEvent(row, contracts));

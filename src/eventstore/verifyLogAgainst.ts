@@ -14,6 +14,7 @@ import {
 import { LOG_VIEW } from './tables';
 import type { Checkpoint } from './types';
 import { chainBreaks, type ChainBreak } from './verifyChain';
+import { logPageSql } from './logPages';
 
 /** An event the digest covered that is no longer in the log, named from what the log still holds. */
 export type MissingEvent =
@@ -299,11 +300,7 @@ async function exists(db: pg.Pool | pg.PoolClient, key: Checkpoint): Promise<boo
 
 async function lastEventThrough(db: pg.Pool | pg.PoolClient, end: Checkpoint): Promise<Checkpoint | null> {
   const { rows } = await db.query<{ transaction_id: string; global_position: string }>(
-    `select e.transaction_id::text as transaction_id, e.global_position
-       from ${LOG_VIEW} e
-      where ${ORDER_KEY_SQL} <= ($1::text::xid8, $2::bigint)
-      order by e.transaction_id desc, e.global_position desc
-      limit 1`,
+    logPageSql({ select: 'e.transaction_id::text as transaction_id, e.global_position', where: `${ORDER_KEY_SQL} <= ($1::text::xid8, $2::bigint)`, limit: '1', descending: true }),
     [end.transactionId, end.globalPosition],
   );
   return rows[0] ? { transactionId: rows[0].transaction_id, globalPosition: Number(rows[0].global_position) } : null;

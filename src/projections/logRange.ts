@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow } from '../eventstore/eventRows';
 import { LOG_VIEW } from '../eventstore/tables';
 import { checkpointOf, type Checkpoint, type ContractRegistry, type ReadAllPage } from '../eventstore';
+import { logPageSql } from '../eventstore/logPages';
 
 /** One of `count` slices of the log by hash of stream id: every event of a stream falls in the same slice. */
 export interface LogPartition {
@@ -33,13 +34,14 @@ export async function readRange(db: pg.Pool | pg.PoolClient, contracts: Contract
   const { after, upTo, eventTypes, limit, partition } = options;
   const params: unknown[] = [after.transactionId, after.globalPosition, upTo.transactionId, upTo.globalPosition, [...eventTypes], limit];
   if (partition) params.push(partition.count, partition.index);
-  const sql = `select ${EVENT_COLUMNS} from ${LOG_VIEW} e
-      where (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+  const sql = logPageSql({
+    select: EVENT_COLUMNS,
+    where: `(e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
         and (e.transaction_id, e.global_position) <= ($3::text::xid8, $4::bigint)
         and e.event_type = any($5::text[])
-        ${partition ? `and ${partitionOfSql('e.stream_id', '$7::bigint')} = $8` : ''}
-      order by e.transaction_id, e.global_position
-      limit $6`;
+        ${partition ? `and ${partitionOfSql('e.stream_id', '$7::bigint')} = $8` : ''}`,
+    limit: '$6',
+  });
   const { rows } = partition ? await inGlobalOrder(db, sql, params) : await db.query<EventRow>(sql, params);
   const events = rows.map((row) => toStoredEvent(row, contracts));
   const last = events[events.length - 1];
@@ -87,9 +89,7 @@ async function inGlobalOrder(db: pg.Pool | pg.PoolClient, sql: string, params: u
  */
 export async function gapSafeTip(db: pg.Pool | pg.PoolClient): Promise<Checkpoint | undefined> {
   const { rows } = await db.query<{ transaction_id: string; global_position: string }>(
-    `select e.transaction_id::text as transaction_id, e.global_position from ${LOG_VIEW} e
-      where e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-      order by e.transaction_id desc, e.global_position desc limit 1`,
+    logPageSql({ select: 'e.transaction_id::text as transaction_id, e.global_position', where: 'e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())', limit: '1', descending: true }),
   );
   const row = rows[0];
   return row ? { transactionId: row.transaction_id, globalPosition: Number(row.global_position) } : undefined;
