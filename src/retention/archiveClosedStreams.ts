@@ -4,6 +4,8 @@ import type { StreamTypeRetention } from './streamTypeRetention';
 
 const DAY_MS = 86_400_000;
 export const DEFAULT_ARCHIVE_BATCH_SIZE = 100;
+/** Closed streams listed per search; the archive function checks each again when its batch comes. */
+const FIND_STREAMS = 10_000;
 
 export interface ArchiveRunOptions {
   /** Streams per batch: per transaction. */
@@ -63,17 +65,21 @@ export async function archiveClosedStreams(pool: pg.Pool, retention: readonly St
     }
     let after: string | undefined;
     while (!options.signal?.aborted) {
-      const batch = await findClosedStreams(pool, closed, { ...(after !== undefined ? { after } : {}), limit: batchSize });
-      if (batch.length === 0) break;
-      after = batch[batch.length - 1]!.streamId;
-      for (const moved of await archiveStreams(pool, batch.map((s) => s.streamId), closed)) {
-        if (moved.outcome === 'archived') {
-          summary.streams += 1;
-          summary.events += moved.events;
-        } else if (moved.outcome === 'open') summary.reopened += 1;
+      // Found many batches at a time: each search reads the closing events of the whole hot table.
+      const found = await findClosedStreams(pool, closed, { ...(after !== undefined ? { after } : {}), limit: Math.max(batchSize, FIND_STREAMS) });
+      if (found.length === 0) break;
+      after = found[found.length - 1]!.streamId;
+      for (let start = 0; start < found.length && !options.signal?.aborted; start += batchSize) {
+        const batch = found.slice(start, start + batchSize).map((s) => s.streamId);
+        for (const moved of await archiveStreams(pool, batch, closed)) {
+          if (moved.outcome === 'archived') {
+            summary.streams += 1;
+            summary.events += moved.events;
+          } else if (moved.outcome === 'open') summary.reopened += 1;
+        }
+        const done = byStreamType.reduce((sum, s) => sum + s.events, 0);
+        onProgress?.({ done, total: Math.max(total, done) });
       }
-      const done = byStreamType.reduce((sum, s) => sum + s.events, 0);
-      onProgress?.({ done, total: Math.max(total, done) });
     }
   }
   return {
