@@ -3,13 +3,14 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createTemporalClient } from '../src/client';
-import { connectTemporal } from '../src/config/connections';
+import { connectTemporal, createPool } from '../src/config/connections';
 import type { RetryProfileName } from '../src/saga';
 import { migrate } from '../src/db/migrate';
 import { stateDir } from '../src/infra/paths';
 import type { Shutdown } from '../src/infra/shutdown';
 import { startTemporalCluster, type TemporalCluster } from '../src/infra/temporalCluster';
 import { composition } from '../processes';
+import { rebuildNewerReadModels } from './readModelVersions';
 import { workflowBundleOptions } from './workflowBundle';
 import { spawnWorkerChild, type WorkerChild } from './workerChildren';
 
@@ -63,6 +64,12 @@ export async function startClusterStack(options: ClusterStackOptions): Promise<C
   shutdown.add(() => cluster.stop());
   const databaseUrl = cluster.postgres.url;
   await migrate(databaseUrl, log);
+  const pool = createPool(databaseUrl, {}, { max: 2 });
+  try {
+    await rebuildNewerReadModels(pool, log);
+  } finally {
+    await pool.end();
+  }
 
   log('bundling the workflows once for every saga worker');
   const silent = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
