@@ -3,11 +3,10 @@ import fs from 'node:fs';
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 /**
- * CPU seconds (user + system) used so far by a process and every live descendant, from /proc: a
- * PostgreSQL postmaster's backends, a server's children. Linux only; undefined elsewhere or once the
- * root is gone. Descendants that exited are counted in their parent's cumulative children time only
- * after they are reaped, so short-lived children may be missed: fine for servers whose work is done
- * by long-lived processes.
+ * CPU seconds (user + system) used so far by a process and all its descendants, from /proc: a
+ * PostgreSQL postmaster's backends, a server's children. A descendant that has exited counts in its
+ * parent's time for reaped children (cutime, cstime), so backends that come and go as pools recycle
+ * connections are not lost. Linux only; undefined elsewhere or once the root is gone.
  */
 export function processTreeCpuSeconds(rootPid: number): number | undefined {
   if (process.platform !== 'linux') return undefined;
@@ -18,7 +17,7 @@ export function processTreeCpuSeconds(rootPid: number): number | undefined {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
       // The command name is in parentheses and may hold spaces: fields are counted after its end.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      stats.set(Number(entry), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+      stats.set(Number(entry), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]) });
     } catch {
       // exited between readdir and read
     }

@@ -1,6 +1,6 @@
 import { environmentLines, type Environment } from '../lib/environment';
 import type { Measurement } from '../lib/measure';
-import { combine } from './report';
+import { combine, median } from './report';
 
 export const SERVERS_RESULTS_HEADING = '## Sagas by Temporal server (`npm run bench:saga -- --servers`)';
 
@@ -30,12 +30,6 @@ export interface ServersReport {
   rounds: number;
   results: readonly SubjectResult[];
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 export function renderServersTable(results: readonly SubjectResult[]): string {
   const baseline = results.find((r) => r.server === 'dev server' && r.workers === 1) ?? results[0]!;
