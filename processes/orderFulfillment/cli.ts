@@ -9,7 +9,8 @@ import { SAGA_STATUSES, type SagaStatus } from '../../src/saga';
 import { orderWorkflowId } from './workflow';
 import { UsageError } from '../../src/cli/errors';
 import { printJson, processIo, type CliIo } from '../../src/cli/output';
-import { businessKeyArg, orderLine, positiveInteger, readJsonFile } from '../../src/cli/parsers';
+import { businessKeyArg, positiveInteger, readJsonFile } from '../../src/cli/parsers';
+import { orderLine } from './itemOption';
 import { formatSagaRuns, formatSagaState, notFound, requireRunning } from '../../src/cli/sagaLookup';
 import { withTemporal, type CliTemporal } from '../../src/cli/temporalConnection';
 
