@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerEventsCommands } from './commands/events';
 import { registerHistoriesCommands } from './commands/histories';
+import { registerMigrateCommand } from './commands/migrate';
 import { registerProjectionsCommands } from './commands/projections';
 import { registerSagasCommands } from './commands/sagas';
 import type { Composition } from '../process/composeProcesses';
@@ -23,6 +24,7 @@ export function createProgram(composition: Composition, io: CliIo = processIo): 
     // Errors come back to runCli as exceptions instead of ending the process; subcommands inherit this.
     .exitOverride()
     .addHelpText('after', '\nSettings come from the environment and a .env file (see the README); `npm run dev` starts a local stack the commands find by themselves.');
+  registerMigrateCommand(program, io);
   registerHistoriesCommands(program, io);
   composition.registerCli(program, io);
   registerSagasCommands(program, io, { sagaTypes: composition.processes.map((p) => p.sagaType) });
