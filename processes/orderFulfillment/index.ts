@@ -3,7 +3,7 @@ import { registerOrdersCommands } from './cli';
 import { ORDER_LEGACY_SAGA_EVENTS } from './legacy/sagaEvents';
 import { orderContracts } from './domainEvents';
 import { orderPlacedV1ToV2 } from './upcasters/orderPlacedV1ToV2';
-import type { SagaProcess } from '../../src/process/sagaProcess';
+import type { SagaProcess } from '../../api/worker';
 import { inventoryLevels } from './readModels/inventoryLevels';
 import { orderSummary } from './readModels/orderSummary';
 import { orderTimeline } from './readModels/orderTimeline';

@@ -1,5 +1,5 @@
-import { MAX_ORDER_LINES } from '../../src/contracts/fields';
-import { UsageError } from '../../src/cli/errors';
+import { MAX_ORDER_LINES } from '../../api/eventstore';
+import { UsageError } from '../../api/cli';
 import type { PlaceOrderInput } from './commands';
 
 /**
