@@ -5,6 +5,7 @@
  */
 export { composeProcesses, ProcessCollisionError, type Composition } from '../src/process/composeProcesses';
 export type { ProcessDeps, SagaProcess, Scenario, ScenarioContext } from '../src/process/sagaProcess';
+export type { StreamFold } from '../src/cli/streamStates';
 export { done, nothingToUndo, rejected, type StepActivity, type StepCall, type StepEvent, type StepOutcome, type UndoCall } from '../src/saga/stepOutcome';
 export { cancellable } from '../activities/cancellable';
 export { waitUntil } from '../src/process/waitUntil';

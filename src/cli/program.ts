@@ -28,7 +28,9 @@ export function createProgram(composition: Composition, io: CliIo = processIo): 
   registerHistoriesCommands(program, io);
   composition.registerCli(program, io);
   registerSagasCommands(program, io, { sagaTypes: composition.processes.map((p) => p.sagaType) });
-  registerEventsCommands(program, io, composition.contracts);
+  // A prefix is its streams' type and a dash (`Order-`).
+  const folds = Object.fromEntries(composition.processes.flatMap((p) => (p.streamState ? [[p.streamPrefix.replace(/-$/, ''), p.streamState] as const] : [])));
+  registerEventsCommands(program, io, composition.contracts, folds);
   registerProjectionsCommands(program, io, composition);
   return program;
 }
