@@ -54,7 +54,8 @@ const workflowSandboxRules = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.sagaflow/', 'coverage/', 'scratch/', 'jest.config.js', 'jest.replay.config.js', 'jest.cluster.config.js'] },
+  // examples/app is an app of its own, type-checked by its own tsc against the packed package (test/package).
+  { ignores: ['node_modules/', 'dist/', '.sagaflow/', 'coverage/', 'scratch/', 'examples/', 'jest.config.js', 'jest.replay.config.js', 'jest.cluster.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -106,5 +107,5 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.mjs', '**/*.js', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
-  { files: ['test/support/*.js', 'src/cli/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' }, languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', process: 'readonly', require: 'readonly' } } },
+  { files: ['test/support/*.js', 'src/cli/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' }, languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', process: 'readonly', require: 'readonly', __dirname: 'readonly' } } },
 );

@@ -9,6 +9,8 @@ export {
   SAGA_STATUSES,
   SAGA_OUTCOMES,
   stepActivityType,
+  SAGA_EVENTS,
+  SAGA_EVENT_TYPES,
   webUiMarkdown,
   type ParallelStep,
   type SagaEventTypes,
