@@ -1,6 +1,8 @@
 /**
  * `sagaflow/cli`: what a process's own commands (`SagaProcess.cli`) are written with, and the
  * `sagaflow` program itself for an app that builds its command over its own composition.
+ *
+ * @module sagaflow/cli
  */
 export { CliError, EXIT, UsageError } from '../src/cli/errors';
 export { formatTable, printJson, processIo, type CliIo } from '../src/cli/output';

@@ -1,6 +1,8 @@
 /**
  * `sagaflow/client`: how app code starts, awaits, cancels, lists and operates the runs of any saga:
  * `sagaRuns` over a Temporal client, input validated at the boundary with `parseInput`.
+ *
+ * @module sagaflow/client
  */
 export { createTemporalClient, InvalidInputError } from '../src/client';
 export { issuesOf, parseInput } from '../src/client/errors';

@@ -1,6 +1,8 @@
 /**
  * `sagaflow/eventstore`: the PostgreSQL event store (append, read, aggregate, verify) and the zod
  * event contracts a process declares its events with.
+ *
+ * @module sagaflow/eventstore
  */
 export * from '../src/eventstore';
 export type { EventOf } from '../src/eventstore/contracts';

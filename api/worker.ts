@@ -2,6 +2,8 @@
  * `sagaflow/worker`: the activity and worker side. A process is declared (SagaProcess), its steps
  * written with done/rejected/nothingToUndo, processes composed (composeProcesses), and one worker
  * runs them all, each step's event appended in the same activity attempt as its effect.
+ *
+ * @module sagaflow/worker
  */
 export { composeProcesses, ProcessCollisionError, type Composition } from '../src/process/composeProcesses';
 export type { ProcessDeps, SagaProcess, Scenario, ScenarioContext } from '../src/process/sagaProcess';

@@ -2,6 +2,8 @@
  * `sagaflow/workflow`: what a saga's workflow module imports. It runs in Temporal's deterministic
  * sandbox and is bundled by the Temporal bundler, so everything re-exported here is free of Node
  * APIs, of pg and of activity code (the sandbox lint rule holds this file to that).
+ *
+ * @module sagaflow/workflow
  */
 export {
   StepSaga,
