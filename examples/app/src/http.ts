@@ -6,7 +6,7 @@ import { createTicketClient } from './client';
 /** POST /tickets starts a booking (202, or 200 for a ticket id booked before); bad input is a 400 naming each field. */
 export async function serve(port = 3000): Promise<http.Server> {
   const config = loadConfig();
-  const client = new Client({ connection: await connectTemporal(config.temporalAddress ?? 'localhost:7233'), namespace: config.namespace });
+  const client = new Client({ connection: await connectTemporal(config.temporalAddress ?? 'localhost:7233', config), namespace: config.namespace });
   const tickets = createTicketClient({ client, taskQueue: config.taskQueue });
   const server = http.createServer((req, res) => {
     const reply = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
