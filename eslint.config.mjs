@@ -55,7 +55,7 @@ const workflowSandboxRules = {
 
 export default tseslint.config(
   // examples/app is an app of its own, type-checked by its own tsc against the packed package (test/package).
-  { ignores: ['node_modules/', 'dist/', '.sagaflow/', 'coverage/', 'scratch/', 'examples/', 'jest.config.js', 'jest.replay.config.js', 'jest.cluster.config.js'] },
+  { ignores: ['node_modules/', 'dist/', '.sagaflow/', 'coverage/', 'scratch/', 'examples/', 'docs/api/', 'jest.config.js', 'jest.replay.config.js', 'jest.cluster.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
