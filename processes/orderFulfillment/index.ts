@@ -3,9 +3,10 @@ import { registerOrdersCommands } from './cli';
 import { ORDER_LEGACY_SAGA_EVENTS } from './legacy/sagaEvents';
 import { orderContracts } from './domainEvents';
 import { orderPlacedV1ToV2 } from './upcasters/orderPlacedV1ToV2';
-import type { SagaProcess } from '../../src/process/sagaProcess';
+import type { SagaProcess } from '../../api/worker';
 import { inventoryLevels } from './readModels/inventoryLevels';
 import { orderSummary } from './readModels/orderSummary';
+import { orderStreamState } from './readModels/orderStreamState';
 import { orderTimeline } from './readModels/orderTimeline';
 import { createOrderActivities } from './legacy/activities';
 import { createOrderSteps } from './steps';
@@ -33,6 +34,7 @@ export const orderFulfillment: SagaProcess = {
   simulatedOperations: [...INVENTORY_OPERATIONS, ...FRAUD_SCREENING_OPERATIONS, ...PAYMENT_OPERATIONS, ...SHIPPING_OPERATIONS],
   activities: ({ pool, store }) => createOrderActivities({ store, ...createSimulatedServices(pool) }),
   readModels: [orderSummary, orderTimeline, inventoryLevels],
+  streamState: orderStreamState,
   cli: registerOrdersCommands,
   scenarios: orderScenarios,
 };
