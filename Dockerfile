@@ -4,6 +4,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY api ./api
 COPY src ./src
 COPY workflows ./workflows
 COPY activities ./activities
@@ -20,7 +21,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# SQL migrations are read from the source tree at run time.
+# SQL migrations are read from the source tree at run time (the package ships them at the same path).
 COPY --from=build /app/src/db/migrations ./src/db/migrations
 USER node
 CMD ["node", "dist/workers/sagaWorker.js"]

@@ -1,7 +1,8 @@
 /**
  * `npm run bench:saga`: sagas per second and end-to-end latency of the order saga on the local
  * Temporal dev server and PostgreSQL, beside the ceiling measured in the same run: the same external
- * calls driven by a bare workflow with no event appends and no saga toolkit. The report goes to
+ * calls driven by a bare workflow with no event appends and no saga toolkit. With `--servers`, the
+ * dev server beside a Temporal server on PostgreSQL instead (bench/saga/servers.ts). The report goes to
  * stdout (and bench/RESULTS.md with --write-results); progress goes to stderr.
  */
 import { randomUUID } from 'node:crypto';
@@ -20,6 +21,7 @@ import { writeResults } from './lib/results';
 import { parseSagaBenchArgs, USAGE } from './saga/args';
 import { createBareActivities } from './saga/bareActivities';
 import { makeOrders, MIXES, type BenchOrder } from './saga/load';
+import { runServersBench } from './saga/servers';
 import { combine, renderSagaReport, type MixResult, type SagaSubject } from './saga/report';
 
 const DATABASE = 'bench_saga';
@@ -32,6 +34,15 @@ async function main(argv: readonly string[]): Promise<void> {
   const args = parseSagaBenchArgs(argv);
   if (args === 'help') {
     process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (args.servers) {
+    const report = await runServersBench(args, bench, argv);
+    process.stdout.write(`\n${report}\n`);
+    if (args.writeResults) {
+      writeResults(report);
+      log('written to bench/RESULTS.md');
+    }
     return;
   }
   const taskQueue = `bench-saga-${randomUUID()}`;

@@ -3,17 +3,16 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createTemporalClient } from '../src/client';
-import { connectTemporal } from '../src/config/connections';
+import { connectTemporal, createPool } from '../src/config/connections';
 import type { RetryProfileName } from '../src/saga';
 import { migrate } from '../src/db/migrate';
-import { InfraError } from '../src/infra/errors';
-import { repoRoot, stateDir } from '../src/infra/paths';
-import { freePort } from '../src/infra/ports';
-import { spawnService, type ManagedProcess } from '../src/infra/processes';
+import { stateDir } from '../src/infra/paths';
 import type { Shutdown } from '../src/infra/shutdown';
 import { startTemporalCluster, type TemporalCluster } from '../src/infra/temporalCluster';
 import { composition } from '../processes';
+import { rebuildNewerReadModels } from './readModelVersions';
 import { workflowBundleOptions } from './workflowBundle';
+import { spawnWorkerChild, type WorkerChild } from './workerChildren';
 
 export interface ClusterStackOptions {
   taskQueue: string;
@@ -31,14 +30,6 @@ export interface ClusterStackOptions {
   durable?: boolean;
   /** Each worker's output lines, prefixed with its name (`saga-1`, `projections-2`). */
   onWorkerOutput?: (name: string, line: string) => void;
-}
-
-export interface WorkerChild {
-  name: string;
-  kind: 'saga' | 'projections';
-  process: ManagedProcess;
-  /** /metrics and /healthz of a projection worker. */
-  httpUrl?: string;
 }
 
 export interface ClusterStack {
@@ -73,6 +64,12 @@ export async function startClusterStack(options: ClusterStackOptions): Promise<C
   shutdown.add(() => cluster.stop());
   const databaseUrl = cluster.postgres.url;
   await migrate(databaseUrl, log);
+  const pool = createPool(databaseUrl, {}, { max: 2 });
+  try {
+    await rebuildNewerReadModels(pool, log);
+  } finally {
+    await pool.end();
+  }
 
   log('bundling the workflows once for every saga worker');
   const silent = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -108,39 +105,4 @@ export async function startClusterStack(options: ClusterStackOptions): Promise<C
   shutdown.add(() => connection.close());
   const client = createTemporalClient(connection, options.namespace);
   return { cluster, databaseUrl, workers: started, client, workerEnv, spawnWorker };
-}
-
-const entries = {
-  saga: { file: path.join(repoRoot, 'workers', 'sagaWorker.ts'), ready: 'saga worker polling' },
-  projections: { file: path.join(repoRoot, 'workers', 'projectionWorker.ts'), ready: 'projection worker running' },
-} as const;
-
-/** One worker process (workers/sagaWorker.ts or workers/projectionWorker.ts), resolved once it serves. */
-async function spawnWorkerChild(kind: 'saga' | 'projections', name: string, env: NodeJS.ProcessEnv, onOutput: (name: string, line: string) => void): Promise<WorkerChild> {
-  const metricsPort = kind === 'projections' ? await freePort() : undefined;
-  let ready: () => void = () => undefined;
-  const isReady = new Promise<void>((resolve) => (ready = resolve));
-  const child = spawnService(process.execPath, ['--import', 'tsx', entries[kind].file], {
-    cwd: repoRoot,
-    env: { ...env, ...(metricsPort !== undefined ? { SAGAFLOW_METRICS_PORT: String(metricsPort) } : {}) },
-    // Both entry points drain on SIGTERM: the saga worker finishes its tasks, the projection worker its batch.
-    stopSignal: 'SIGTERM',
-    stopTimeoutMs: 30_000,
-    onOutput: (line) => {
-      if (line.includes(entries[kind].ready)) ready();
-      onOutput(name, line);
-    },
-  });
-  const exited = new Promise<never>((_, reject) =>
-    child.child.once('exit', (code, signal) => reject(new InfraError(`${name} (${entries[kind].file}) exited (${signal ?? code}) while starting:\n${child.recentOutput()}`))),
-  );
-  exited.catch(() => undefined);
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new InfraError(`${name} did not start within 120 s:\n${child.recentOutput()}`)), 120_000).unref());
-  try {
-    await Promise.race([isReady, exited, timeout]);
-  } catch (error) {
-    await child.stop();
-    throw error;
-  }
-  return { name, kind, process: child, ...(metricsPort !== undefined ? { httpUrl: `http://127.0.0.1:${metricsPort}` } : {}) };
 }

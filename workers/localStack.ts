@@ -9,9 +9,9 @@ import { startLocalServices, type LocalServices, type ServiceProfile } from '../
 import { withDatabase } from '../src/infra/postgres';
 import type { Shutdown } from '../src/infra/shutdown';
 import { tracingFromEnv } from '../src/observability/tracing';
-import { activeVersionOf, DEFAULT_BUILD_BATCH_SIZE, DEFAULT_PARTITIONS, rebuildProjection } from '../src/projections';
 import { composition } from '../processes';
 import { startProjectionWorker, type ProjectionWorker, type ProjectionWorkerOptions } from './projectionWorker';
+import { rebuildNewerReadModels } from './readModelVersions';
 import { createSagaWorker, type SagaWorkerOptions } from './sagaWorker';
 
 export interface LocalStackOptions {
@@ -92,7 +92,7 @@ export async function startLocalStack({ profile, taskQueue, shutdown, log, fresh
   if (projections) {
     // In-process rather than a child: one Ctrl-C, one shutdown list. Cleanups run last-first, so it
     // finishes its batch in hand while PostgreSQL is still up.
-    await rebuildNewerVersions(pool, log);
+    await rebuildNewerReadModels(pool, log);
     projectionWorker = await startProjectionWorker({ ...projections, maxLag, stuckAfter, databaseUrl, databaseSsl: config, projections: composition.readModels });
     shutdown.add(() => projectionWorker!.stop());
   }
@@ -101,21 +101,4 @@ export async function startLocalStack({ profile, taskQueue, shutdown, log, fresh
   shutdown.add(() => connection.close());
   const client = createTemporalClient(connection, services.temporal.namespace);
   return { services, databaseUrl, pool, client, worker, ...(projectionWorker ? { projections: projectionWorker } : {}) };
-}
-
-/**
- * A local stack's database may hold read models of older code (state survives under .sagaflow/). A
- * newer version would be built beside the active one and wait for an operator's rebuild, while
- * readers (the demo's summary, `sagaflow sagas stats`) look for its tables: on a developer's stack
- * the rebuild runs here instead, before the worker starts applying, so readers move to it at once.
- */
-async function rebuildNewerVersions(pool: pg.Pool, log: (line: string) => void): Promise<void> {
-  for (const projection of composition.readModels) {
-    const active = await activeVersionOf(pool, projection.name);
-    if (active === undefined || active >= projection.version) continue;
-    log(`read model ${projection.name}: the code has v${projection.version}, this database v${active}; rebuilding it from the log`);
-    const started = Date.now();
-    const report = await rebuildProjection(pool, projection, { contracts: composition.contracts, partitions: DEFAULT_PARTITIONS, batchSize: DEFAULT_BUILD_BATCH_SIZE });
-    log(`read model ${projection.name} v${projection.version}: ${report.events} events folded in ${((Date.now() - started) / 1000).toFixed(1)} s; readers see it now`);
-  }
 }

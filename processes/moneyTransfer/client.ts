@@ -1,11 +1,9 @@
 import type { Client } from '@temporalio/client';
-import { formatMoney } from '../../src/contracts/money';
+import { formatMoney, webUiMarkdown, type SagaState, type SagaStatus } from '../../api/workflow';
 import { TransferInputSchema, type TransferInput } from './commands';
-import { webUiMarkdown, type SagaState, type SagaStatus } from '../../src/saga';
 import { moneyTransfer, transferWorkflowId, type MoneyTransferResult } from './workflow';
 import { TransferId } from './searchAttributes';
-import { parseInput } from '../../src/client/errors';
-import { sagaRuns, type SagaRun, type StartedRun } from '../../src/client/sagaRuns';
+import { parseInput, sagaRuns, type SagaRun, type StartedRun } from '../../api/client';
 
 export interface TransferClientOptions {
   client: Client;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { businessKey as id, currency, positiveAmountCents } from '../../src/contracts/fields';
+import { businessKey as id, currency, positiveAmountCents } from '../../api/eventstore';
 
 const TransferAccounts = z.object({ fromAccount: id, toAccount: id });
 

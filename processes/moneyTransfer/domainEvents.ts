@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { defineEvent, type EventOf } from '../../src/eventstore/contracts';
-import { cents, compensationFailedFields, compensationResolvedFields, currency, eventRef as id, reason } from '../../src/contracts/fields';
+import { defineEvent, type EventOf, cents, compensationFailedFields, compensationResolvedFields, currency, eventRef as id, reason } from '../../api/eventstore';
 
 const transferRef = { transferId: id };
 const amount = { amountCents: cents, currency };

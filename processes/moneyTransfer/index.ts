@@ -1,7 +1,7 @@
 import { BANK_OPERATIONS, createSimulatedServices } from '../../src/adapters';
 import { TRANSFER_LEGACY_SAGA_EVENTS } from './legacy/sagaEvents';
 import { transferContracts } from './domainEvents';
-import type { SagaProcess } from '../../src/process/sagaProcess';
+import type { SagaProcess } from '../../api/worker';
 import { createTransferActivities } from './legacy/activities';
 import { createTransferSteps } from './steps';
 import { TRANSFER_SAGA_TYPE } from './sagaType';

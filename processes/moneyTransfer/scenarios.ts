@@ -1,8 +1,8 @@
 import { createSimulatedServices, type FaultPlan } from '../../src/adapters';
 import { createTransferClient, type TransferClient } from './client';
 import type { TransferInput } from './commands';
-import type { Scenario, ScenarioContext } from '../../src/process/sagaProcess';
-import { waitUntil } from '../../src/process/waitUntil';
+import type { Scenario, ScenarioContext } from '../../api/worker';
+import { waitUntil } from '../../api/worker';
 import { moneyTransfer, transferWorkflowId } from './workflow';
 
 type ScenarioClients = ScenarioContext & { transfers: TransferClient };

@@ -1,8 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { BusinessRejection, type BankService } from '../../src/adapters/types';
 import type { TransferEvent } from './domainEvents';
-import { done, nothingToUndo, rejected, type StepCall, type StepEvent, type UndoCall } from '../../src/saga/stepOutcome';
-import { cancellable } from '../../activities/cancellable';
+import { done, nothingToUndo, rejected, type StepCall, type StepEvent, type UndoCall, cancellable } from '../../api/worker';
 
 export interface TransferStepDeps {
   bank: BankService;

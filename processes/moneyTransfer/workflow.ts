@@ -1,9 +1,8 @@
 import { patched } from '@temporalio/workflow';
 import type { TransferSteps } from './steps';
-import { formatMoney } from '../../src/contracts/money';
+import { formatMoney, STEP_ENGINE_PATCH, StepSaga, type SagaResult } from '../../api/workflow';
 import { transferRequestedData } from './openingEvent';
 import type { TransferInput } from './commands';
-import { STEP_ENGINE_PATCH, StepSaga, type SagaResult } from '../../src/saga';
 import { moneyTransferV1 } from './legacy/moneyTransferV1';
 import { TRANSFER_SAGA_TYPE } from './sagaType';
 import { TransferId } from './searchAttributes';

@@ -1,17 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Option, type Command } from 'commander';
 import { createOrderClient, type OrderClient } from './client';
-import { parseInput } from '../../src/client/errors';
-import { loadConfig } from '../../src/config/env';
-import { MAX_ORDER_LINES } from '../../src/contracts';
+import { parseInput, loadConfig } from '../../api/client';
+import { MAX_ORDER_LINES } from '../../api/eventstore';
 import { PlaceOrderInputSchema, type PlaceOrderInput } from './commands';
-import { SAGA_STATUSES, type SagaStatus } from '../../src/saga';
+import { SAGA_STATUSES, type SagaStatus } from '../../api/workflow';
 import { orderWorkflowId } from './workflow';
-import { UsageError } from '../../src/cli/errors';
-import { printJson, processIo, type CliIo } from '../../src/cli/output';
-import { businessKeyArg, orderLine, positiveInteger, readJsonFile } from '../../src/cli/parsers';
-import { formatSagaRuns, formatSagaState, notFound, requireRunning } from '../../src/cli/sagaLookup';
-import { withTemporal, type CliTemporal } from '../../src/cli/temporalConnection';
+import { UsageError, printJson, processIo, type CliIo, businessKeyArg, positiveInteger, readJsonFile, formatSagaRuns, formatSagaState, notFound, requireRunning, withTemporal, type CliTemporal } from '../../api/cli';
+import { orderLine } from './itemOption';
 
 interface StartOptions {
   file?: string;

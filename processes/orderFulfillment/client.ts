@@ -1,12 +1,10 @@
 import type { Client } from '@temporalio/client';
-import { formatMoney } from '../../src/contracts/money';
+import { formatMoney, webUiMarkdown, type SagaState, type SagaStatus as SagaStatusValue } from '../../api/workflow';
 import { PlaceOrderInputSchema, type PlaceOrderInput } from './commands';
 import { orderTotalCents } from './openingEvent';
-import { webUiMarkdown, type SagaState, type SagaStatus as SagaStatusValue } from '../../src/saga';
 import { orderFulfillment, orderWorkflowId, type OrderFulfillmentResult } from './workflow';
 import { CustomerId, OrderId } from './searchAttributes';
-import { parseInput } from '../../src/client/errors';
-import { sagaRuns, type SagaRun, type StartedRun } from '../../src/client/sagaRuns';
+import { parseInput, sagaRuns, type SagaRun, type StartedRun } from '../../api/client';
 
 export interface OrderClientOptions {
   client: Client;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { amountCents, businessKey as id, currency, lineQuantity, MAX_AMOUNT_CENTS, MAX_ORDER_LINES } from '../../src/contracts/fields';
+import { amountCents, businessKey as id, currency, lineQuantity, MAX_AMOUNT_CENTS, MAX_ORDER_LINES } from '../../api/eventstore';
 import { orderTotalCents } from './openingEvent';
 
 const OrderLine = z.object({ sku: id, quantity: lineQuantity, unitPriceCents: amountCents }).strict();

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { defineEvent, type EventOf } from '../../src/eventstore/contracts';
-import { cents, compensationFailedFields, compensationResolvedFields, currency, eventRef as id, quantity, reason } from '../../src/contracts/fields';
+import { defineEvent, type EventOf, cents, compensationFailedFields, compensationResolvedFields, currency, eventRef as id, quantity, reason } from '../../api/eventstore';
 
 export const OrderItem = z.object({ sku: id, quantity });
 export type OrderItem = z.infer<typeof OrderItem>;

@@ -3,9 +3,10 @@ import { registerOrdersCommands } from './cli';
 import { ORDER_LEGACY_SAGA_EVENTS } from './legacy/sagaEvents';
 import { orderContracts } from './domainEvents';
 import { orderPlacedV1ToV2 } from './upcasters/orderPlacedV1ToV2';
-import type { SagaProcess } from '../../src/process/sagaProcess';
+import type { SagaProcess } from '../../api/worker';
 import { inventoryLevels } from './readModels/inventoryLevels';
 import { orderSummary } from './readModels/orderSummary';
+import { orderStreamState } from './readModels/orderStreamState';
 import { orderTimeline } from './readModels/orderTimeline';
 import { createOrderActivities } from './legacy/activities';
 import { createOrderSteps } from './steps';
@@ -35,6 +36,7 @@ export const orderFulfillment: SagaProcess = {
   readModels: [orderSummary, orderTimeline, inventoryLevels],
   // A finished order is looked up for returns and disputes for a quarter, then read from the archive.
   retention: { archiveClosedAfterDays: 90 },
+  streamState: orderStreamState,
   cli: registerOrdersCommands,
   scenarios: orderScenarios,
 };

@@ -1,8 +1,8 @@
 import type { FaultPlan } from '../../src/adapters';
 import { createOrderClient, type OrderClient } from './client';
 import type { PlaceOrderInput } from './commands';
-import type { Scenario, ScenarioContext } from '../../src/process/sagaProcess';
-import { waitUntil } from '../../src/process/waitUntil';
+import type { Scenario, ScenarioContext } from '../../api/worker';
+import { waitUntil } from '../../api/worker';
 import { orderFulfillment, orderWorkflowId } from './workflow';
 
 type ScenarioClients = ScenarioContext & { orders: OrderClient };

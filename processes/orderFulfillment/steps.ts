@@ -1,7 +1,6 @@
 import { BusinessRejection, type FraudScreeningService, type InventoryService, type OrderLine, type PaymentService, type ShippingService } from '../../src/adapters/types';
 import type { OrderEvent } from './domainEvents';
-import { done, nothingToUndo, rejected, type StepCall, type StepEvent, type UndoCall } from '../../src/saga/stepOutcome';
-import { cancellable } from '../../activities/cancellable';
+import { done, nothingToUndo, rejected, type StepCall, type StepEvent, type UndoCall, cancellable } from '../../api/worker';
 
 export interface OrderStepDeps {
   inventory: InventoryService;

@@ -1,9 +1,8 @@
 import { patched } from '@temporalio/workflow';
 import type { OrderSteps } from './steps';
-import { formatMoney } from '../../src/contracts/money';
+import { formatMoney, STEP_ENGINE_PATCH, StepSaga, type SagaResult } from '../../api/workflow';
 import type { PlaceOrderInput } from './commands';
 import { orderLines, orderPlacedData, orderTotalCents } from './openingEvent';
-import { STEP_ENGINE_PATCH, StepSaga, type SagaResult } from '../../src/saga';
 import { orderFulfillmentV1 } from './legacy/orderFulfillmentV1';
 import { ORDER_SAGA_TYPE } from './sagaType';
 import { CustomerId, OrderId } from './searchAttributes';

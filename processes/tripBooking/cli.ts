@@ -1,11 +1,7 @@
 import { Option, type Command } from 'commander';
-import { parseInput } from '../../src/client/errors';
-import { printJson, processIo, type CliIo } from '../../src/cli/output';
-import { businessKeyArg, positiveInteger, readJsonFile } from '../../src/cli/parsers';
-import { formatSagaRuns, formatSagaState, notFound, requireRunning } from '../../src/cli/sagaLookup';
-import { withTemporal, type CliTemporal } from '../../src/cli/temporalConnection';
-import { loadConfig } from '../../src/config/env';
-import { SAGA_STATUSES, type SagaStatus } from '../../src/saga';
+import { parseInput, loadConfig } from '../../api/client';
+import { printJson, processIo, type CliIo, businessKeyArg, positiveInteger, readJsonFile, formatSagaRuns, formatSagaState, notFound, requireRunning, withTemporal, type CliTemporal } from '../../api/cli';
+import { SAGA_STATUSES, type SagaStatus } from '../../api/workflow';
 import { createTripClient, type TripClient } from './client';
 import { TripInputSchema } from './contracts';
 import { tripWorkflowId } from './workflow';

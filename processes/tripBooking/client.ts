@@ -1,8 +1,7 @@
 import type { Client } from '@temporalio/client';
-import { parseInput } from '../../src/client/errors';
-import { sagaRuns, type SagaRun, type StartedRun } from '../../src/client/sagaRuns';
-import { formatMoney } from '../../src/contracts/money';
-import type { SagaState, SagaStatus } from '../../src/saga';
+import { parseInput, sagaRuns, type SagaRun, type StartedRun } from '../../api/client';
+import { formatMoney } from '../../api/workflow';
+import type { SagaState, SagaStatus } from '../../api/workflow';
 import { TripInputSchema, type TripInput } from './contracts';
 import { tripTotalCents } from './openingEvent';
 import { TripId } from './searchAttributes';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineEvent, type EventOf } from '../../src/eventstore/contracts';
-import type { SagaEventTypes } from '../../src/saga/sagaEvents';
+import { defineEvent, type EventOf } from '../../api/eventstore';
+import type { SagaEventTypes } from '../../api/workflow';
 import {
   amountCents,
   businessKey,
@@ -11,7 +11,7 @@ import {
   eventRef as id,
   MAX_AMOUNT_CENTS,
   reason,
-} from '../../src/contracts/fields';
+} from '../../api/eventstore';
 import { tripTotalCents } from './openingEvent';
 
 /** Hotel nights and rental-car days one trip may book. */

@@ -1,4 +1,4 @@
-import type { SagaProcess } from '../../src/process/sagaProcess';
+import type { SagaProcess } from '../../api/worker';
 import { registerTripsCommands } from './cli';
 import { TRIP_LEGACY_SAGA_EVENTS, tripContracts } from './contracts';
 import { tripScenarios } from './scenarios';

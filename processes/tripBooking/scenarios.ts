@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultPlan } from '../../src/adapters/types';
-import type { Scenario, ScenarioContext } from '../../src/process/sagaProcess';
+import type { Scenario, ScenarioContext } from '../../api/worker';
 import { createTripClient } from './client';
 import type { TripInput } from './contracts';
 import { tripWorkflowId } from './workflow';

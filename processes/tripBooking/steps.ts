@@ -1,7 +1,6 @@
 import type pg from 'pg';
-import { cancellable } from '../../activities/cancellable';
+import { cancellable, done, nothingToUndo, rejected, type StepCall, type StepEvent, type UndoCall } from '../../api/worker';
 import { BusinessRejection } from '../../src/adapters/types';
-import { done, nothingToUndo, rejected, type StepCall, type StepEvent, type UndoCall } from '../../src/saga/stepOutcome';
 import type { TripEvent } from './contracts';
 import { SimulatedTravel, type BookingKind } from './simulatedTravel';
 

@@ -1,6 +1,4 @@
-import { defineProjection, type StoredEvent } from '../../src/projections';
-import { evolveSagaSummary, ProcessSagaFacts, type SagaSummaryColumns } from '../../src/read-models/sagaFacts';
-import { foldStreamRows, type StreamRow } from '../../src/read-models/streamRows';
+import { defineProjection, type StoredEvent, evolveSagaSummary, ProcessSagaFacts, type SagaSummaryColumns, foldStreamRows, type StreamRow } from '../../api/projections';
 import { TRIP_LEGACY_SAGA_EVENTS, tripContracts, type TripEvent } from './contracts';
 import { TRIP_SAGA_TYPE } from './sagaType';
 

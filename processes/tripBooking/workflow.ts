@@ -1,5 +1,4 @@
-import { formatMoney } from '../../src/contracts/money';
-import { StepSaga, type SagaResult } from '../../src/saga';
+import { formatMoney, StepSaga, type SagaResult } from '../../api/workflow';
 import type { TripInput } from './contracts';
 import { tripRequestedData, tripTotalCents } from './openingEvent';
 import { TRIP_SAGA_TYPE } from './sagaType';

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerEventsCommands } from './commands/events';
 import { registerEventsArchiveCommand } from './commands/eventsArchive';
 import { registerHistoriesCommands } from './commands/histories';
+import { registerMigrateCommand } from './commands/migrate';
 import { registerProjectionsCommands } from './commands/projections';
 import { registerSagasCommands } from './commands/sagas';
 import type { Composition } from '../process/composeProcesses';
@@ -24,10 +25,13 @@ export function createProgram(composition: Composition, io: CliIo = processIo): 
     // Errors come back to runCli as exceptions instead of ending the process; subcommands inherit this.
     .exitOverride()
     .addHelpText('after', '\nSettings come from the environment and a .env file (see the README); `npm run dev` starts a local stack the commands find by themselves.');
+  registerMigrateCommand(program, io);
   registerHistoriesCommands(program, io);
   composition.registerCli(program, io);
   registerSagasCommands(program, io, { sagaTypes: composition.processes.map((p) => p.sagaType) });
-  registerEventsArchiveCommand(registerEventsCommands(program, io, composition.contracts), io, composition.retention);
+  // A prefix is its streams' type and a dash (`Order-`).
+  const folds = Object.fromEntries(composition.processes.flatMap((p) => (p.streamState ? [[p.streamPrefix.replace(/-$/, ''), p.streamState] as const] : [])));
+  registerEventsArchiveCommand(registerEventsCommands(program, io, composition.contracts, folds), io, composition.retention);
   registerProjectionsCommands(program, io, composition);
   return program;
 }

@@ -1,6 +1,4 @@
 import type { Aggregate, AggregateOptions, EventStore, StoredEvent } from '../eventstore';
-import { ORDER_SAGA_FACTS } from '../../processes/orderFulfillment/readModels/orderEvents';
-import { evolveOrderSummary, type OrderSummaryRow } from '../../processes/orderFulfillment/readModels/orderSummary';
 
 /** How `events state` folds a stream: the read model's own evolve where one exists, a generic fold otherwise. */
 export interface StreamFold<State> {
@@ -9,14 +7,6 @@ export interface StreamFold<State> {
   initial: () => State;
   evolve: (state: State, event: StoredEvent) => State;
 }
-
-/** The order_summary row the projection would hold after these events. */
-const orderFold: StreamFold<OrderSummaryRow | null> = {
-  name: 'order_summary',
-  initial: () => null,
-  // As the projection: another saga type's saga event is not the order's.
-  evolve: (row, event) => (ORDER_SAGA_FACTS.concerns(event) ? evolveOrderSummary(row ?? undefined, event) : row),
-};
 
 export interface GenericStreamState {
   lastEventType: string | null;
@@ -49,8 +39,12 @@ function reader<State>(fold: StreamFold<State>): StreamStateReader {
   return { name: fold.name, read: (store, streamId, { asOfVersion, asOfTime }) => store.aggregateStream(streamId, fold.evolve, fold.initial, { ...(asOfVersion !== undefined ? { asOfVersion } : {}), ...(asOfTime ? { asOfTime } : {}) }) };
 }
 
-const readersByStreamType: Record<string, StreamStateReader> = { Order: reader(orderFold) };
+/** A fold of any state: each process folds into its own row type. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the state type is the fold's own
+export type AnyStreamFold = StreamFold<any>;
 
-export function stateReaderFor(streamType: string): StreamStateReader {
-  return readersByStreamType[streamType] ?? reader(genericFold);
+/** The fold of the process whose streams these are (`SagaProcess.streamState`), or the generic one. */
+export function stateReaderFor(streamType: string, foldsByStreamType: Readonly<Record<string, AnyStreamFold>>): StreamStateReader {
+  const fold = foldsByStreamType[streamType];
+  return fold ? reader(fold) : reader(genericFold);
 }

@@ -55,12 +55,15 @@ const existingFile = z.string().superRefine((value, ctx) => {
   }
 });
 
+/** The Temporal namespace unless TEMPORAL_NAMESPACE names another. */
+export const DEFAULT_TEMPORAL_NAMESPACE = 'default';
+
 const envSchema = z
   .object({
     DATABASE_URL: postgresUrl.optional(),
     DATABASE_SSL_CA: existingFile.optional(),
     TEMPORAL_ADDRESS: hostPort.optional(),
-    TEMPORAL_NAMESPACE: nonEmpty.default('default'),
+    TEMPORAL_NAMESPACE: nonEmpty.default(DEFAULT_TEMPORAL_NAMESPACE),
     TEMPORAL_TLS_CERT: existingFile.optional(),
     TEMPORAL_TLS_KEY: existingFile.optional(),
     TEMPORAL_TLS_CA: existingFile.optional(),

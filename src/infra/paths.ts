@@ -10,11 +10,18 @@ function findRepoRoot(): string {
 export const repoRoot = findRepoRoot();
 
 /**
+ * The project sagaflow serves: this repository, or, where sagaflow is installed as a package under an
+ * app's node_modules, the app it runs in (the working directory), so local state, workflow bundle
+ * entries and exported histories land in the app and never inside node_modules.
+ */
+export const projectRoot = repoRoot.split(path.sep).includes('node_modules') ? process.cwd() : repoRoot;
+
+/**
  * Where local services keep their state (database files, pid files, logs).
- * Lives inside the checkout so that `rm -rf .sagaflow` is a full reset; SAGAFLOW_HOME moves it.
+ * Lives inside the project so that `rm -rf .sagaflow` is a full reset; SAGAFLOW_HOME moves it.
  */
 export function stateDir(...parts: string[]): string {
-  const base = process.env.SAGAFLOW_HOME ?? path.join(repoRoot, '.sagaflow');
+  const base = process.env.SAGAFLOW_HOME ?? path.join(projectRoot, '.sagaflow');
   return path.join(base, ...parts);
 }
 

@@ -16,6 +16,8 @@ export interface PostgresService {
   url: string;
   /** True when this process started the server and will stop it. */
   owned: boolean;
+  /** The embedded server's data directory (it may be elsewhere than the one asked for; see accessibleDataDir). */
+  dataDir?: string;
   stop(): Promise<void>;
 }
 
@@ -62,7 +64,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await assertReachable(connectionString(running.port, 'postgres'), `the PostgreSQL already running on ${dataDir} (pid ${running.pid})`);
     await ensureDatabase(running.port, database);
     options.log?.(`reusing PostgreSQL pid ${running.pid} on port ${running.port}`);
-    return { url, owned: false, stop: async () => undefined };
+    return { url, owned: false, dataDir, stop: async () => undefined };
   }
 
   removeStaleLockFile(dataDir, options.log);
@@ -103,7 +105,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   });
   await ensureDatabase(port, database);
   options.log?.(`PostgreSQL started on port ${port}`);
-  return { url: connectionString(port, database), owned: true, stop: () => server.stop() };
+  return { url: connectionString(port, database), owned: true, dataDir, stop: () => server.stop() };
 }
 
 /**

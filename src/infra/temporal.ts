@@ -250,7 +250,8 @@ const typeNames: Record<string, { cli: string; indexed: temporal.api.enums.v1.In
   KEYWORD_LIST: { cli: 'KeywordList', indexed: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST },
 };
 
-function cliTypeName(type: SearchAttributeType): string {
+/** The type's name in the Temporal CLI's flags (`Keyword`). */
+export function cliTypeName(type: SearchAttributeType): string {
   const known = typeNames[type];
   if (!known) throw new InfraError(`unsupported search attribute type ${type}`);
   return known.cli;

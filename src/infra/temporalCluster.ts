@@ -13,20 +13,8 @@ import { startEmbeddedPostgres, withDatabase, type PostgresService } from './pos
 import { spawnService, stopPid, type ManagedProcess } from './processes';
 import { registerSearchAttributes, waitForNamespace, type TemporalService } from './temporal';
 import { goAvailable } from './temporalCli';
+import { NAMESPACE_RETENTION_HOURS, schemaSetupScript, TEMPORAL_DATABASES, TEMPORAL_DB } from './temporalSetup';
 import { buildTemporalServer, findTemporalServer, type TemporalServerInstall } from './temporalServer';
-
-/**
- * How the Temporal server reaches its PostgreSQL: the variables of the temporalio/server image's
- * config template (config/docker.yaml), with the values docker-compose.yml gives them.
- */
-export const TEMPORAL_DB = { plugin: 'postgres12', user: 'temporal', password: 'temporal' } as const;
-/** Temporal's two databases and the schema folder of each under schema/postgresql/v12. */
-export const TEMPORAL_DATABASES = [
-  { database: 'temporal', schema: 'temporal' },
-  { database: 'temporal_visibility', schema: 'visibility' },
-] as const;
-/** How long closed runs stay in the cluster's history: what compose's setup step creates the namespace with. */
-export const NAMESPACE_RETENTION = '7 days';
 
 export interface TemporalClusterOptions {
   /** Holds PostgreSQL's data, pid files and the servers' logs. */
@@ -123,49 +111,28 @@ async function ensureTemporalRole(adminUrl: string): Promise<void> {
 }
 
 /**
- * What compose's temporal-schema step runs, with the same tool: create each database, set up the
- * base schema once, then update to the newest versioned schema (nothing to do on a second start;
- * a newer server's migrations on the first start after a version bump).
+ * The schema script docker-compose.yml's temporal-schema step runs (src/infra/temporalSetup.ts),
+ * run here with the SQL tool this profile built and the schema folder copied from the server module.
  */
 async function setupSchemas(install: TemporalServerInstall, dbPort: number, log: (line: string) => void): Promise<void> {
-  const connection = ['--plugin', TEMPORAL_DB.plugin, '--ep', '127.0.0.1', '-p', String(dbPort), '-u', TEMPORAL_DB.user, '--pw', TEMPORAL_DB.password];
-  for (const { database, schema } of TEMPORAL_DATABASES) {
-    const tool = (...args: string[]) => runTool(install.sqlTool, [...connection, '--db', database, ...args]);
-    const url = `postgres://${TEMPORAL_DB.user}:${TEMPORAL_DB.password}@127.0.0.1:${dbPort}/postgres`;
-    if (!(await databaseExists(url, database))) {
-      log(`creating Temporal's ${database} database and its schema`);
-      await tool('create-database');
-    }
-    if (!(await hasSchemaVersionTable(withDatabase(url, database)))) await tool('setup-schema', '-v', '0.0');
-    await tool('update-schema', '-d', path.join(install.postgresSchemaDir, schema, 'versioned'));
-  }
-}
-
-async function runTool(binary: string, args: string[]): Promise<void> {
+  log(`setting up Temporal's ${TEMPORAL_DATABASES.map((d) => d.database).join(' and ')} schemas with temporal-sql-tool`);
   try {
-    await promisify(execFile)(binary, args, { maxBuffer: 16 << 20 });
+    await promisify(execFile)('sh', ['-euc', schemaSetupScript()], {
+      maxBuffer: 16 << 20,
+      env: {
+        ...process.env,
+        PATH: `${path.dirname(install.sqlTool)}${path.delimiter}${process.env.PATH ?? ''}`,
+        DB: TEMPORAL_DB.plugin,
+        POSTGRES_SEEDS: '127.0.0.1',
+        DB_PORT: String(dbPort),
+        POSTGRES_USER: TEMPORAL_DB.user,
+        SQL_PASSWORD: TEMPORAL_DB.password,
+        SCHEMA_DIR: install.postgresSchemaDir,
+      },
+    });
   } catch (error) {
     const { stderr, stdout } = error as { stderr?: string; stdout?: string };
-    throw new InfraError(`temporal-sql-tool ${args.filter((a, i) => args[i - 1] !== '--pw').join(' ')} failed:\n${(stderr || stdout || (error as Error).message).trim().split('\n').slice(-15).join('\n')}`);
-  }
-}
-
-async function databaseExists(url: string, database: string): Promise<boolean> {
-  return withClient(url, async (client) => ((await client.query('select 1 from pg_database where datname = $1', [database])).rowCount ?? 0) > 0);
-}
-
-async function hasSchemaVersionTable(url: string): Promise<boolean> {
-  return withClient(url, async (client) => (await client.query<{ present: boolean }>(`select to_regclass('public.schema_version') is not null as present`)).rows[0]?.present === true);
-}
-
-async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
+    throw new InfraError(`setting up Temporal's schemas failed:\n${(stderr || stdout || (error as Error).message).trim().split('\n').slice(-15).join('\n')}`);
   }
 }
 
@@ -255,8 +222,8 @@ async function ensureNamespace(address: string, namespace: string, log: (line: s
         } catch (error) {
           if ((error as { code?: number }).code !== 5 /* NOT_FOUND */) throw error;
         }
-        log(`registering namespace '${namespace}' (retention ${NAMESPACE_RETENTION})`);
-        await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(NAMESPACE_RETENTION) }).catch((error: unknown) => {
+        log(`registering namespace '${namespace}' (retention ${NAMESPACE_RETENTION_HOURS} h)`);
+        await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(`${NAMESPACE_RETENTION_HOURS} hours`) }).catch((error: unknown) => {
           if ((error as { code?: number }).code !== 6 /* ALREADY_EXISTS */) throw error;
         });
         break;

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type pg from 'pg';
 import type { SimulatedFaults } from '../adapters/simulatedFaults';
 import type { CliIo } from '../cli/output';
+import type { AnyStreamFold } from '../cli/streamStates';
 import type { EventContract, Upcaster } from '../eventstore/contracts';
 import type { EventStore } from '../eventstore';
 import type { Projection } from '../projections';
@@ -73,6 +74,8 @@ export interface SagaProcess {
    * days after the run ended. Decided when the process is written, checked when it is composed.
    */
   retention?: RetentionPolicy;
+  /** How `sagaflow events state` folds one of its streams (its read model's row); the latest value of every field otherwise. */
+  streamState?: AnyStreamFold;
   /** Adds its commands to the `sagaflow` CLI. */
   cli?: (program: Command, io: CliIo) => void;
   /** Its replay scenarios: every outcome, recorded by `npm run histories:record`. */

@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import pg from 'pg';
@@ -14,6 +16,8 @@ import { createTemporalClient } from '../../src/client';
 import { connectTemporal } from '../../src/config/connections';
 import { exportHistories, readHistoryFiles } from '../../src/histories';
 import { isProcessAlive } from '../../src/infra/ports';
+import { buildTemporalCli, findTemporalCli } from '../../src/infra/temporalCli';
+import { NAMESPACE_RETENTION_HOURS, namespaceSetupScript } from '../../src/infra/temporalSetup';
 import { planFaults } from '../support/faults';
 import { waitFor } from '../support/waitFor';
 import type { ClusterUnderTest } from './globalSetup';
@@ -125,4 +129,21 @@ describe('the cluster profile: Temporal on PostgreSQL, 2 saga workers, 2 project
     await expect(Worker.runReplayHistory({ workflowBundle: { codePath: bundle }, replayName: 'cluster-replay' }, file!.history, file!.workflowId)).resolves.toBeUndefined();
     expect(file!.history.events!.length).toBeGreaterThan(10);
   }, 60_000);
+
+  it("registers a namespace and sagaflow's search attributes with docker-compose.yml's temporal-setup script", async () => {
+    const namespace = `compose-${randomUUID().slice(0, 8)}`;
+    const cli = findTemporalCli() ?? (await buildTemporalCli((line) => console.log(line)));
+
+    // Twice: compose restarts the step on failure, so a second run over a set-up namespace must pass.
+    for (let run = 0; run < 2; run++) {
+      await promisify(execFile)('sh', ['-euc', namespaceSetupScript(namespace, composition.searchAttributes)], {
+        env: { ...process.env, PATH: `${path.dirname(cli)}${path.delimiter}${process.env.PATH ?? ''}`, TEMPORAL_ADDRESS: cluster.temporalAddress },
+      });
+    }
+
+    const described = await connection.workflowService.describeNamespace({ namespace });
+    expect(Number(described.config?.workflowExecutionRetentionTtl?.seconds)).toBe(NAMESPACE_RETENTION_HOURS * 3600);
+    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+    for (const key of composition.searchAttributes) expect(Object.keys(customAttributes ?? {})).toContain(key.name);
+  }, 600_000);
 });

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { StoredEvent } from '../../../src/projections';
-import { defineProjection } from '../../../src/projections';
+import type { StoredEvent } from '../../../api/projections';
+import { defineProjection } from '../../../api/projections';
 import { asOrderEvent } from './orderEvents';
 
 /**

@@ -1,8 +1,8 @@
 import type { OrderEvent, OrderEventType } from '../domainEvents';
 import { ORDER_LEGACY_SAGA_EVENTS } from '../legacy/sagaEvents';
-import type { StoredEvent } from '../../../src/projections';
+import type { StoredEvent } from '../../../api/projections';
 import { ORDER_SAGA_TYPE } from '../sagaType';
-import { ProcessSagaFacts } from '../../../src/read-models/sagaFacts';
+import { ProcessSagaFacts } from '../../../api/projections';
 
 /** Every order event type: the read models that follow whole orders read all of them. */
 export const ORDER_EVENT_TYPES: readonly OrderEventType[] = [

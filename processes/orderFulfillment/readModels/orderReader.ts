@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { OrderItem } from '../domainEvents';
-import { businessKey } from '../../../src/contracts/fields';
-import { InvalidArgumentError, waitForProjection, type Checkpoint } from '../../../src/projections';
+import { businessKey } from '../../../api/eventstore';
+import { InvalidArgumentError, waitForProjection, type Checkpoint } from '../../../api/projections';
 import { orderSummary, type OrderOutcome, type OrderSagaStatus, type OrderSummaryRow } from './orderSummary';
 
 /** An order as the order_summary read model holds it. */

@@ -1,10 +1,8 @@
 import type { OrderItem } from '../domainEvents';
-import type { StoredEvent } from '../../../src/projections';
-import { defineProjection } from '../../../src/projections';
+import type { StoredEvent } from '../../../api/projections';
+import { defineProjection, evolveSagaSummary, type SagaSummaryColumns, foldStreamRows, type StreamRow } from '../../../api/projections';
 import { ORDER_SAGA_FACTS, ORDER_STREAM_EVENT_TYPES, asOrderEvent, orderIdOf } from './orderEvents';
 import { orderSummaryFoldSql } from './orderSummaryFold';
-import { evolveSagaSummary, type SagaSummaryColumns } from '../../../src/read-models/sagaFacts';
-import { foldStreamRows, type StreamRow } from '../../../src/read-models/streamRows';
 
 /** Where an order's saga stands, in the saga's own vocabulary (the SagaStatus search attribute). */
 export type OrderSagaStatus = SagaSummaryColumns['status'];

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { OrderEvent } from '../domainEvents';
-import type { StoredEvent } from '../../../src/projections';
-import { defineProjection } from '../../../src/projections';
+import type { StoredEvent } from '../../../api/projections';
+import { defineProjection } from '../../../api/projections';
 import { ORDER_SAGA_FACTS, ORDER_STREAM_EVENT_TYPES, asOrderEvent, orderIdOf, stepOf } from './orderEvents';
 import { orderTimelineFoldSql } from './orderTimelineFold';
 

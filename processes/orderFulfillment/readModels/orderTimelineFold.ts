@@ -1,5 +1,5 @@
 import { ORDER_SAGA_FACTS, UNDO_STEP } from './orderEvents';
-import { sqlText } from '../../../src/read-models/sagaFacts';
+import { sqlText } from '../../../api/projections';
 
 /** A CASE over a text expression mapping each key of `map` to its value, else `otherwise`. */
 function caseOf(expression: string, map: Readonly<Record<string, string>>, otherwise: string): string {

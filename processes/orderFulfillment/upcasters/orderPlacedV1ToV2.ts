@@ -1,5 +1,5 @@
-import { defineUpcaster } from '../../../src/eventstore/contracts';
-import { dollarsToCents } from '../../../src/contracts/money';
+import { defineUpcaster } from '../../../api/eventstore';
+import { dollarsToCents } from '../../../api/workflow';
 
 interface OrderPlacedV1Data {
   orderId: string;

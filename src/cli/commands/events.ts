@@ -22,12 +22,12 @@ import { renderLogVerification, summarizeLogVerification } from '../logVerificat
 import { printJson, type CliIo } from '../output';
 import { positiveInteger } from '../parsers';
 import { eventProgress } from '../progress';
-import { stateReaderFor } from '../streamStates';
+import { stateReaderFor, type AnyStreamFold } from '../streamStates';
 
 type AsOf = { version: number } | { time: Date };
 
 /** The `events` group; returns it so commands kept in modules of their own join it. */
-export function registerEventsCommands(program: Command, io: CliIo, contracts: ContractRegistry): Command {
+export function registerEventsCommands(program: Command, io: CliIo, contracts: ContractRegistry, foldsByStreamType: Readonly<Record<string, AnyStreamFold>> = {}): Command {
   const events = program.command('events').description('Read, fold and verify the event log');
   const withStore = <T>(work: (store: EventStore) => Promise<T>) =>
     withDatabase(loadConfig(), (pool) => work(createEventStore(pool, { contracts, notify: false })));
@@ -59,7 +59,7 @@ export function registerEventsCommands(program: Command, io: CliIo, contracts: C
     .option('--json', 'print the state as JSON')
     .addHelpText('after', '\nExamples:\n  $ sagaflow events state Order-42 --as-of 3\n  $ sagaflow events state Order-42 --as-of 2026-11-23T14:00:00Z')
     .action(async (streamId: string, options: { asOf?: AsOf; json?: boolean }) => {
-      const fold = stateReaderFor(streamTypeOf(streamId));
+      const fold = stateReaderFor(streamTypeOf(streamId), foldsByStreamType);
       const asOf = options.asOf;
       const { state, version } = await withStore(async (store) => {
         await requireStream(store, streamId);

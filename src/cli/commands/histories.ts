@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/env';
 import { exportHistories } from '../../histories';
-import { repoRoot } from '../../infra/paths';
+import { projectRoot } from '../../infra/paths';
 import { UsageError } from '../errors';
 import { printJson, processIo, type CliIo } from '../output';
 import { positiveInteger } from '../parsers';
@@ -17,7 +17,7 @@ export function registerHistoriesCommands(program: Command, io: CliIo = processI
     .argument('[workflow-ids...]', 'the workflows to export (their latest run each)')
     .option('-q, --query <visibility-query>', 'export the runs a visibility query finds instead')
     .addOption(new Option('-n, --limit <count>', 'at most this many runs from --query').default(50).argParser(positiveInteger('--limit')))
-    .option('-o, --out <dir>', 'where to write', path.join(repoRoot, 'test', 'histories'))
+    .option('-o, --out <dir>', 'where to write', path.join(projectRoot, 'test', 'histories'))
     .option('--json', 'print what was written as JSON')
     .addHelpText(
       'after',

@@ -1,5 +1,5 @@
 import { UsageError } from '../../../src/cli/errors';
-import { orderLine } from '../../../src/cli/parsers';
+import { orderLine } from '../../../processes/orderFulfillment/itemOption';
 import { MAX_ORDER_LINES } from '../../../src/contracts';
 
 describe('the --item parser', () => {
