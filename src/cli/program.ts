@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { registerEventsCommands } from './commands/events';
-import { registerEventsArchiveCommand } from './commands/eventsArchive';
+import { registerEventsArchiveCommand, registerExportArchivedCommand } from './commands/eventsArchive';
 import { registerHistoriesCommands } from './commands/histories';
 import { registerProjectionsCommands } from './commands/projections';
 import { registerSagasCommands } from './commands/sagas';
@@ -27,7 +27,9 @@ export function createProgram(composition: Composition, io: CliIo = processIo): 
   registerHistoriesCommands(program, io);
   composition.registerCli(program, io);
   registerSagasCommands(program, io, { sagaTypes: composition.processes.map((p) => p.sagaType) });
-  registerEventsArchiveCommand(registerEventsCommands(program, io, composition.contracts), io, composition.retention);
+  const events = registerEventsCommands(program, io, composition.contracts);
+  registerEventsArchiveCommand(events, io, composition.retention);
+  registerExportArchivedCommand(events, io, composition.retention);
   registerProjectionsCommands(program, io, composition);
   return program;
 }
