@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { registerEventsCommands } from './commands/events';
-import { registerEventsArchiveCommand } from './commands/eventsArchive';
+import { registerEventsArchiveCommand, registerExportArchivedCommand } from './commands/eventsArchive';
 import { registerHistoriesCommands } from './commands/histories';
 import { registerMigrateCommand } from './commands/migrate';
 import { registerProjectionsCommands } from './commands/projections';
@@ -31,7 +31,9 @@ export function createProgram(composition: Composition, io: CliIo = processIo): 
   registerSagasCommands(program, io, { sagaTypes: composition.processes.map((p) => p.sagaType) });
   // A prefix is its streams' type and a dash (`Order-`).
   const folds = Object.fromEntries(composition.processes.flatMap((p) => (p.streamState ? [[p.streamPrefix.replace(/-$/, ''), p.streamState] as const] : [])));
-  registerEventsArchiveCommand(registerEventsCommands(program, io, composition.contracts, folds), io, composition.retention);
+  const events = registerEventsCommands(program, io, composition.contracts, folds);
+  registerEventsArchiveCommand(events, io, composition.retention);
+  registerExportArchivedCommand(events, io, composition.retention);
   registerProjectionsCommands(program, io, composition);
   return program;
 }

@@ -21,6 +21,7 @@ export {
 } from './logDigest';
 export { verifyLogAgainst, type LogVerification, type LoggedEvent, type MissingEvent, type PlacedChainBreak, type VerifyLogOptions, type WindowDifference } from './verifyLogAgainst';
 export { archiveStreams, countClosedStreams, findClosedStreams, type ArchivedStream, type ClosedStream, type ClosedStreams } from './archiveStreams';
+export { readArchived, type ArchivedEventLine } from './exportArchived';
 export { subscribeToAppends, type AppendSubscription } from './subscribeToAppends';
 export type { ImportEvent, ImportOptions } from './importEvents';
 export { ContractRegistry, defineEvent, defineUpcaster, type EventContract, type Upcaster } from './contracts';

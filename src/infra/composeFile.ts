@@ -147,9 +147,12 @@ ${scriptBlock(namespaceSetupScript(DEFAULT_TEMPORAL_NAMESPACE, searchAttributes)
       # network reach it. Outside a container the worker listens on 127.0.0.1 unless told.
       SAGAFLOW_METRICS_HOST: 0.0.0.0
       SAGAFLOW_METRICS_PORT: "9464"
-      # The freshness SLAs, the saga stuck deadline and tracing, from the host when it sets them.
+      # The freshness SLAs, the saga stuck deadline, the scheduled archive and tracing, from the
+      # host when it sets them.
       SAGAFLOW_PROJECTION_MAX_LAG: \${SAGAFLOW_PROJECTION_MAX_LAG:-}
       SAGAFLOW_SAGA_STUCK_AFTER: \${SAGAFLOW_SAGA_STUCK_AFTER:-}
+      SAGAFLOW_ARCHIVE_EVERY: \${SAGAFLOW_ARCHIVE_EVERY:-}
+      SAGAFLOW_ARCHIVE_BATCH_SIZE: \${SAGAFLOW_ARCHIVE_BATCH_SIZE:-}
       OTEL_EXPORTER_OTLP_ENDPOINT: \${OTEL_EXPORTER_OTLP_ENDPOINT:-}
     command: ["node", "dist/workers/projectionWorker.js"]
     ports:

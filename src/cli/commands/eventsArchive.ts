@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import { once } from 'node:events';
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/env';
+import { readArchived } from '../../eventstore/exportArchived';
 import { archiveClosedStreams, DEFAULT_ARCHIVE_BATCH_SIZE, type ArchiveSummary } from '../../retention/archiveClosedStreams';
 import type { StreamTypeRetention } from '../../retention/streamTypeRetention';
 import { withDatabase } from '../databaseConnection';
@@ -53,6 +56,45 @@ export function registerEventsArchiveCommand(events: Command, io: CliIo, retenti
         .finally(progress.stop);
       if (options.json) return printJson(io, summary);
       io.stdout(renderSummary(summary, retention));
+    });
+}
+
+/** `sagaflow events export-archived`: the archive as JSON lines, for storage outside the database. */
+export function registerExportArchivedCommand(events: Command, io: CliIo, retention: readonly StreamTypeRetention[]): void {
+  events
+    .command('export-archived')
+    .description(
+      'Write every archived event, in the global order, as one JSON object per line (the row as stored: positions, ids, payload as written, hash) ' +
+        'to a new file; the archive table keeps them, the file is a copy to keep elsewhere',
+    )
+    .argument('<file>', 'a file that does not exist yet')
+    .addOption(new Option('--stream-type <type>', 'only this stream type (e.g. Order)'))
+    .addHelpText('after', '\nExample:\n  $ sagaflow events export-archived /mnt/cold/sagaflow-archive-2026-12.jsonl --stream-type Order')
+    .action(async (file: string, options: { streamType?: string }) => {
+      if (options.streamType && !retention.some((r) => r.streamType === options.streamType)) {
+        throw new UsageError(`--stream-type ${JSON.stringify(options.streamType)} is not a stream type of this deployment, whose stream types are ${retention.map((r) => r.streamType).join(', ')}`);
+      }
+      let out: fs.WriteStream;
+      try {
+        // 'wx': an export never overwrites a file, least of all an earlier export.
+        out = fs.createWriteStream(file, { flags: 'wx' });
+        await once(out, 'open');
+      } catch (error) {
+        throw new UsageError(`<file>: cannot create ${file}: ${(error as NodeJS.ErrnoException).code === 'EEXIST' ? 'it exists already' : (error as Error).message}`);
+      }
+      let written = 0;
+      try {
+        await withDatabase(loadConfig(), async (pool) => {
+          for await (const event of readArchived(pool, options.streamType ? { streamType: options.streamType } : {})) {
+            if (!out.write(`${JSON.stringify(event)}\n`)) await once(out, 'drain');
+            written += 1;
+          }
+        });
+      } finally {
+        out.end();
+        await once(out, 'close');
+      }
+      io.stdout(`wrote ${written} archived event(s) to ${file}\n`);
     });
 }
 

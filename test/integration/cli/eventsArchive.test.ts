@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { cliEnv, runSagaflow } from '../../support/cli';
 import { useTestDatabase } from '../../support/database';
 import { testEventStore } from '../../support/eventStore';
@@ -54,6 +57,32 @@ describe('sagaflow events archive', () => {
     expect(read.code).toBe(0);
     expect(read.stdout).toMatch(/^v1 {2}OrderPlaced/);
     expect(await sagaflow('events', 'verify')).toMatchObject({ code: 0, stdout: expect.stringMatching(/hash chain intact/) });
+  });
+
+  it('export-archived writes every archived event as stored, one JSON line each in the global order, to a new file only', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sagaflow-export-'));
+    const file = path.join(dir, 'archive.jsonl');
+    const { rows } = await db.pool.query<{ n: string }>('select count(*) as n from events_archive');
+    expect(Number(rows[0]!.n)).toBeGreaterThan(0);
+
+    const run = await sagaflow('events', 'export-archived', file, '--stream-type', 'Order');
+
+    expect(run).toMatchObject({ code: 0, stdout: `wrote ${rows[0]!.n} archived event(s) to ${file}\n` });
+    const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as { streamId: string; version: number; hash: string; globalPosition: number; data: unknown });
+    expect(lines).toHaveLength(Number(rows[0]!.n));
+    const keys = lines.map((l) => (l as unknown as { transactionId: string }).transactionId.padStart(20, '0') + String(l.globalPosition).padStart(20, '0'));
+    expect(keys).toEqual([...keys].sort());
+    const stream = lines[0]!.streamId;
+    const stored = await testEventStore(db).readStream(stream);
+    expect(lines.filter((l) => l.streamId === stream).map((l) => [l.version, l.hash, l.globalPosition])).toEqual(stored.map((e) => [e.version, e.hash, e.globalPosition]));
+
+    const again = await sagaflow('events', 'export-archived', file);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/<file>: cannot create .*archive\.jsonl: it exists already/);
+    expect(fs.readFileSync(file, 'utf8').trimEnd().split('\n')).toHaveLength(lines.length);
+    expect((await sagaflow('events', 'export-archived', path.join(dir, 'other.jsonl'), '--stream-type', 'Parcel')).code).toBe(2);
+    expect(fs.existsSync(path.join(dir, 'other.jsonl'))).toBe(false);
+    fs.rmSync(dir, { recursive: true });
   });
 
   it('says which role may archive when the database role may not', async () => {
