@@ -3,6 +3,9 @@ import type { StoredEvent } from '../eventstore';
 import { sagaflowTracer } from '../observability/tracing';
 import type { Projection } from './defineProjection';
 
+/** The name of a projection batch's span. */
+export const PROJECTION_BATCH_SPAN = 'sagaflow.projection.batch';
+
 /**
  * Runs one projection batch in a span of its own, `sagaflow.projection.batch`, linked to the trace
  * of every order whose events it applies.
@@ -17,7 +20,7 @@ import type { Projection } from './defineProjection';
 export async function inBatchSpan<T>(projection: Projection, events: readonly StoredEvent[], apply: () => Promise<T>): Promise<T> {
   const links = traceLinks(events);
   const attributes = { 'sagaflow.projection': projection.name, 'sagaflow.projection_version': projection.version, 'sagaflow.events': events.length, 'sagaflow.traces': links.length };
-  return sagaflowTracer().startActiveSpan('sagaflow.projection.batch', { kind: SpanKind.CONSUMER, attributes, links }, async (span) => {
+  return sagaflowTracer().startActiveSpan(PROJECTION_BATCH_SPAN, { kind: SpanKind.CONSUMER, attributes, links }, async (span) => {
     try {
       return await apply();
     } catch (error) {
