@@ -5,6 +5,7 @@ import { registerHistoriesCommands } from './commands/histories';
 import { registerMigrateCommand } from './commands/migrate';
 import { registerProjectionsCommands } from './commands/projections';
 import { registerSagasCommands } from './commands/sagas';
+import { registerSubjectsCommands } from './commands/subjects';
 import type { Composition } from '../process/composeProcesses';
 import { processIo, type CliIo } from './output';
 
@@ -33,5 +34,6 @@ export function createProgram(composition: Composition, io: CliIo = processIo): 
   const folds = Object.fromEntries(composition.processes.flatMap((p) => (p.streamState ? [[p.streamPrefix.replace(/-$/, ''), p.streamState] as const] : [])));
   registerEventsArchiveCommand(registerEventsCommands(program, io, composition.contracts, folds), io, composition.retention);
   registerProjectionsCommands(program, io, composition);
+  registerSubjectsCommands(program, io);
   return program;
 }
