@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { ContractRegistry } from '../contracts';
 import { PersonalDataCipher } from './cipher';
 import { EncryptionKeyError } from './errors';
 import { PostgresKeyStore } from './keyStore';
@@ -21,4 +22,10 @@ export function personalDataFromEnv(pool: pg.Pool, env: NodeJS.ProcessEnv = proc
   }
   const master = MasterKey.parse(value, ENCRYPTION_KEY_VARIABLE);
   return new PersonalDataCipher(new PostgresKeyStore(pool, master), master);
+}
+
+/** The contracts as a process configured by the environment reads and writes them: with its cipher when SAGAFLOW_ENCRYPTION_KEY is set. */
+export function withPersonalDataFromEnv(pool: pg.Pool, contracts: ContractRegistry, env: NodeJS.ProcessEnv = process.env): ContractRegistry {
+  const cipher = personalDataFromEnv(pool, env);
+  return cipher ? contracts.withPersonalData(cipher) : contracts;
 }

@@ -5,4 +5,4 @@ export { EncryptionKeyError, InvalidSubjectError, PersonalDataDeclarationError, 
 export { ERASED_SUBJECT_STREAM_TYPE, forgetSubject, SubjectForgotten, type ForgetOutcome, type ForgetResult } from './forgetSubject';
 export { PostgresKeyStore, SUBJECT_KEYS_TABLE, type KeyStore } from './keyStore';
 export { MasterKey } from './masterKey';
-export { personalDataFromEnv } from './fromEnv';
+export { personalDataFromEnv, withPersonalDataFromEnv } from './fromEnv';
