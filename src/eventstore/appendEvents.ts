@@ -232,16 +232,15 @@ async function prepare(settings: AppendSettings, events: NewEvent[]): Promise<Pr
  * stored. The size limit is the caller's payload's: sealing adds a fixed overhead per field.
  */
 async function sealPersonalFields(contracts: ContractRegistry, prepared: PreparedEvents, validated: unknown[]): Promise<void> {
+  const personal = validated.flatMap((data, i) => {
+    const fields = contracts.personalFieldsOf(prepared.types[i]!);
+    return fields ? [{ index: i, eventId: prepared.ids[i]!, data, personal: fields }] : [];
+  });
+  if (personal.length === 0) return;
   const cipher = contracts.personalData;
-  for (let i = 0; i < validated.length; i++) {
-    const personal = contracts.personalFieldsOf(prepared.types[i]!);
-    if (!personal) continue;
-    if (!cipher) {
-      warnPlainPersonalData();
-      continue;
-    }
-    prepared.data[i] = JSON.stringify(await cipher.seal(prepared.ids[i]!, validated[i], personal));
-  }
+  if (!cipher) return warnPlainPersonalData();
+  const sealed = await cipher.seal(personal);
+  personal.forEach(({ index }, i) => (prepared.data[index] = JSON.stringify(sealed[i])));
 }
 
 let warnedPlain = false;

@@ -20,21 +20,28 @@ export class PersonalDataCipher {
     return this.refs.subjectRef(subject);
   }
 
-  /** A copy of a validated payload with its personal fields sealed under its subject's key. */
-  async seal(eventId: string, data: unknown, personal: PersonalFields): Promise<unknown> {
-    const subject = valueAt(data, personal.subject);
-    // The contract has validated the payload: an absent optional subject leaves nothing to seal.
-    if (typeof subject !== 'string') return data;
-    const subjectRef = this.refs.subjectRef(subject);
-    const dataKey = await this.keys.getOrCreate(subjectRef);
-    const copy = structuredClone(data) as Record<string, unknown>;
-    for (const path of personal.fields) {
-      const segments = path.split('.');
-      const parent = segments.slice(0, -1).reduce<unknown>((node, segment) => (isRecord(node) ? node[segment] : undefined), copy);
-      const last = segments[segments.length - 1]!;
-      if (isRecord(parent) && parent[last] !== undefined) parent[last] = sealValue(dataKey, subjectRef, eventId, path, parent[last]);
-    }
-    return copy;
+  /**
+   * Copies of validated payloads with their personal fields sealed under their subjects' keys,
+   * fetched (or made) in one call for the whole batch.
+   */
+  async seal(payloads: ReadonlyArray<{ eventId: string; data: unknown; personal: PersonalFields }>): Promise<unknown[]> {
+    const subjects = payloads.map(({ data, personal }) => valueAt(data, personal.subject));
+    const refs = subjects.map((subject) => (typeof subject === 'string' ? this.refs.subjectRef(subject) : undefined));
+    const keys = await this.keys.getOrCreate(refs.filter((ref): ref is string => ref !== undefined));
+    return payloads.map(({ eventId, data, personal }, i) => {
+      const subjectRef = refs[i];
+      // The contract has validated the payload: an absent optional subject leaves nothing to seal.
+      if (subjectRef === undefined) return data;
+      const dataKey = keys.get(subjectRef)!;
+      const copy = structuredClone(data) as Record<string, unknown>;
+      for (const path of personal.fields) {
+        const segments = path.split('.');
+        const parent = segments.slice(0, -1).reduce<unknown>((node, segment) => (isRecord(node) ? node[segment] : undefined), copy);
+        const last = segments[segments.length - 1]!;
+        if (isRecord(parent) && parent[last] !== undefined) parent[last] = sealValue(dataKey, subjectRef, eventId, path, parent[last]);
+      }
+      return copy;
+    });
   }
 }
 

@@ -6,8 +6,8 @@ import { MasterKey, newDataKey } from './masterKey';
  * wrapped by the master key; a KMS-backed store can take its place behind this interface.
  */
 export interface KeyStore {
-  /** The subject's data key, made and stored on first use. */
-  getOrCreate(subjectRef: string): Promise<Buffer>;
+  /** These subjects' data keys, each made and stored on its first use. */
+  getOrCreate(subjectRefs: readonly string[]): Promise<Map<string, Buffer>>;
   /** The data keys of these subjects that still exist; a forgotten subject is absent. */
   get(subjectRefs: readonly string[]): Promise<Map<string, Buffer>>;
   /**
@@ -26,19 +26,36 @@ export class PostgresKeyStore implements KeyStore {
     private readonly master: MasterKey,
   ) {}
 
-  async getOrCreate(subjectRef: string): Promise<Buffer> {
-    const existing = (await this.get([subjectRef])).get(subjectRef);
-    if (existing) return existing;
-    const dataKey = newDataKey();
-    const { rows } = await this.pool.query<{ wrapped_key: Buffer }>(
-      `insert into ${SUBJECT_KEYS_TABLE} (subject_ref, wrapped_key) values ($1, $2) on conflict (subject_ref) do nothing returning wrapped_key`,
-      [subjectRef, this.master.wrap(dataKey, subjectRef)],
+  /**
+   * One round trip for the whole batch, whether its subjects are new or known: a fresh key is
+   * offered for each, inserted where none exists, and the stored key read where one does.
+   */
+  async getOrCreate(subjectRefs: readonly string[]): Promise<Map<string, Buffer>> {
+    const refs = [...new Set(subjectRefs)];
+    const keys = new Map<string, Buffer>();
+    if (refs.length === 0) return keys;
+    const fresh = refs.map(() => newDataKey());
+    const { rows } = await this.pool.query<{ subject_ref: string; wrapped_key: Buffer }>(
+      `with wanted (subject_ref, wrapped_key) as (select * from unnest($1::text[], $2::bytea[])),
+            made as (insert into ${SUBJECT_KEYS_TABLE} (subject_ref, wrapped_key) select subject_ref, wrapped_key from wanted
+                     on conflict (subject_ref) do nothing returning subject_ref, wrapped_key)
+       select subject_ref, wrapped_key from made
+       union all
+       select k.subject_ref, k.wrapped_key from ${SUBJECT_KEYS_TABLE} k join wanted using (subject_ref)`,
+      [refs, refs.map((ref, i) => this.master.wrap(fresh[i]!, ref))],
     );
-    if (rows.length > 0) return dataKey;
-    // Another writer made the subject's key first: use theirs.
-    const theirs = (await this.get([subjectRef])).get(subjectRef);
-    if (!theirs) throw new Error(`subject key ${subjectRef} was made and destroyed while it was being made; append again`);
-    return theirs;
+    for (const row of rows) keys.set(row.subject_ref, this.master.unwrap(row.wrapped_key, row.subject_ref));
+    // A key another writer committed while this statement ran is in neither half: read it now.
+    const missing = refs.filter((ref) => !keys.has(ref));
+    if (missing.length > 0) {
+      const theirs = await this.get(missing);
+      for (const ref of missing) {
+        const key = theirs.get(ref);
+        if (!key) throw new Error(`subject key ${ref} was made and destroyed while this append made it; append again`);
+        keys.set(ref, key);
+      }
+    }
+    return keys;
   }
 
   async get(subjectRefs: readonly string[]): Promise<Map<string, Buffer>> {
