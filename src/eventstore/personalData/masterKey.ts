@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { DATA_KEY_BYTES } from './envelope';
 import { EncryptionKeyError } from './errors';
 
 const KEY_BYTES = 32;
@@ -51,5 +52,5 @@ export class MasterKey {
 }
 
 export function newDataKey(): Buffer {
-  return randomBytes(KEY_BYTES);
+  return randomBytes(DATA_KEY_BYTES);
 }
