@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createEventStore, ERASED, forgetSubject, personalDataFromEnv, withPersonalDataFromEnv } from '../../../src/eventstore';
+import { createEventStore, ERASED, forgetSubject, isErased, personalDataFromEnv, withPersonalDataFromEnv } from '../../../src/eventstore';
 import { rebuildProjection } from '../../../src/projections';
 import { contracts as deploymentContracts } from '../../support/contracts';
 import { useTestDatabase } from '../../support/database';
@@ -42,6 +42,9 @@ describe('forgetting a customer after real order sagas', () => {
     const store = createEventStore(db.pool, { contracts });
     expect(await store.verifyAll()).toMatchObject({ brokenCount: 0 });
     expect(await tablesHolding(db, customerId, { except: 'sim\\_%' })).toEqual([]);
+    // A read model's text column holds the marker as JSON text: its readers parse it and test isErased.
+    const { rows } = await db.pool.query<{ customer_id: string }>('select customer_id from order_summary where order_id = any($1::text[])', [orderIds]);
+    expect(rows.map((r) => isErased(JSON.parse(r.customer_id)))).toEqual([true, true]);
     for (const orderId of orderIds) {
       const placed = (await store.readStream(`Order-${orderId}`)).find((e) => e.type === 'OrderPlaced')!;
       expect(placed.data).toMatchObject({ orderId, customerId: ERASED });
