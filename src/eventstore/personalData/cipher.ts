@@ -1,7 +1,7 @@
 import type { PersonalFields } from './declaration';
 import { ERASED } from './erased';
 import { isSealed, openValue, sealValue, type SealedField } from './envelope';
-import { PersonalDataLockedError } from './errors';
+import { PersonalDataCorruptError, PersonalDataLockedError } from './errors';
 import type { KeyStore } from './keyStore';
 
 /** Turns a subject id into the reference its key is stored under (MasterKey.subjectRef). */
@@ -65,8 +65,17 @@ export async function openPayloads(payloads: SealedPayload[], cipher: PersonalDa
   const keys = await cipher.keys.get(found.map(({ field }) => field.$personal.subject));
   for (const { payload, path, field } of found) {
     const dataKey = keys.get(field.$personal.subject);
-    const value = dataKey ? openValue(dataKey, payload.eventId, path.join('.'), field) : ERASED;
+    const value = dataKey ? openOrRefuse(dataKey, payload, path.join('.'), field) : ERASED;
     payload.data = replaceAt(payload.data, path, value);
+  }
+}
+
+function openOrRefuse(dataKey: Buffer, payload: SealedPayload, path: string, field: SealedField): unknown {
+  try {
+    return openValue(dataKey, payload.eventId, path, field);
+  } catch {
+    // AES-GCM refuses a changed ciphertext, tag or place; the cause carries nothing more.
+    throw new PersonalDataCorruptError(payload.eventId, payload.eventType, path);
   }
 }
 

@@ -46,3 +46,18 @@ export class InvalidSubjectError extends EventStoreError {
     super(`subject ${rule}`);
   }
 }
+
+/**
+ * A sealed field did not open under its subject's key: its ciphertext was changed (the hash chain
+ * names where), or it was copied from another event or field.
+ */
+export class PersonalDataCorruptError extends EventStoreError {
+  override name = 'PersonalDataCorruptError';
+  constructor(
+    readonly eventId: string,
+    readonly eventType: string,
+    readonly field: string,
+  ) {
+    super(`event ${eventId} (${eventType}): personal field data.${field} does not open under its subject's key: it was altered or copied from elsewhere (sagaflow events verify names altered events)`);
+  }
+}

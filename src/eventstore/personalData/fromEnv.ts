@@ -3,9 +3,9 @@ import type { ContractRegistry } from '../contracts';
 import { PersonalDataCipher } from './cipher';
 import { EncryptionKeyError } from './errors';
 import { PostgresKeyStore } from './keyStore';
-import { MasterKey } from './masterKey';
+import { ENCRYPTION_KEY_VARIABLE, MasterKey } from './masterKey';
 
-export const ENCRYPTION_KEY_VARIABLE = 'SAGAFLOW_ENCRYPTION_KEY';
+export { ENCRYPTION_KEY_VARIABLE };
 
 /**
  * The cipher SAGAFLOW_ENCRYPTION_KEY configures, over the key table on this pool. Unset, personal

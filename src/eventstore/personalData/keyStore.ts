@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { MasterKey, newDataKey } from './masterKey';
+import { EncryptionKeyError } from './errors';
+import { ENCRYPTION_KEY_VARIABLE, MasterKey, newDataKey } from './masterKey';
 
 /**
  * Where subjects' data keys live, by subject reference. The PostgreSQL store below keeps them
@@ -44,7 +45,7 @@ export class PostgresKeyStore implements KeyStore {
        select k.subject_ref, k.wrapped_key from ${SUBJECT_KEYS_TABLE} k join wanted using (subject_ref)`,
       [refs, refs.map((ref, i) => this.master.wrap(fresh[i]!, ref))],
     );
-    for (const row of rows) keys.set(row.subject_ref, this.master.unwrap(row.wrapped_key, row.subject_ref));
+    for (const row of rows) keys.set(row.subject_ref, this.unwrap(row.wrapped_key, row.subject_ref));
     // A key another writer committed while this statement ran is in neither half: read it now.
     const missing = refs.filter((ref) => !keys.has(ref));
     if (missing.length > 0) {
@@ -65,8 +66,16 @@ export class PostgresKeyStore implements KeyStore {
       `select subject_ref, wrapped_key from ${SUBJECT_KEYS_TABLE} where subject_ref = any($1::text[])`,
       [[...new Set(subjectRefs)]],
     );
-    for (const row of rows) keys.set(row.subject_ref, this.master.unwrap(row.wrapped_key, row.subject_ref));
+    for (const row of rows) keys.set(row.subject_ref, this.unwrap(row.wrapped_key, row.subject_ref));
     return keys;
+  }
+
+  private unwrap(wrapped: Buffer, subjectRef: string): Buffer {
+    try {
+      return this.master.unwrap(wrapped, subjectRef);
+    } catch {
+      throw new EncryptionKeyError(ENCRYPTION_KEY_VARIABLE, `is not the key subject ${subjectRef}'s key was wrapped with: give every process of a deployment the same key`);
+    }
   }
 
   async forget(subjectRef: string, within?: pg.PoolClient): Promise<boolean> {

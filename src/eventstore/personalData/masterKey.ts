@@ -2,6 +2,9 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } f
 import { DATA_KEY_BYTES } from './envelope';
 import { EncryptionKeyError } from './errors';
 
+/** Where a deployment gives its master key. */
+export const ENCRYPTION_KEY_VARIABLE = 'SAGAFLOW_ENCRYPTION_KEY';
+
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -20,7 +23,7 @@ export class MasterKey {
   }
 
   /** Base64 of exactly 32 random bytes (`openssl rand -base64 32`). */
-  static parse(value: string, variable = 'SAGAFLOW_ENCRYPTION_KEY'): MasterKey {
+  static parse(value: string, variable = ENCRYPTION_KEY_VARIABLE): MasterKey {
     const text = value.trim();
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text) || text.length % 4 !== 0) {
       throw new EncryptionKeyError(variable, 'must be base64 of 32 random bytes (make one with `openssl rand -base64 32`); it is not base64');

@@ -2,10 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   archiveStreams,
   createEventStore,
+  EncryptionKeyError,
   ERASED,
   forgetSubject,
   MasterKey,
   PersonalDataCipher,
+  PersonalDataCorruptError,
   PostgresKeyStore,
   type EventStore,
   type NewEvent,
@@ -14,6 +16,7 @@ import { rebuildProjection } from '../../../src/projections';
 import { contracts as plainContracts } from '../../support/contracts';
 import { useTestDatabase } from '../../support/database';
 import { tablesHolding } from '../../support/erasure';
+import { rewriteRecomputingChain } from '../../support/tampering';
 
 import { catchUp } from '../../support/projections';
 import { readModels } from '../../support/readModels';
@@ -111,6 +114,23 @@ describe('forgetting a subject', () => {
     expect(await store.verifyAll()).toMatchObject({ brokenCount: 0 });
     expect(await tablesHolding(db, customer)).toEqual([]);
     expect((await store.readStream(`Order-${archived}`))[0]!.data).toMatchObject({ customerId: ERASED });
+  });
+
+  // Last: the altered event would stop every later rebuild of the log.
+  it('refuses to read with another master key, and a sealed field altered in place, with typed errors naming what is wrong', async () => {
+    const orderId = randomUUID();
+    await store.append(`Order-${orderId}`, [placed(orderId, `cust-${randomUUID()}`)], { expectedVersion: 'no_stream' });
+    const other = MasterKey.parse(randomBytes(32).toString('base64'));
+    const otherStore = createEventStore(db.pool, { contracts: plainContracts.withPersonalData(new PersonalDataCipher(new PostgresKeyStore(db.pool, other), other)) });
+    await expect(otherStore.readStream(`Order-${orderId}`)).rejects.toThrow(EncryptionKeyError);
+    await expect(otherStore.readStream(`Order-${orderId}`)).rejects.toThrow(/SAGAFLOW_ENCRYPTION_KEY is not the key subject [0-9a-f]{64}'s key was wrapped with/);
+
+    const [stored] = (await db.pool.query<{ data: { customerId: { $personal: { subject: string; sealed: string } } } }>('select data from events where stream_id = $1', [`Order-${orderId}`])).rows;
+    const sealed = Buffer.from(stored!.data.customerId.$personal.sealed, 'base64');
+    sealed[sealed.length - 1]! ^= 1;
+    await rewriteRecomputingChain(db, `Order-${orderId}`, 1, { ...stored!.data, customerId: { $personal: { ...stored!.data.customerId.$personal, sealed: sealed.toString('base64') } } });
+    await expect(store.readStream(`Order-${orderId}`)).rejects.toThrow(PersonalDataCorruptError);
+    await expect(store.readStream(`Order-${orderId}`)).rejects.toThrow(/personal field data.customerId does not open under its subject's key/);
   });
 
 });
