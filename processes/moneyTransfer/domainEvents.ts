@@ -8,6 +8,10 @@ const amount = { amountCents: cents, currency };
 const accountHolder = { subject: 'accountId', fields: ['accountId'] };
 
 export const TransferRequested = defineEvent('TransferRequested', 1, z.object({ ...transferRef, fromAccount: id, toAccount: id, ...amount }), {
+  personal: [
+    { subject: 'fromAccount', fields: ['fromAccount'] },
+    { subject: 'toAccount', fields: ['toAccount'] },
+  ],
   description: "A transfer was asked for: from one account to another, the amount in integer cents with its currency. Opens the transfer's stream.",
 });
 export const FundsWithdrawn = defineEvent('FundsWithdrawn', 1, z.object({ ...transferRef, withdrawalId: id, accountId: id, ...amount }), {

@@ -57,7 +57,7 @@ export interface CatalogVersion {
   description: string;
   schema: JsonSchema;
   /** Fields stored encrypted under their subject's key and erased when it is forgotten (README "Erasure"). */
-  personal?: { subject: string; fields: string[] };
+  personal?: Array<{ subject: string; fields: string[] }>;
 }
 
 export interface CatalogUpcaster {
@@ -137,7 +137,7 @@ export function catalogOf(sources: readonly ContractSource[]): EventCatalog {
           version: c.version,
           description: c.description ?? '',
           schema: eventJsonSchema(c.schema),
-          ...(c.personal ? { personal: { subject: c.personal.subject, fields: [...c.personal.fields] } } : {}),
+          ...(c.personal ? { personal: c.personal.map(({ subject, fields }) => ({ subject, fields: [...fields] })) } : {}),
         })),
         upcasters,
       });

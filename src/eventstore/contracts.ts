@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { EventValidationError, type ValidationIssue } from './errors';
 import type { PersonalDataCipher } from './personalData/cipher';
-import { checkPersonalFields, type PersonalFields } from './personalData/declaration';
+import { checkPersonalFields, type PersonalDeclaration, type PersonalFields } from './personalData/declaration';
 
 /** One version of one event type's payload. */
 export interface EventContract<Type extends string = string, Schema extends z.ZodType = z.ZodType> {
@@ -10,8 +10,8 @@ export interface EventContract<Type extends string = string, Schema extends z.Zo
   schema: Schema;
   /** One line on the fact this version records, for the events reference (docs/events.md). */
   description?: string;
-  /** Fields stored encrypted under their subject's key, erased when the subject is forgotten. */
-  personal?: PersonalFields;
+  /** Fields stored encrypted under their subject's key, erased when the subject is forgotten: per subject. */
+  personal?: readonly PersonalFields[];
 }
 
 /** The payload type a contract accepts. */
@@ -32,7 +32,7 @@ export function defineEvent<const Type extends string, Schema extends z.ZodType>
   type: Type,
   version: number,
   schema: Schema,
-  { description, personal }: { description?: string; personal?: PersonalFields } = {},
+  { description, personal }: { description?: string; personal?: PersonalDeclaration } = {},
 ): EventContract<Type, Schema> {
   return {
     type,
@@ -100,8 +100,8 @@ export class ContractRegistry {
     return this.cipher;
   }
 
-  /** The personal fields of the type's latest version, which writers write. */
-  personalFieldsOf(type: string): PersonalFields | undefined {
+  /** The personal fields of the type's latest version, which writers write, per subject. */
+  personalFieldsOf(type: string): readonly PersonalFields[] | undefined {
     return this.latest.get(type)?.personal;
   }
 

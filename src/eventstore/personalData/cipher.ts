@@ -24,22 +24,29 @@ export class PersonalDataCipher {
    * Copies of validated payloads with their personal fields sealed under their subjects' keys,
    * fetched (or made) in one call for the whole batch.
    */
-  async seal(payloads: ReadonlyArray<{ eventId: string; data: unknown; personal: PersonalFields }>): Promise<unknown[]> {
-    const subjects = payloads.map(({ data, personal }) => valueAt(data, personal.subject));
-    const refs = subjects.map((subject) => (typeof subject === 'string' ? this.refs.subjectRef(subject) : undefined));
-    const keys = await this.keys.getOrCreate(refs.filter((ref): ref is string => ref !== undefined));
+  async seal(payloads: ReadonlyArray<{ eventId: string; data: unknown; personal: readonly PersonalFields[] }>): Promise<unknown[]> {
+    // Per payload, per subject: its reference, or undefined when the contract's optional subject is absent (nothing to seal).
+    const refs = payloads.map(({ data, personal }) =>
+      personal.map(({ subject }) => {
+        const id = valueAt(data, subject);
+        return typeof id === 'string' ? this.refs.subjectRef(id) : undefined;
+      }),
+    );
+    const keys = await this.keys.getOrCreate(refs.flat().filter((ref): ref is string => ref !== undefined));
     return payloads.map(({ eventId, data, personal }, i) => {
-      const subjectRef = refs[i];
-      // The contract has validated the payload: an absent optional subject leaves nothing to seal.
-      if (subjectRef === undefined) return data;
-      const dataKey = keys.get(subjectRef)!;
+      if (refs[i]!.every((ref) => ref === undefined)) return data;
       const copy = structuredClone(data) as Record<string, unknown>;
-      for (const path of personal.fields) {
-        const segments = path.split('.');
-        const parent = segments.slice(0, -1).reduce<unknown>((node, segment) => (isRecord(node) ? node[segment] : undefined), copy);
-        const last = segments[segments.length - 1]!;
-        if (isRecord(parent) && parent[last] !== undefined) parent[last] = sealValue(dataKey, subjectRef, eventId, path, parent[last]);
-      }
+      personal.forEach(({ fields }, group) => {
+        const subjectRef = refs[i]![group];
+        if (subjectRef === undefined) return;
+        const dataKey = keys.get(subjectRef)!;
+        for (const path of fields) {
+          const segments = path.split('.');
+          const parent = segments.slice(0, -1).reduce<unknown>((node, segment) => (isRecord(node) ? node[segment] : undefined), copy);
+          const last = segments[segments.length - 1]!;
+          if (isRecord(parent) && parent[last] !== undefined) parent[last] = sealValue(dataKey, subjectRef, eventId, path, parent[last]);
+        }
+      });
       return copy;
     });
   }

@@ -13,23 +13,34 @@ export interface PersonalFields {
   fields: readonly string[];
 }
 
-/** Refuses a declaration naming a field the schema does not have (or a subject that is not a string). */
-export function checkPersonalFields(type: string, version: number, schema: z.ZodType, personal: PersonalFields): PersonalFields {
-  const refuse = (field: string, rule: string) => new PersonalDataDeclarationError(type, version, field, rule);
-  const fields: readonly string[] = personal.fields;
-  if (!(fields?.length > 0)) throw refuse('personal.fields', 'must list at least one field path');
-  const subject = fieldAt(schema, personal.subject);
-  if (!subject) throw refuse('personal.subject', `names no field of the payload: ${JSON.stringify(personal.subject)}`);
-  if (!(unwrap(subject) instanceof z.ZodString)) throw refuse('personal.subject', `${personal.subject} must be a string field (the subject's id)`);
+/** One subject's fields, or several subjects' (a transfer names two account holders). */
+export type PersonalDeclaration = PersonalFields | readonly PersonalFields[];
+
+/**
+ * Refuses a declaration naming a field the schema does not have, a subject that is not a string,
+ * or a field listed twice (in one subject's list or two); returns it as a list of subjects.
+ */
+export function checkPersonalFields(type: string, version: number, schema: z.ZodType, declaration: PersonalDeclaration): PersonalFields[] {
+  const groups: readonly PersonalFields[] = Array.isArray(declaration) ? declaration : [declaration as PersonalFields];
+  if (groups.length === 0) throw new PersonalDataDeclarationError(type, version, 'personal', 'must name at least one subject');
   const seen = new Set<string>();
-  for (const path of fields) {
-    if (!fieldAt(schema, path)) throw refuse('personal.fields', `names no field of the payload: ${JSON.stringify(path)}`);
-    if (seen.has(path)) throw refuse('personal.fields', `lists ${path} twice`);
-    const nested = [...seen].find((other) => path.startsWith(`${other}.`) || other.startsWith(`${path}.`));
-    if (nested) throw refuse('personal.fields', `lists ${path} and ${nested}, one inside the other: list the outer one`);
-    seen.add(path);
-  }
-  return { subject: personal.subject, fields: [...fields] };
+  return groups.map((personal, i) => {
+    const at = groups.length > 1 ? `personal[${i}]` : 'personal';
+    const refuse = (field: string, rule: string) => new PersonalDataDeclarationError(type, version, `${at}.${field}`, rule);
+    const fields: readonly string[] = personal.fields;
+    if (!(fields?.length > 0)) throw refuse('fields', 'must list at least one field path');
+    const subject = fieldAt(schema, personal.subject);
+    if (!subject) throw refuse('subject', `names no field of the payload: ${JSON.stringify(personal.subject)}`);
+    if (!(unwrap(subject) instanceof z.ZodString)) throw refuse('subject', `${personal.subject} must be a string field (the subject's id)`);
+    for (const path of fields) {
+      if (!fieldAt(schema, path)) throw refuse('fields', `names no field of the payload: ${JSON.stringify(path)}`);
+      if (seen.has(path)) throw refuse('fields', `lists ${path} twice: a field belongs to one subject`);
+      const nested = [...seen].find((other) => path.startsWith(`${other}.`) || other.startsWith(`${path}.`));
+      if (nested) throw refuse('fields', `lists ${path} and ${nested}, one inside the other: list the outer one`);
+      seen.add(path);
+    }
+    return { subject: personal.subject, fields: [...fields] };
+  });
 }
 
 function fieldAt(schema: z.ZodType, path: unknown): z.ZodType | undefined {

@@ -1,5 +1,5 @@
 export { PersonalDataCipher, type SubjectRefs } from './cipher';
-export type { PersonalFields } from './declaration';
+export type { PersonalDeclaration, PersonalFields } from './declaration';
 export { ERASED, isErased, type Erased, type MaybeErased } from './erased';
 export { EncryptionKeyError, InvalidSubjectError, PersonalDataCorruptError, PersonalDataDeclarationError, PersonalDataLockedError } from './errors';
 export { ERASED_SUBJECT_STREAM_TYPE, forgetSubject, SubjectForgotten, type ForgetOutcome, type ForgetResult } from './forgetSubject';

@@ -93,6 +93,17 @@ describe('forgetting a subject', () => {
     expect((await store.readStream(`Order-${b}`))[0]!.data).toMatchObject({ customerId: kept });
   });
 
+  it('erases only the forgotten account holder’s field of an event naming two', async () => {
+    const [transferId, from, to] = [randomUUID(), `acct-${randomUUID()}`, `acct-${randomUUID()}`];
+    await store.append(
+      `Transfer-${transferId}`,
+      [{ type: 'TransferRequested', data: { transferId, fromAccount: from, toAccount: to, amountCents: 500, currency: 'EUR' } }],
+      { expectedVersion: 'no_stream' },
+    );
+    await forgetSubject(db.pool, cipher, to);
+    expect((await store.readStream(`Transfer-${transferId}`))[0]!.data).toEqual({ transferId, fromAccount: from, toAccount: ERASED, amountCents: 500, currency: 'EUR' });
+  });
+
   it('leaves no plaintext of a forgotten customer anywhere in the database after a rebuild, and the chain verifies', async () => {
     const customer = `forget-me-${randomBytes(6).toString('hex')}`;
     const [archived, live, tripId] = [randomUUID(), randomUUID(), randomUUID()];

@@ -27,10 +27,7 @@ describe('buildCatalog', () => {
 
   it('names the personal fields of a version and their subject, in the JSON and in words', () => {
     const placed = catalog.events.find((e) => e.type === 'OrderPlaced')!;
-    expect(placed.versions.map((v) => v.personal)).toEqual([
-      { subject: 'customerId', fields: ['customerId'] },
-      { subject: 'customerId', fields: ['customerId'] },
-    ]);
+    expect(placed.versions.map((v) => v.personal)).toEqual([[{ subject: 'customerId', fields: ['customerId'] }], [{ subject: 'customerId', fields: ['customerId'] }]]);
     expect(catalog.events.find((e) => e.type === 'InventoryReserved')!.versions[0]!.personal).toBeUndefined();
     expect(renderEventsMarkdown(catalog)).toContain(
       'Personal data: `customerId`, stored encrypted under the key of the subject named by `customerId`, and read as erased once that subject is forgotten.',

@@ -6,7 +6,19 @@ describe('personal field declarations', () => {
 
   it('accepts fields and nested paths the payload has', () => {
     const contract = defineEvent('Placed', 1, schema, { personal: { subject: 'customerId', fields: ['customerId', 'shipTo.street'] } });
-    expect(contract.personal).toEqual({ subject: 'customerId', fields: ['customerId', 'shipTo.street'] });
+    expect(contract.personal).toEqual([{ subject: 'customerId', fields: ['customerId', 'shipTo.street'] }]);
+  });
+
+  it('takes one list of fields per subject when an event names several', () => {
+    const transfer = z.object({ fromAccount: z.string(), toAccount: z.string() });
+    const personal = [
+      { subject: 'fromAccount', fields: ['fromAccount'] },
+      { subject: 'toAccount', fields: ['toAccount'] },
+    ];
+    expect(defineEvent('Moved', 1, transfer, { personal }).personal).toEqual(personal);
+    expect(() => defineEvent('Moved', 1, transfer, { personal: [personal[0]!, { subject: 'toAccount', fields: ['fromAccount'] }] })).toThrow(
+      'contract Moved v1: personal[1].fields lists fromAccount twice: a field belongs to one subject',
+    );
   });
 
   it.each([
