@@ -8,6 +8,7 @@ import {
   MasterKey,
   PersonalDataCipher,
   PersonalDataCorruptError,
+  PersonalDataLockedError,
   PostgresKeyStore,
   type EventStore,
   type NewEvent,
@@ -64,6 +65,14 @@ describe('forgetting a subject', () => {
     expect(rows[0]!.data).toContain('$personal');
     const [event] = await store.readStream(`Order-${orderId}`);
     expect(event!.data).toMatchObject({ orderId, customerId: customer });
+  });
+
+  it('refuses sealed fields to a reader without a key rather than hand out ciphertext or call them erased', async () => {
+    const orderId = randomUUID();
+    await store.append(`Order-${orderId}`, [placed(orderId, `cust-${randomUUID()}`)], { expectedVersion: 'no_stream' });
+    const keyless = createEventStore(db.pool, { contracts: plainContracts });
+    await expect(keyless.readStream(`Order-${orderId}`)).rejects.toThrow(PersonalDataLockedError);
+    await expect(keyless.readStream(`Order-${orderId}`)).rejects.toThrow(/holds encrypted personal data and this reader has no encryption key: set SAGAFLOW_ENCRYPTION_KEY/);
   });
 
   it('a retried append with personal data stores the same bytes and returns duplicate', async () => {
