@@ -3,7 +3,7 @@ import { Worker, type ActivityInterceptorsFactory, type InjectedSinks, type Nati
 import type pg from 'pg';
 import { createActivities, recordStepEvents } from '../activities';
 import { readEventTraces } from '../activities/eventTrace';
-import { createEventStore } from '../src/eventstore';
+import { createEventStore, withPersonalDataFromEnv } from '../src/eventstore';
 import type { Tracing } from '../src/observability/tracing';
 import type { Composition } from '../src/process/composeProcesses';
 import type { RetryProfileName } from '../src/saga';
@@ -41,7 +41,7 @@ export interface SagaWorkerOptions {
 /** The worker that runs every workflow and activity of a composition on one task queue. */
 export function createSagaWorker(options: SagaWorkerOptions): Promise<Worker> {
   const { composition, connection, namespace, taskQueue, pool, workflowBundle, extraWorkflowModules, extraActivities, retries, activityInterceptors = [], tracing } = options;
-  const store = createEventStore(pool, { contracts: composition.contracts });
+  const store = createEventStore(pool, { contracts: withPersonalDataFromEnv(pool, composition.contracts) });
   // A prebuilt bundle carries its own workflows, retry profile and tracing; otherwise bundle the composition's now.
   const toBundle = workflowBundle
     ? undefined

@@ -1,3 +1,4 @@
+import { withPersonalDataFromEnv } from '../src/eventstore/personalData/fromEnv';
 import { createPool, postgresConnection, type DatabaseSettings } from '../src/config/connections';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ConfigError, DEFAULT_METRICS_HOST, DEFAULT_METRICS_PORT, loadProjectionMaxLag, loadProjectionWorkerConfig, loadSagaStuckAfter, type StuckAfterSettings } from '../src/config/env';
@@ -83,7 +84,7 @@ export async function startProjectionWorker({
       pool,
       connectionString: connection.connectionString,
       ...(connection.ssl !== undefined ? { ssl: connection.ssl } : {}),
-      contracts: composition.contracts,
+      contracts: withPersonalDataFromEnv(pool, composition.contracts),
       projections,
       observer: metrics.observer,
       ...(log ? { log } : {}),

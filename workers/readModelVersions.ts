@@ -1,3 +1,4 @@
+import { withPersonalDataFromEnv } from '../src/eventstore/personalData/fromEnv';
 import type pg from 'pg';
 import { activeVersionOf, DEFAULT_BUILD_BATCH_SIZE, DEFAULT_PARTITIONS, rebuildProjection } from '../src/projections';
 import { composition } from '../processes';
@@ -15,7 +16,7 @@ export async function rebuildNewerReadModels(pool: pg.Pool, log: (line: string) 
     if (active === undefined || active >= projection.version) continue;
     log(`read model ${projection.name}: the code has v${projection.version}, this database v${active}; rebuilding it from the log`);
     const started = Date.now();
-    const report = await rebuildProjection(pool, projection, { contracts: composition.contracts, partitions: DEFAULT_PARTITIONS, batchSize: DEFAULT_BUILD_BATCH_SIZE });
+    const report = await rebuildProjection(pool, projection, { contracts: withPersonalDataFromEnv(pool, composition.contracts), partitions: DEFAULT_PARTITIONS, batchSize: DEFAULT_BUILD_BATCH_SIZE });
     log(`read model ${projection.name} v${projection.version}: ${report.events} events folded in ${((Date.now() - started) / 1000).toFixed(1)} s; readers see it now`);
   }
 }

@@ -5,6 +5,8 @@ export const OrderItem = z.object({ sku: id, quantity });
 export type OrderItem = z.infer<typeof OrderItem>;
 
 const orderRef = { orderId: id };
+/** The customer is the subject of an order's personal data: forgetting them erases their id. */
+const customer = { subject: 'customerId', fields: ['customerId'] };
 
 /**
  * v1 stored the total in dollars as a decimal (a JSON number or a decimal string), which lost cents
@@ -19,7 +21,7 @@ export const OrderPlacedV1 = defineEvent(
     items: z.array(OrderItem).min(1),
     total: z.union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?$/, { message: 'must be a decimal amount like 19.99' })]),
   }),
-  { description: 'An order was placed, its total in US dollars as a decimal; no longer written, read as v2 through orderPlacedV1ToV2.' },
+  { personal: customer, description: 'An order was placed, its total in US dollars as a decimal; no longer written, read as v2 through orderPlacedV1ToV2.' },
 );
 
 /** v2: the total in integer cents, and its currency. */
@@ -33,7 +35,7 @@ export const OrderPlaced = defineEvent(
     totalCents: cents,
     currency,
   }),
-  { description: "An order was placed: its customer, its items and its total in integer cents with the currency. Opens the order's stream." },
+  { personal: customer, description: "An order was placed: its customer, its items and its total in integer cents with the currency. Opens the order's stream." },
 );
 
 export const InventoryReserved = defineEvent('InventoryReserved', 1, z.object({ ...orderRef, reservationId: id, items: z.array(OrderItem).min(1) }), {

@@ -49,6 +49,8 @@ function shapeValid(payload: { value: unknown }): boolean {
 export type TripInput = z.infer<typeof TripInputSchema>;
 
 const tripRef = { tripId: id };
+/** The customer is the subject of a trip's personal data: forgetting them erases their id. */
+const customer = { subject: 'customerId', fields: ['customerId'] };
 const price = { priceCents: cents, currency };
 const flight = { from: id, to: id };
 const hotel = { city: id, nights: z.number().int().positive() };
@@ -66,7 +68,7 @@ export const TripRequested = defineEvent(
     totalCents: cents,
     currency,
   }),
-  { description: "A trip was asked for: a flight, a hotel and a car, each with its price, and the total the card is charged. Opens the trip's stream." },
+  { personal: customer, description: "A trip was asked for: a flight, a hotel and a car, each with its price, and the total the card is charged. Opens the trip's stream." },
 );
 export const FlightReserved = defineEvent('FlightReserved', 1, z.object({ ...tripRef, bookingId: id, ...flight, ...price }), {
   description: 'A flight was booked for the trip: the route and its price.',
@@ -81,9 +83,11 @@ export const BookingUnavailable = defineEvent('BookingUnavailable', 1, z.object(
   description: 'A reservation found nothing free: nothing was booked, so nothing of it is cancelled.',
 });
 export const CardCharged = defineEvent('CardCharged', 1, z.object({ ...tripRef, chargeId: id, customerId: id, amountCents: cents, currency }), {
+  personal: customer,
   description: "The customer's card was charged the trip's total.",
 });
 export const CardDeclined = defineEvent('CardDeclined', 1, z.object({ ...tripRef, customerId: id, reason }), {
+  personal: customer,
   description: 'The card was declined: nothing was charged, and the bookings are cancelled.',
 });
 export const ChargeRefunded = defineEvent('ChargeRefunded', 1, z.object({ ...tripRef, chargeId: id, amountCents: cents, currency, reason }), {

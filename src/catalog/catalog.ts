@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { sagaEventContracts } from '../contracts/sagaEvents';
 import type { EventContract, Upcaster } from '../eventstore/contracts';
+import { ERASED_SUBJECT_STREAM_TYPE, SubjectForgotten } from '../eventstore/personalData/forgetSubject';
 import { ENGINE_OWNER, processOwner } from '../process/composeProcesses';
 import type { SagaProcess } from '../process/sagaProcess';
 import { eventJsonSchema, type JsonSchema } from './jsonSchema';
@@ -55,6 +56,8 @@ export interface CatalogVersion {
   version: number;
   description: string;
   schema: JsonSchema;
+  /** Fields stored encrypted under their subject's key and erased when it is forgotten (README "Erasure"). */
+  personal?: Array<{ subject: string; fields: string[] }>;
 }
 
 export interface CatalogUpcaster {
@@ -92,6 +95,14 @@ export function contractSources(processes: readonly SagaProcess[]): ContractSour
       contracts: sagaEventContracts,
       upcasters: [],
     },
+    {
+      owner: 'the event store',
+      module: 'src/eventstore/personalData/forgetSubject.ts',
+      streamType: ERASED_SUBJECT_STREAM_TYPE,
+      streams: `\`${ERASED_SUBJECT_STREAM_TYPE}-<subject reference>\``,
+      contracts: [SubjectForgotten],
+      upcasters: [],
+    },
     ...processes.map((process) => ({
       owner: processOwner(process),
       module: path.relative(REPOSITORY_ROOT, path.dirname(process.workflowsPath)).split(path.sep).join('/'),
@@ -122,7 +133,12 @@ export function catalogOf(sources: readonly ContractSource[]): EventCatalog {
         owner: source.owner,
         description: latest.description ?? '',
         latestVersion: latest.version,
-        versions: versions.map((c) => ({ version: c.version, description: c.description ?? '', schema: eventJsonSchema(c.schema) })),
+        versions: versions.map((c) => ({
+          version: c.version,
+          description: c.description ?? '',
+          schema: eventJsonSchema(c.schema),
+          ...(c.personal ? { personal: c.personal.map(({ subject, fields }) => ({ subject, fields: [...fields] })) } : {}),
+        })),
         upcasters,
       });
     }

@@ -67,6 +67,10 @@ function renderVersion(event: CatalogEvent, version: CatalogVersion): string[] {
   }
   lines.push('| field | type | required | rules |', '|---|---|---|---|');
   for (const row of rows) lines.push(`| ${cell(row.field)} | ${cell(row.type)} | ${row.required ? 'yes' : 'no'} | ${cell(row.rules)} |`);
+  for (const { subject, fields } of version.personal ?? []) {
+    const names = fields.map((field) => `\`${field}\``).join(', ');
+    lines.push('', `Personal data: ${names}, stored encrypted under the key of the subject named by \`${subject}\`, and read as erased once that subject is forgotten.`);
+  }
   return lines;
 }
 

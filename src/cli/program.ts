@@ -5,6 +5,7 @@ import { registerHistoriesCommands } from './commands/histories';
 import { registerMigrateCommand } from './commands/migrate';
 import { registerProjectionsCommands } from './commands/projections';
 import { registerSagasCommands } from './commands/sagas';
+import { registerSubjectsCommands } from './commands/subjects';
 import type { Composition } from '../process/composeProcesses';
 import { processIo, type CliIo } from './output';
 
@@ -35,5 +36,6 @@ export function createProgram(composition: Composition, io: CliIo = processIo): 
   registerEventsArchiveCommand(events, io, composition.retention);
   registerExportArchivedCommand(events, io, composition.retention);
   registerProjectionsCommands(program, io, composition);
+  registerSubjectsCommands(program, io);
   return program;
 }

@@ -102,7 +102,7 @@ export async function appendEvents(
   assertExpectedVersion(expectedVersion);
   if (!Array.isArray(events)) throw new EventStoreError(`append to ${streamId}: events must be an array, got ${describe(events)}`);
   if (events.length === 0) throw new EventStoreError(`append to ${streamId}: events must not be empty`);
-  const prepared = prepare(settings, events);
+  const prepared = await prepare(settings, events);
   const [mode, version] = typeof expectedVersion === 'number' ? ['exact', expectedVersion] : [expectedVersion, null];
   const onClient = 'release' in db;
   const notifyInStatement = onClient && settings.notifier !== undefined;
@@ -186,9 +186,10 @@ async function explainRejection(db: Db, streamId: string, events: PreparedEvents
   throw new ConcurrencyError(streamId, expectedVersion, Number(rows[0]!.current_version));
 }
 
-function prepare(settings: AppendSettings, events: NewEvent[]): PreparedEvents {
+async function prepare(settings: AppendSettings, events: NewEvent[]): Promise<PreparedEvents> {
   const prepared: PreparedEvents = { ids: [], types: [], schemaVersions: [], data: [], metadata: [] };
   const seen = new Map<string, number>();
+  const validated: unknown[] = [];
   events.forEach((event, index) => {
     if (typeof event !== 'object' || event === null) {
       throw new EventValidationError(index, '?', [{ field: 'event', rule: `must be an object, got ${describe(event)}` }]);
@@ -211,6 +212,7 @@ function prepare(settings: AppendSettings, events: NewEvent[]): PreparedEvents {
     const json = JSON.stringify(data);
     checkSize(json, 'data', settings.maxPayloadBytes, index, event.type, eventId);
     checkStorableText(json, data, 'data', index, event.type, eventId);
+    validated.push(data);
     const metadata = JSON.stringify(checkMetadata(event.metadata, index, event.type, eventId));
     checkSize(metadata, 'metadata', settings.maxMetadataBytes, index, event.type, eventId);
     checkStorableText(metadata, event.metadata, 'metadata', index, event.type, eventId);
@@ -220,7 +222,33 @@ function prepare(settings: AppendSettings, events: NewEvent[]): PreparedEvents {
     prepared.data.push(json);
     prepared.metadata.push(metadata);
   });
+  // Sealed only once the whole batch is valid, so a refused batch makes no subject key.
+  await sealPersonalFields(settings.contracts, prepared, validated);
   return prepared;
+}
+
+/**
+ * Replaces each payload's personal fields with their ciphertext before the payload is hashed and
+ * stored. The size limit is the caller's payload's: sealing adds a fixed overhead per field.
+ */
+async function sealPersonalFields(contracts: ContractRegistry, prepared: PreparedEvents, validated: unknown[]): Promise<void> {
+  const personal = validated.flatMap((data, i) => {
+    const fields = contracts.personalFieldsOf(prepared.types[i]!);
+    return fields ? [{ index: i, eventId: prepared.ids[i]!, data, personal: fields }] : [];
+  });
+  if (personal.length === 0) return;
+  const cipher = contracts.personalData;
+  if (!cipher) return warnPlainPersonalData();
+  const sealed = await cipher.seal(personal);
+  personal.forEach(({ index }, i) => (prepared.data[index] = JSON.stringify(sealed[i])));
+}
+
+let warnedPlain = false;
+/** Once per process: personal data written in plain cannot be erased later. */
+function warnPlainPersonalData(): void {
+  if (warnedPlain) return;
+  warnedPlain = true;
+  process.emitWarning('personal fields are stored in plain: set SAGAFLOW_ENCRYPTION_KEY so they can be erased (README "Erasure")', { code: 'SAGAFLOW_PLAIN_PERSONAL_DATA' });
 }
 
 function checkMetadata(metadata: EventMetadata | undefined, index: number, type: string, eventId: string): EventMetadata {

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { EventValidationError, type ValidationIssue } from './errors';
+import type { PersonalDataCipher } from './personalData/cipher';
+import { checkPersonalFields, type PersonalDeclaration, type PersonalFields } from './personalData/declaration';
 
 /** One version of one event type's payload. */
 export interface EventContract<Type extends string = string, Schema extends z.ZodType = z.ZodType> {
@@ -8,6 +10,8 @@ export interface EventContract<Type extends string = string, Schema extends z.Zo
   schema: Schema;
   /** One line on the fact this version records, for the events reference (docs/events.md). */
   description?: string;
+  /** Fields stored encrypted under their subject's key, erased when the subject is forgotten: per subject. */
+  personal?: readonly PersonalFields[];
 }
 
 /** The payload type a contract accepts. */
@@ -28,9 +32,15 @@ export function defineEvent<const Type extends string, Schema extends z.ZodType>
   type: Type,
   version: number,
   schema: Schema,
-  { description }: { description?: string } = {},
+  { description, personal }: { description?: string; personal?: PersonalDeclaration } = {},
 ): EventContract<Type, Schema> {
-  return description === undefined ? { type, version, schema } : { type, version, schema, description };
+  return {
+    type,
+    version,
+    schema,
+    ...(description === undefined ? {} : { description }),
+    ...(personal === undefined ? {} : { personal: checkPersonalFields(type, version, schema, personal) }),
+  };
 }
 
 export function defineUpcaster<From, To>(upcaster: { name: string; type: string; fromVersion: number; up(data: From): To }): Upcaster {
@@ -45,6 +55,8 @@ export function defineUpcaster<From, To>(upcaster: { name: string; type: string;
 export class ContractRegistry {
   private readonly latest = new Map<string, EventContract>();
   private readonly upcasters = new Map<string, Upcaster>();
+  /** Opens sealed personal fields on reads and seals them on appends; unset, they are written in plain. */
+  private cipher: PersonalDataCipher | undefined;
 
   constructor(contracts: EventContract[], upcasters: Upcaster[] = []) {
     const versions = new Map<string, Set<number>>();
@@ -75,6 +87,22 @@ export class ContractRegistry {
         }
       }
     }
+  }
+
+  /** The same contracts, with personal fields sealed and opened by this cipher. */
+  withPersonalData(cipher: PersonalDataCipher): ContractRegistry {
+    const copy = Object.create(ContractRegistry.prototype) as ContractRegistry;
+    Object.assign(copy, this, { cipher });
+    return copy;
+  }
+
+  get personalData(): PersonalDataCipher | undefined {
+    return this.cipher;
+  }
+
+  /** The personal fields of the type's latest version, which writers write, per subject. */
+  personalFieldsOf(type: string): readonly PersonalFields[] | undefined {
+    return this.latest.get(type)?.personal;
   }
 
   types(): string[] {

@@ -1,4 +1,5 @@
 import type { ContractRegistry } from './contracts';
+import { openPayloads } from './personalData/cipher';
 import type { EventMetadata, StoredEvent } from './types';
 
 /** The columns every read selects, in the shape `toStoredEvent` maps. */
@@ -20,8 +21,18 @@ export interface EventRow {
   hash: Buffer;
 }
 
-/** Maps a row to the event readers see: payload upcast to the latest contract version. */
-export function toStoredEvent(row: EventRow, contracts: ContractRegistry): StoredEvent {
+/**
+ * Maps rows to the events readers see: sealed personal fields opened (or read as erased), then
+ * upcast. Every read of the log goes through here, so no reader meets ciphertext.
+ */
+export async function toStoredEvents(rows: EventRow[], contracts: ContractRegistry): Promise<StoredEvent[]> {
+  const payloads = rows.map((row) => ({ eventId: row.event_id, eventType: row.event_type, data: row.data }));
+  await openPayloads(payloads, contracts.personalData);
+  return rows.map((row, i) => toStoredEvent({ ...row, data: payloads[i]!.data }, contracts));
+}
+
+/** Maps an opened row to the event readers see: payload upcast to the latest contract version. */
+function toStoredEvent(row: EventRow, contracts: ContractRegistry): StoredEvent {
   const { schemaVersion, data } = contracts.upcast(row.event_type, row.schema_version, row.data);
   return {
     globalPosition: Number(row.global_position),

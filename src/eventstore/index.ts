@@ -28,3 +28,4 @@ export { ContractRegistry, defineEvent, defineUpcaster, type EventContract, type
 export * from './errors';
 export { InvalidStreamIdError, streamTypeOf } from './streamIds';
 export * from './types';
+export * from './personalData';

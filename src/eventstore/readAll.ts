@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { ContractRegistry } from './contracts';
-import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './eventRows';
+import { EVENT_COLUMNS, toStoredEvents, type EventRow } from './eventRows';
 import { checkpointOf, START, type Checkpoint, type StoredEvent } from './types';
 import { logPageSql } from './logPages';
 
@@ -43,7 +43,7 @@ export async function readAll(
     }),
     typeFilter ? [after.transactionId, after.globalPosition, limit, eventTypes] : [after.transactionId, after.globalPosition, limit],
   );
-  const events = rows.map((row) => toStoredEvent(row, contracts));
+  const events = await toStoredEvents(rows, contracts);
   const last = events[events.length - 1];
   return { events, checkpoint: last ? checkpointOf(last) : after };
 }

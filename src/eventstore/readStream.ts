@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { LOG_VIEW } from './tables';
 import type { ContractRegistry } from './contracts';
-import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './eventRows';
+import { EVENT_COLUMNS, toStoredEvents, type EventRow } from './eventRows';
 import type { StoredEvent } from './types';
 
 export interface ReadStreamOptions {
@@ -24,5 +24,5 @@ export async function readStream(
       order by version`,
     [streamId, fromVersion, toVersion ?? null],
   );
-  return rows.map((row) => toStoredEvent(row, contracts));
+  return toStoredEvents(rows, contracts);
 }

@@ -48,6 +48,12 @@ x-temporal-db: &temporal-db
   POSTGRES_PWD: ${TEMPORAL_DB.password}
   POSTGRES_SEEDS: postgres
 
+# The master key of personal fields (README "Erasure"): the image runs with NODE_ENV=production,
+# where the workers refuse to start without it. Make one with \`openssl rand -base64 32\` and keep it
+# outside the database.
+x-encryption-key: &encryption-key
+  SAGAFLOW_ENCRYPTION_KEY: \${SAGAFLOW_ENCRYPTION_KEY:?set SAGAFLOW_ENCRYPTION_KEY to a base64 key of 32 bytes (openssl rand -base64 32)}
+
 # Both workers run the one image built from the Dockerfile, each with its own command.
 x-worker: &worker
   build: .
@@ -130,6 +136,7 @@ ${scriptBlock(namespaceSetupScript(DEFAULT_TEMPORAL_NAMESPACE, searchAttributes)
     environment:
       DATABASE_URL: ${databaseUrl}
       TEMPORAL_ADDRESS: temporal:7233
+      <<: *encryption-key
       # Traces go to this OTLP/HTTP collector when the host sets it; blank is off.
       OTEL_EXPORTER_OTLP_ENDPOINT: \${OTEL_EXPORTER_OTLP_ENDPOINT:-}
     command: ["node", "dist/workers/sagaWorker.js"]
@@ -143,6 +150,7 @@ ${scriptBlock(namespaceSetupScript(DEFAULT_TEMPORAL_NAMESPACE, searchAttributes)
       temporal-schema: { condition: service_completed_successfully }
     environment:
       DATABASE_URL: ${databaseUrl}
+      <<: *encryption-key
       # Every interface of the container: the published port and a Prometheus on the compose
       # network reach it. Outside a container the worker listens on 127.0.0.1 unless told.
       SAGAFLOW_METRICS_HOST: 0.0.0.0

@@ -4,6 +4,7 @@ import type { CliIo } from '../cli/output';
 import { ContractRegistry } from '../eventstore/contracts';
 import { SagaflowError } from '../errors';
 import { sagaEventContracts } from '../contracts/sagaEvents';
+import { SubjectForgotten } from '../eventstore/personalData/forgetSubject';
 import type { Projection } from '../projections';
 import { sagaOutcomesProjection } from '../read-models/sagaOutcomes';
 import { retentionOf, type StreamTypeRetention } from '../retention/streamTypeRetention';
@@ -82,7 +83,7 @@ export function composeProcesses(processes: readonly SagaProcess[], { workflowTy
   const models = new Claims('read model');
   const engine = ENGINE_OWNER;
   for (const attribute of sagaSearchAttributes) attributes.claim(attribute.name, engine);
-  for (const contract of sagaEventContracts) eventTypes.claim(contract.type, engine);
+  for (const contract of [...sagaEventContracts, SubjectForgotten]) eventTypes.claim(contract.type, engine);
   const sagaOutcomes = sagaOutcomesProjection(processes);
   models.claim(sagaOutcomes.name, engine);
   const prefixes: Array<{ prefix: string; owner: string }> = [];
@@ -103,7 +104,7 @@ export function composeProcesses(processes: readonly SagaProcess[], { workflowTy
   // Checked here, at start, like the names: a retention nobody could follow is refused before any run.
   const retention = retentionOf(processes);
   const contracts = new ContractRegistry(
-    [...sagaEventContracts, ...processes.flatMap((p) => p.contracts)],
+    [...sagaEventContracts, SubjectForgotten, ...processes.flatMap((p) => p.contracts)],
     processes.flatMap((p) => p.upcasters ?? []),
   );
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { EVENT_COLUMNS, toStoredEvent, type EventRow } from '../eventstore/eventRows';
+import { EVENT_COLUMNS, toStoredEvents, type EventRow } from '../eventstore/eventRows';
 import { LOG_VIEW } from '../eventstore/tables';
 import { checkpointOf, type Checkpoint, type ContractRegistry, type ReadAllPage } from '../eventstore';
 import { logPageSql } from '../eventstore/logPages';
@@ -43,7 +43,7 @@ export async function readRange(db: pg.Pool | pg.PoolClient, contracts: Contract
     limit: '$6',
   });
   const { rows } = partition ? await inGlobalOrder(db, sql, params) : await db.query<EventRow>(sql, params);
-  const events = rows.map((row) => toStoredEvent(row, contracts));
+  const events = await toStoredEvents(rows, contracts);
   const last = events[events.length - 1];
   return { events, checkpoint: last ? checkpointOf(last) : after };
 }

@@ -34,6 +34,9 @@ export async function planSqlFold(pool: pg.Pool, target: BuildTarget, contracts:
   const none = { partitions: [], events: new Map<number, number>() };
   if (choice === 'handler') return { ...none, handlerReason: 'asked for (fold: handler)' };
   if (!projection.foldInSql) return { ...none, handlerReason: `${projection.name} declares no set-based fold` };
+  // SQL reads the stored payload, where personal fields are ciphertext: only apply sees them opened.
+  const personal = contracts.personalData ? projection.eventTypes.filter((type) => contracts.personalFieldsOf(type)) : [];
+  if (personal.length > 0) return { ...none, handlerReason: `${personal.join(', ')} hold encrypted personal fields, which only apply sees opened` };
   // A resumed build was surveyed by the process that began it; this one looks again.
   const survey = surveyed ?? (await surveyRange(pool, build.bound, projection.eventTypes, build.partitions.length));
   const outdated = [

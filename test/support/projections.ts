@@ -36,12 +36,12 @@ export async function eventIds(pool: pg.Pool, types: readonly string[]): Promise
 }
 
 /** Sets the projections up and applies everything readable now, in pages, as the engine's runner does. */
-export async function catchUp(pool: pg.Pool, projections: readonly Projection[], batchSize = 500): Promise<void> {
+export async function catchUp(pool: pg.Pool, projections: readonly Projection[], batchSize = 500, registry = contracts): Promise<void> {
   for (const projection of projections) {
     await setupProjection(pool, projection);
     for (;;) {
       const state = await readCheckpoint(pool, projection.name, projection.version);
-      const page = await readAll(pool, contracts, { after: state!.checkpoint, limit: batchSize, eventTypes: [...projection.eventTypes] });
+      const page = await readAll(pool, registry, { after: state!.checkpoint, limit: batchSize, eventTypes: [...projection.eventTypes] });
       if (page.events.length === 0) break;
       const result = await applyBatch(pool, projection, { from: state!.checkpoint, events: page.events, to: page.checkpoint });
       if (!result.applied) throw new Error(`catchUp: ${projection.name} ${result.reason}`);

@@ -1,30 +1,33 @@
 import { z } from 'zod';
 import { migrate } from '../../../src/db/migrate';
 import pg from 'pg';
-import { ContractRegistry, createEventStore, defineEvent, type Checkpoint } from '../../../src/eventstore';
+import { randomBytes } from 'node:crypto';
+import { ContractRegistry, createEventStore, defineEvent, MasterKey, PersonalDataCipher, PostgresKeyStore, type Checkpoint } from '../../../src/eventstore';
 import { EVENTS_TABLE, INSERT_GUARD_TRIGGER } from '../../../src/eventstore/tables';
 import { EVENT_TYPE } from '../payloads';
 import { stockPool } from '../pools';
 import type { Subject, SubjectSession } from './subject';
 
 /** The benchmark's one event type, validated like any domain event (the validation is part of what is measured). */
-const benchContracts = new ContractRegistry([
-  defineEvent(
-    EVENT_TYPE,
-    1,
-    z.object({
+const benchSchema = z.object({
       orderId: z.string(),
       customerId: z.string(),
       lines: z.array(z.object({ sku: z.string(), qty: z.number().int().positive(), priceCents: z.number().int().nonnegative() })),
       currency: z.string().length(3),
       totalCents: z.number().int().nonnegative(),
       shippingAddress: z.string(),
-    }),
-  ),
+    });
+const benchContracts = new ContractRegistry([defineEvent(EVENT_TYPE, 1, benchSchema)]);
+/** The same type with its customer's id and address personal: what sealing them on append and opening them on read costs. */
+const personalContracts = new ContractRegistry([
+  defineEvent(EVENT_TYPE, 1, benchSchema, { personal: { subject: 'customerId', fields: ['customerId', 'shippingAddress'] } }),
 ]);
 
+/** One master key per run: the encrypted subject's keys are made and read under it. */
+const masterKey = MasterKey.parse(randomBytes(32).toString('base64'));
+
 /** Our store, through its public API, on a pool with node-postgres' stock row parsers. */
-export function sagaflowSubjectWith(options: { notify: boolean; name?: 'sagaflow' | 'unguarded' }): Subject {
+export function sagaflowSubjectWith(options: { notify: boolean; name?: 'sagaflow' | 'unguarded' | 'encrypted' }): Subject {
   const name = options.name ?? 'sagaflow';
   return {
     name,
@@ -39,7 +42,8 @@ export function sagaflowSubjectWith(options: { notify: boolean; name?: 'sagaflow
     },
     async open(databaseUrl, poolSize): Promise<SubjectSession> {
       const pool = stockPool(databaseUrl, poolSize);
-      const store = createEventStore(pool, { contracts: benchContracts, notify: options.notify });
+      const contracts = name === 'encrypted' ? personalContracts.withPersonalData(new PersonalDataCipher(new PostgresKeyStore(pool, masterKey), masterKey)) : benchContracts;
+      const store = createEventStore(pool, { contracts, notify: options.notify });
       return {
         async append(streamId, events, expectedVersion) {
           await store.append(streamId, [...events], { expectedVersion: expectedVersion === 0 ? 'no_stream' : expectedVersion });
@@ -71,3 +75,5 @@ export function sagaflowSubjectWith(options: { notify: boolean; name?: 'sagaflow
 
 export const sagaflowSubject = sagaflowSubjectWith({ notify: true });
 export const unguardedSubject = sagaflowSubjectWith({ notify: true, name: 'unguarded' });
+/** Our store with encryption on: every event's customer id and address sealed under the customer's key. */
+export const encryptedSubject = sagaflowSubjectWith({ notify: true, name: 'encrypted' });

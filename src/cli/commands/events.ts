@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { loadConfig } from '../../config/env';
 import type { ContractRegistry } from '../../eventstore/contracts';
+import { withPersonalDataFromEnv } from '../../eventstore/personalData/fromEnv';
 import {
   createEventStore,
   DEFAULT_DIGEST_WINDOW_SIZE,
@@ -30,7 +31,7 @@ type AsOf = { version: number } | { time: Date };
 export function registerEventsCommands(program: Command, io: CliIo, contracts: ContractRegistry, foldsByStreamType: Readonly<Record<string, AnyStreamFold>> = {}): Command {
   const events = program.command('events').description('Read, fold and verify the event log');
   const withStore = <T>(work: (store: EventStore) => Promise<T>) =>
-    withDatabase(loadConfig(), (pool) => work(createEventStore(pool, { contracts, notify: false })));
+    withDatabase(loadConfig(), (pool) => work(createEventStore(pool, { contracts: withPersonalDataFromEnv(pool, contracts), notify: false })));
 
   events
     .command('stream')

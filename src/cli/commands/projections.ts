@@ -2,6 +2,7 @@ import os from 'node:os';
 import { Option, type Command } from 'commander';
 import pg from 'pg';
 import { loadConfig, loadProjectionMaxLag as configuredMaxLag } from '../../config/env';
+import { withPersonalDataFromEnv } from '../../eventstore/personalData/fromEnv';
 import {
   DEFAULT_BUILD_BATCH_SIZE,
   DEFAULT_MAX_LAG_MS,
@@ -103,7 +104,7 @@ export function registerProjectionsCommands(program: Command, io: CliIo, { readM
         await requireBuildTables(pool);
         const bar = eventProgress(`rebuild ${name}`, io);
         const report = await rebuildProjection(pool, projection, {
-          contracts,
+          contracts: withPersonalDataFromEnv(pool, contracts),
           partitions: options.partitions,
           batchSize: options.batchSize,
           keepOld: options.keepOld ?? false,
@@ -140,7 +141,7 @@ export function registerProjectionsCommands(program: Command, io: CliIo, { readM
       const projection = projectionNamed(name);
       const exitCode = await withDatabase(async (pool) => {
         await requireBuildTables(pool);
-        const settings = { contracts, partitions: options.partitions, batchSize: options.batchSize };
+        const settings = { contracts: withPersonalDataFromEnv(pool, contracts), partitions: options.partitions, batchSize: options.batchSize };
         const bar = eventProgress(`verify ${name}`, io);
         const report = await verifyProjection(pool, projection, { ...settings, onProgress: bar.update }).finally(bar.stop);
         let repaired: VerifyReport | undefined;

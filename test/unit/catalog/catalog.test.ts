@@ -8,9 +8,10 @@ import { cents } from '../../../src/contracts/fields';
 describe('buildCatalog', () => {
   const catalog = buildCatalog(composeProcesses([orderFulfillment], { workflowTypes: () => [] }));
 
-  it("lists the engine's saga events, then each process's, with owner, module and stream", () => {
+  it("lists the engine's saga events, then the event store's erasure record, then each process's, with owner, module and stream", () => {
     expect(catalog.owners).toEqual([
       { owner: 'the saga engine', module: 'src/contracts/sagaEvents.ts', streamType: null, streams: "every saga's own stream (`Order-<id>`)" },
+      { owner: 'the event store', module: 'src/eventstore/personalData/forgetSubject.ts', streamType: 'ErasedSubject', streams: '`ErasedSubject-<subject reference>`' },
       { owner: 'process OrderFulfillment', module: 'processes/orderFulfillment', streamType: 'Order', streams: '`Order-<id>`' },
     ]);
     expect(catalog.events.find((e) => e.type === 'SagaFailed')?.owner).toBe('the saga engine');
@@ -22,6 +23,15 @@ describe('buildCatalog', () => {
     expect(placed.latestVersion).toBe(2);
     expect(placed.upcasters).toEqual([{ fromVersion: 1, toVersion: 2, name: 'orderPlacedV1ToV2' }]);
     expect(placed.description).toBe(placed.versions[0]!.description);
+  });
+
+  it('names the personal fields of a version and their subject, in the JSON and in words', () => {
+    const placed = catalog.events.find((e) => e.type === 'OrderPlaced')!;
+    expect(placed.versions.map((v) => v.personal)).toEqual([[{ subject: 'customerId', fields: ['customerId'] }], [{ subject: 'customerId', fields: ['customerId'] }]]);
+    expect(catalog.events.find((e) => e.type === 'InventoryReserved')!.versions[0]!.personal).toBeUndefined();
+    expect(renderEventsMarkdown(catalog)).toContain(
+      'Personal data: `customerId`, stored encrypted under the key of the subject named by `customerId`, and read as erased once that subject is forgotten.',
+    );
   });
 
   it('marks a missing link of the chain instead of failing, so the compatibility check can name it', () => {

@@ -48,4 +48,8 @@ describe('docker-compose.yml is rendered from what the cluster profile runs', ()
     expect(services.temporal!.environment).toMatchObject({ DB: TEMPORAL_DB.plugin, POSTGRES_USER: TEMPORAL_DB.user, POSTGRES_PWD: TEMPORAL_DB.password });
     expect(services['temporal-schema']!.environment).toMatchObject({ DB: TEMPORAL_DB.plugin, SQL_PASSWORD: TEMPORAL_DB.password });
   });
+
+  it('requires the master key of personal fields for both workers, which run with NODE_ENV=production', () => {
+    for (const worker of ['saga-worker', 'projection-worker']) expect(services[worker]!.environment!.SAGAFLOW_ENCRYPTION_KEY).toMatch(/^\$\{SAGAFLOW_ENCRYPTION_KEY:\?/);
+  });
 });

@@ -32,8 +32,8 @@ describe('composing processes', () => {
     const b = process('Beta', { simulatedOperations: ['pay', 'refund'] });
     const composed = compose([a, b]);
 
-    // The engine's own: the saga events, SagaStatus and saga_outcomes, beside every process's.
-    expect(composed.contracts.types().sort()).toEqual(['AlphaStarted', 'BetaStarted', 'SagaCompensationFailed', 'SagaCompensationResolved', 'SagaCompleted', 'SagaFailed']);
+    // The engine's own: the saga events, the erasure record, SagaStatus and saga_outcomes, beside every process's.
+    expect(composed.contracts.types().sort()).toEqual(['AlphaStarted', 'BetaStarted', 'SagaCompensationFailed', 'SagaCompensationResolved', 'SagaCompleted', 'SagaFailed', 'SubjectForgotten']);
     expect(composed.searchAttributes.map((k) => k.name)).toEqual(['SagaStatus', 'AlphaId', 'BetaId']);
     expect(composed.readModels.map((p) => p.name)).toEqual(['alpha_view', 'saga_outcomes']);
     expect(composed.workflowModules).toEqual(['/Alpha/workflow', '/Beta/workflow']);
