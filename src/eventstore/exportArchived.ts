@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { EVENT_COLUMNS, type EventRow } from './eventRows';
 import { ARCHIVE_TABLE } from './tables';
-import type { Checkpoint } from './types';
+import { START, type Checkpoint } from './types';
 
 /** An archived event as a line of the export: the row as stored, payload not upcast, hash in hex. */
 export interface ArchivedEventLine {
@@ -26,7 +26,7 @@ const PAGE = 5_000;
  * hash chain covers, so a copy outside the database can be checked against it.
  */
 export async function* readArchived(db: pg.Pool | pg.PoolClient, { streamType }: { streamType?: string } = {}): AsyncGenerator<ArchivedEventLine> {
-  let after: Checkpoint = { transactionId: '0', globalPosition: 0 };
+  let after: Checkpoint = START;
   for (;;) {
     const { rows } = await db.query<EventRow>(
       `select ${EVENT_COLUMNS} from ${ARCHIVE_TABLE} e
