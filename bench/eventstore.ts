@@ -16,6 +16,7 @@ import { encryptedSubject, sagaflowSubject, unguardedSubject } from './lib/subje
 import type { Subject, SubjectName } from './lib/subjects/subject';
 import { renderReport, type RowResult } from './lib/table';
 import { benchProcess, startBenchPostgres } from './lib/benchProcess';
+import { cpuMeter } from './lib/cpuMeter';
 
 const SUBJECTS: Record<SubjectName, Subject> = { sagaflow: sagaflowSubject, emmett: emmettSubject, raw: rawSubject, unguarded: unguardedSubject, encrypted: encryptedSubject };
 
@@ -34,6 +35,7 @@ async function main(argv: readonly string[]): Promise<void> {
   shutdown.add(() => admin.end());
   const environment = await describeEnvironment(admin, argv);
   const settle = checkpointer(admin, log);
+  const meter = cpuMeter(postgres.dataDir);
 
   const subjects = args.subjects.map((name) => SUBJECTS[name]);
   const urls = new Map<SubjectName, string>();
@@ -56,15 +58,21 @@ async function main(argv: readonly string[]): Promise<void> {
     sizes.data += rowSizes.data * row.measuredEvents.length;
     sizes.metadata += rowSizes.metadata * row.measuredEvents.length;
     sizes.events += row.measuredEvents.length;
-    const result: RowResult = { label: row.label, bySubject: {} };
+    const result: RowResult = { label: row.label, bySubject: {}, cpuBySubject: {} };
     // Rotate who goes first from row to row: the first subject after a row meets the server's
     // leftovers (autovacuum, a checkpoint in progress), and no subject should always be the one.
     const order = subjects.map((_, i) => subjects[(i + index) % subjects.length]!);
     for (const subject of order) {
       const session = await subject.open(urls.get(subject.name)!, row.concurrency + 1);
       try {
-        const m = await row.run(session, settle);
+        // The clock starts after the warm-up and its checkpoint, as the row's measurement does.
+        let started: ReturnType<typeof meter.start> | undefined;
+        const m = await row.run(session, async () => {
+          await settle();
+          started = meter.start();
+        });
         result.bySubject[subject.name] = m;
+        result.cpuBySubject[subject.name] = started?.perEvent(m.events);
         log(
           `[${index + 1}/${ROWS.length}] ${row.label} — ${subject.name}: ${Math.round(m.eventsPerSecond)} events/s, ` +
             `p50 ${m.p50Ms.toFixed(2)} ms, p99 ${m.p99Ms.toFixed(2)} ms (${m.calls} calls, ${m.seconds.toFixed(1)} s)`,

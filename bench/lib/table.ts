@@ -1,4 +1,5 @@
 import { environmentLines, type Environment } from './environment';
+import type { CpuPerEvent } from './cpuMeter';
 import type { Measurement } from './measure';
 import type { SubjectName } from './subjects/subject';
 
@@ -7,6 +8,7 @@ export const RESULTS_HEADING = '## Event store (`npm run bench:eventstore`)';
 export interface RowResult {
   label: string;
   bySubject: Partial<Record<SubjectName, Measurement>>;
+  cpuBySubject: Partial<Record<SubjectName, CpuPerEvent>>;
 }
 
 export interface Report {
@@ -51,6 +53,24 @@ export function renderTable(subjects: readonly SubjectName[], rows: readonly Row
   return [header, align, ...lines].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
 
+function us(value: number): string {
+  return Number.isNaN(value) ? '?' : value < 10 ? value.toFixed(1) : thousands.format(value);
+}
+
+/** CPU µs per event, client / server, per subject and row: where each subject's time goes. */
+export function renderCpuTable(subjects: readonly SubjectName[], rows: readonly RowResult[]): string {
+  const header = ['row', ...subjects.map((s) => `${s} client / server µs`)];
+  const align = ['---', ...subjects.map(() => '---:')];
+  const lines = rows.map((row) => [
+    row.label,
+    ...subjects.map((s) => {
+      const cpu = row.cpuBySubject[s];
+      return cpu ? `${us(cpu.clientUs)} / ${us(cpu.serverUs)}` : '–';
+    }),
+  ]);
+  return [header, align, ...lines].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
 export function renderReport(report: Report): string {
   const { environment: env } = report;
   return [
@@ -63,6 +83,10 @@ export function renderReport(report: Report): string {
     '',
     renderTable(report.subjects, report.rows),
     ...(report.notes.length > 0 ? ['', ...report.notes.map((note) => `- ${note}`)] : []),
+    '',
+    'CPU per event over the same measured calls, in microseconds: this process (the store\'s client code, the driver, the harness) / the PostgreSQL server (all of its processes, from /proc). Both sides share the two cores, so a subject\'s events/s is bounded by the sum.',
+    '',
+    renderCpuTable(report.subjects, report.rows),
     '',
   ].join('\n');
 }
