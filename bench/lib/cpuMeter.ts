@@ -4,7 +4,7 @@ import { postmasterPid, processTreeCpuSeconds } from './cpu';
 export interface CpuPerEvent {
   /** This benchmark process: the store's client code, the driver, the harness. */
   clientUs: number;
-  /** The PostgreSQL server (every backend and background process); NaN when the run does not own it. */
+  /** The PostgreSQL server (every backend and background process); NaN for a server given by DATABASE_URL. */
   serverUs: number;
 }
 
@@ -15,9 +15,9 @@ export interface CpuMeter {
 
 /**
  * Splits a row's cost between the client and the server, so a ratio can be read as "where does
- * the time go": on a 2-core machine both sides share the cores, and a subject that spends more
- * CPU in the client leaves less for the server. The server side is read from /proc (Linux) and
- * only for a server this run started; its resolution is 10 ms, so short rows read roughly.
+ * the time go": both sides share the machine's cores, and a subject that spends more CPU in the
+ * client leaves less for the server. The server side is read from /proc (Linux), only for the
+ * embedded server whose data directory is known; its resolution is 10 ms, so short rows read roughly.
  */
 export function cpuMeter(postgresDataDir: string | undefined): CpuMeter {
   const serverPid = postgresDataDir ? postmasterPid(postgresDataDir) : undefined;

@@ -50,7 +50,11 @@ export function renderTable(subjects: readonly SubjectName[], rows: readonly Row
     });
     return [row.label, ...cells, ...ratioCells];
   });
-  return [header, align, ...lines].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+  return markdownTable([header, align, ...lines]);
+}
+
+function markdownTable(rows: ReadonlyArray<readonly string[]>): string {
+  return rows.map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
 
 function us(value: number): string {
@@ -68,7 +72,7 @@ export function renderCpuTable(subjects: readonly SubjectName[], rows: readonly 
       return cpu ? `${us(cpu.clientUs)} / ${us(cpu.serverUs)}` : '–';
     }),
   ]);
-  return [header, align, ...lines].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+  return markdownTable([header, align, ...lines]);
 }
 
 export function renderReport(report: Report): string {
@@ -84,7 +88,7 @@ export function renderReport(report: Report): string {
     renderTable(report.subjects, report.rows),
     ...(report.notes.length > 0 ? ['', ...report.notes.map((note) => `- ${note}`)] : []),
     '',
-    'CPU per event over the same measured calls, in microseconds: this process (the store\'s client code, the driver, the harness) / the PostgreSQL server (all of its processes, from /proc). Both sides share the two cores, so a subject\'s events/s is bounded by the sum.',
+    'CPU per event over the same measured calls, in microseconds: this process (the store\'s client code, the driver, the harness) / the PostgreSQL server (all of its processes, from /proc). Both sides share the machine\'s cores, so a subject\'s events/s is bounded by the sum.',
     '',
     renderCpuTable(report.subjects, report.rows),
     '',
