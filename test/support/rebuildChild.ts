@@ -7,12 +7,14 @@ import { applicationCounter } from './projections';
 /**
  * A rebuild in a child process, for tests that kill it: rebuilds PROJECTION in PARTITIONS
  * partitions of BATCH_SIZE-event pages (folding as FOLD says) and SIGKILLs itself after KILL_AFTER_PAGES committed pages.
+ * POOL_MAX bounds its connections: 2 (the build's session and one more) makes partitions take turns,
+ * so no other partition can commit between a page's commit and the kill.
  */
 async function main(): Promise<void> {
   const projection = [...readModels, applicationCounter].find((p) => p.name === process.env.PROJECTION)!;
   const killAfter = Number(process.env.KILL_AFTER_PAGES ?? 'Infinity');
   let pages = 0;
-  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL! });
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL!, max: Number(process.env.POOL_MAX ?? '10') });
   await rebuildProjection(pool, projection, {
     contracts,
     partitions: Number(process.env.PARTITIONS ?? '4'),

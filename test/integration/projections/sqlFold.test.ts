@@ -110,18 +110,25 @@ describe("the read models' set-based rebuilds", () => {
     const asked = await rebuildProjection(db.pool, orderSummary, { contracts, partitions: 4, batchSize: 50, fold: 'handler' });
     expect(asked).toMatchObject({ fold: { sqlPartitions: [], handlerReason: 'asked for (fold: handler)' }, validation: { equal: true } });
 
-    // A rebuild through apply, killed after its first committed page: one partition has begun.
-    const killed = await runKilledRebuild(db.pool, db.url, { PROJECTION: orderSummary.name, FOLD: 'handler', PARTITIONS: '4', BATCH_SIZE: '10', KILL_AFTER_PAGES: '1' });
+    // A rebuild through apply, killed after its first committed page. Partitions fold side by side;
+    // with one connection to share they take turns, so exactly one has begun.
+    const killed = await runKilledRebuild(db.pool, db.url, { PROJECTION: orderSummary.name, FOLD: 'handler', PARTITIONS: '4', BATCH_SIZE: '10', KILL_AFTER_PAGES: '1', POOL_MAX: '2' });
     expect(killed).toEqual({ signal: 'SIGKILL', stderr: '' });
-    const { rows } = await db.pool.query<{ partition: number }>(
-      `select partition from projection_build_partitions where name = $1 and purpose = 'rebuild' and events_done = 0 order by partition`,
+    const { rows } = await db.pool.query<{ partition: number; begun: boolean }>(
+      `select partition, events_done > 0 as begun from projection_build_partitions where name = $1 and purpose = 'rebuild' order by partition`,
       [orderSummary.name],
     );
-    expect(rows).toHaveLength(3);
+    const fresh = rows.filter((r) => !r.begun).map((r) => r.partition);
+    const begun = rows.filter((r) => r.begun).map((r) => r.partition);
+    expect(rows).toHaveLength(4);
+    expect(begun).toHaveLength(1);
 
     const resumed = await rebuildProjection(db.pool, orderSummary, { contracts, partitions: 4, batchSize: 50 });
-    expect(resumed).toMatchObject({ resumed: true, fold: { sqlPartitions: rows.map((r) => r.partition) }, validation: { equal: true } });
-    expect(resumed.fold.handlerReason).toMatch(/^partitions \d had begun folding through apply$/);
+    expect(resumed).toMatchObject({
+      resumed: true,
+      fold: { sqlPartitions: fresh, handlerReason: `partitions ${begun.join(', ')} had begun folding through apply` },
+      validation: { equal: true },
+    });
     expect(await rowsOf(db.pool, 'order_summary', 'order_id')).toEqual(await rowsOf(db.pool, 'reference_order_summary', 'order_id'));
   }, 60_000);
 
