@@ -117,6 +117,34 @@ describe('archiving closed streams', () => {
     expect(await counts(db.pool, streamId)).toEqual({ hot: 0, archived: 6 });
   });
 
+  it('refuses even the owner\'s own insert of an archived stream\'s first event, with the hash the chain would give', async () => {
+    const orderId = await appendOrder(store(), 'completed');
+    const streamId = `Order-${orderId}`;
+    await pause(5);
+    await archiveClosedStreams(db.pool, retention, { olderThanMs: 1, streamTypes: ['Order'] });
+    // The stream's first event, every column as the append path would write it.
+    const insert = (db: Pick<import('pg').Pool, 'query'>, stream: string) =>
+      db.query(
+        `with v as (select $1::uuid as event_id, $2::text as stream_id, date_trunc('milliseconds', clock_timestamp()) as created_at, $3::jsonb as data)
+         insert into events (event_id, stream_id, stream_type, version, event_type, schema_version, data, metadata, created_at, hash)
+         select event_id, stream_id, 'Order', 1, 'OrderCompleted', 1, data, '{}', created_at,
+                sagaflow_event_hash(null, event_id, stream_id, 1, 'OrderCompleted', 1, data, '{}', created_at) from v`,
+        [randomUUID(), stream, JSON.stringify({ orderId })],
+      );
+
+    // The same insert into a stream never written is accepted: the refusal below is the archive's.
+    const client = await db.pool.connect();
+    try {
+      await client.query('begin');
+      await insert(client, `Order-${randomUUID()}`);
+      await client.query('rollback');
+    } finally {
+      client.release();
+    }
+    await expect(insert(db.pool, streamId)).rejects.toMatchObject({ code: 'SF001', message: expect.stringMatching(/is archived/) });
+    expect(await counts(db.pool, streamId)).toEqual({ hot: 0, archived: 6 });
+  });
+
   it('a digest taken before archiving verifies after it, and a tampered archived row is found', async () => {
     for (let i = 0; i < 5; i++) await appendOrder(store(), i % 2 ? 'completed' : 'captureFailed');
     await appendOpenOrder();
