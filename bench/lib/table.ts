@@ -30,6 +30,7 @@ const RATIOS = [
   { over: 'emmett', format: (ratio: number) => `${ratio.toFixed(2)}x` },
   { over: 'raw', format: (ratio: number) => `${Math.round(ratio * 100)}%` },
   { over: 'unguarded', format: (ratio: number) => `${Math.round(ratio * 100)}%` },
+  { over: 'unkeyed', format: (ratio: number) => `${Math.round(ratio * 100)}%` },
   // Plain over encrypted: how many times faster the same store is with personal fields left in plain.
   { over: 'encrypted', format: (ratio: number) => `${ratio.toFixed(2)}x` },
 ] as const satisfies ReadonlyArray<{ over: SubjectName; format: (ratio: number) => string }>;

@@ -13,6 +13,8 @@ export const APPEND_ONE_FUNCTION = 'sagaflow_append_one';
 export const ARCHIVE_FUNCTION = 'sagaflow_archive_streams';
 export const STREAM_VERSION_CONSTRAINT = 'events_stream_version_key';
 export const EVENT_ID_CONSTRAINT = 'events_pkey';
+/** No two events share a global position (migration 0007). */
+export const GLOBAL_POSITION_KEY = 'events_global_position_key';
 /** Checks every insert against what the append path would have written (migration 0007). */
 export const INSERT_GUARD_TRIGGER = 'events_guard_insert';
 /** pg_notify channel raised on every committed append. */

@@ -3,10 +3,10 @@ import { migrate } from '../../../src/db/migrate';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { ContractRegistry, createEventStore, defineEvent, MasterKey, PersonalDataCipher, PostgresKeyStore, type Checkpoint } from '../../../src/eventstore';
-import { EVENTS_TABLE, INSERT_GUARD_TRIGGER } from '../../../src/eventstore/tables';
+import { EVENTS_TABLE, GLOBAL_POSITION_KEY, INSERT_GUARD_TRIGGER } from '../../../src/eventstore/tables';
 import { EVENT_TYPE } from '../payloads';
 import { stockPool } from '../pools';
-import type { Subject, SubjectSession } from './subject';
+import type { Subject, SubjectName, SubjectSession } from './subject';
 
 /** The benchmark's one event type, validated like any domain event (the validation is part of what is measured). */
 const benchSchema = z.object({
@@ -26,18 +26,24 @@ const personalContracts = new ContractRegistry([
 /** One master key per run: the encrypted subject's keys are made and read under it. */
 const masterKey = MasterKey.parse(randomBytes(32).toString('base64'));
 
+/** The same store with one guarantee switched off: the difference is that guarantee's price. */
+const SWITCHED_OFF: Partial<Record<SubjectName, string>> = {
+  unguarded: `drop trigger ${INSERT_GUARD_TRIGGER} on ${EVENTS_TABLE}`,
+  unkeyed: `drop index ${GLOBAL_POSITION_KEY}`,
+};
+
 /** Our store, through its public API, on a pool with node-postgres' stock row parsers. */
-export function sagaflowSubjectWith(options: { notify: boolean; name?: 'sagaflow' | 'unguarded' | 'encrypted' }): Subject {
+export function sagaflowSubjectWith(options: { notify: boolean; name?: 'sagaflow' | 'unguarded' | 'unkeyed' | 'encrypted' }): Subject {
   const name = options.name ?? 'sagaflow';
   return {
     name,
     async prepare(databaseUrl) {
       await migrate(databaseUrl);
-      // The same store with the insert guard switched off: the difference is the guard's price.
-      if (name === 'unguarded') {
+      const switchOff = SWITCHED_OFF[name];
+      if (switchOff) {
         const client = new pg.Client({ connectionString: databaseUrl });
         await client.connect();
-        await client.query(`drop trigger ${INSERT_GUARD_TRIGGER} on ${EVENTS_TABLE}`).finally(() => client.end());
+        await client.query(switchOff).finally(() => client.end());
       }
     },
     async open(databaseUrl, poolSize): Promise<SubjectSession> {
@@ -74,6 +80,9 @@ export function sagaflowSubjectWith(options: { notify: boolean; name?: 'sagaflow
 }
 
 export const sagaflowSubject = sagaflowSubjectWith({ notify: true });
+/** Without the insert guard trigger (which checks inserts from outside the append functions). */
 export const unguardedSubject = sagaflowSubjectWith({ notify: true, name: 'unguarded' });
+/** Without the unique index on global_position. */
+export const unkeyedSubject = sagaflowSubjectWith({ notify: true, name: 'unkeyed' });
 /** Our store with encryption on: every event's customer id and address sealed under the customer's key. */
 export const encryptedSubject = sagaflowSubjectWith({ notify: true, name: 'encrypted' });
