@@ -28,12 +28,12 @@ export interface EventRow {
 export async function toStoredEvents(rows: EventRow[], contracts: ContractRegistry): Promise<StoredEvent[]> {
   const payloads = rows.map((row) => ({ eventId: row.event_id, eventType: row.event_type, data: row.data }));
   await openPayloads(payloads, contracts.personalData);
-  return rows.map((row, i) => toStoredEvent({ ...row, data: payloads[i]!.data }, contracts));
+  return rows.map((row, i) => toStoredEvent(row, payloads[i]!.data, contracts));
 }
 
-/** Maps an opened row to the event readers see: payload upcast to the latest contract version. */
-function toStoredEvent(row: EventRow, contracts: ContractRegistry): StoredEvent {
-  const { schemaVersion, data } = contracts.upcast(row.event_type, row.schema_version, row.data);
+/** Maps a row and its opened payload to the event readers see: payload upcast to the latest contract version. */
+function toStoredEvent(row: EventRow, opened: unknown, contracts: ContractRegistry): StoredEvent {
+  const { schemaVersion, data } = contracts.upcast(row.event_type, row.schema_version, opened);
   return {
     globalPosition: Number(row.global_position),
     transactionId: row.transaction_id,

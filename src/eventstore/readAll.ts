@@ -31,18 +31,20 @@ export async function readAll(
 ): Promise<ReadAllPage> {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`readAll: limit must be a whole number ≥ 1, got ${limit}`);
   const typeFilter = eventTypes && eventTypes.length > 0;
-  const { rows } = await db.query<EventRow>(
+  const { rows } = await db.query<EventRow>({
+    // Prepared once per connection: the two-table page costs more to plan than a page of one.
+    name: typeFilter ? 'sagaflow_read_all_of_types' : 'sagaflow_read_all',
     // Qualified names: the output column transaction_id is text, and ordering by it would sort
     // instead of walking the (transaction_id, global_position) indexes.
-    logPageSql({
+    text: logPageSql({
       select: EVENT_COLUMNS,
       where: `(e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
         and e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
         ${typeFilter ? 'and e.event_type = any($4::text[])' : ''}`,
       limit: '$3',
     }),
-    typeFilter ? [after.transactionId, after.globalPosition, limit, eventTypes] : [after.transactionId, after.globalPosition, limit],
-  );
+    values: typeFilter ? [after.transactionId, after.globalPosition, limit, eventTypes] : [after.transactionId, after.globalPosition, limit],
+  });
   const events = await toStoredEvents(rows, contracts);
   const last = events[events.length - 1];
   return { events, checkpoint: last ? checkpointOf(last) : after };

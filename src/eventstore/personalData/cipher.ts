@@ -86,10 +86,15 @@ function openOrRefuse(dataKey: Buffer, payload: SealedPayload, path: string, fie
   }
 }
 
+/** Every read walks every payload: one path, grown and shrunk in place, is copied only for a sealed field. */
 function collectSealed(node: unknown, path: string[], onSealed: (path: string[], field: SealedField) => void): void {
-  if (isSealed(node)) return onSealed(path, node);
+  if (isSealed(node)) return onSealed([...path], node);
   if (!isRecord(node)) return;
-  for (const [key, child] of Object.entries(node)) collectSealed(child, [...path, key], onSealed);
+  for (const key of Object.keys(node)) {
+    path.push(key);
+    collectSealed(node[key], path, onSealed);
+    path.pop();
+  }
 }
 
 function replaceAt(root: unknown, path: string[], value: unknown): unknown {

@@ -43,7 +43,9 @@ export function openValue(dataKey: Buffer, eventId: string, path: string, field:
 export function isSealed(value: unknown): value is SealedField {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const inner = (value as Record<string, unknown>)[SEALED];
-  return Object.keys(value).length === 1 && typeof inner === 'object' && inner !== null && typeof (inner as { sealed?: unknown }).sealed === 'string';
+  // Looked up before the keys are counted: every object of every payload read comes through here.
+  if (typeof inner !== 'object' || inner === null) return false;
+  return typeof (inner as { sealed?: unknown }).sealed === 'string' && Object.keys(value).length === 1;
 }
 
 /**
