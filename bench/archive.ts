@@ -16,7 +16,7 @@ import { archiveClosedStreams } from '../src/retention/archiveClosedStreams';
 import type { StreamTypeRetention } from '../src/retention/streamTypeRetention';
 import { withDatabase } from '../src/infra/postgres';
 import { benchProcess, startBenchPostgres } from './lib/benchProcess';
-import { checkpointer, createFreshDatabase, dropDatabase } from './lib/databases';
+import { createFreshDatabase, dropDatabase, settler } from './lib/databases';
 import { describeEnvironment, environmentLines } from './lib/environment';
 import { EVENT_TYPE, STREAM_TYPE } from './lib/payloads';
 import { stockPool } from './lib/pools';
@@ -206,7 +206,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const admin = stockPool(postgres.url, 2);
   shutdown.add(() => admin.end());
   const environment = await describeEnvironment(admin, argv);
-  const settle = checkpointer(admin, log);
+  const settle = settler(admin, log);
 
   const template = 'bench_archive_template';
   shutdown.add(() => dropDatabase(admin, template));

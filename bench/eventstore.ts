@@ -4,7 +4,8 @@
  * stdout (and bench/RESULTS.md with --write-results); progress goes to stderr.
  */
 import { parseArgs, USAGE } from './lib/args';
-import { checkpointer, createFreshDatabase, dropDatabase } from './lib/databases';
+import { createFreshDatabase, dropDatabase, settler } from './lib/databases';
+import { collectGarbage } from './lib/gc';
 import { describeEnvironment } from './lib/environment';
 import { payloadSizes } from './lib/payloads';
 import { stockPool } from './lib/pools';
@@ -34,7 +35,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const admin = stockPool(postgres.url, 2);
   shutdown.add(() => admin.end());
   const environment = await describeEnvironment(admin, argv);
-  const settle = checkpointer(admin, log);
+  const settle = settler(admin, log);
   const meter = cpuMeter(postgres.dataDir);
 
   const subjects = args.subjects.map((name) => SUBJECTS[name]);
@@ -59,8 +60,8 @@ async function main(argv: readonly string[]): Promise<void> {
     sizes.metadata += rowSizes.metadata * row.measuredEvents.length;
     sizes.events += row.measuredEvents.length;
     const result: RowResult = { label: row.label, bySubject: {}, cpuBySubject: {} };
-    // Rotate who goes first from row to row: the first subject after a row meets the server's
-    // leftovers (autovacuum, a checkpoint in progress), and no subject should always be the one.
+    // Rotate who goes first from row to row: settling before each measurement takes away the
+    // server's known leftovers (autovacuum, dirty pages), and rotating spreads what remains.
     const order = subjects.map((_, i) => subjects[(i + index) % subjects.length]!);
     for (const subject of order) {
       const session = await subject.open(urls.get(subject.name)!, row.concurrency + 1);
@@ -69,6 +70,7 @@ async function main(argv: readonly string[]): Promise<void> {
         let started: ReturnType<typeof meter.start> | undefined;
         const m = await row.run(session, async () => {
           await settle();
+          collectGarbage(log);
           started = meter.start();
         });
         result.bySubject[subject.name] = m;

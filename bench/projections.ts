@@ -11,7 +11,7 @@ import { migrate } from '../src/db/migrate';
 import { createEventStore } from '../src/eventstore';
 import { createProjectionDaemon, rebuildProjection, setupProjection, type FoldChoice, type RebuildReport } from '../src/projections';
 import { orderSummary } from '../processes/orderFulfillment/readModels/orderSummary';
-import { checkpointer, createFreshDatabase, dropDatabase } from './lib/databases';
+import { createFreshDatabase, dropDatabase, settler } from './lib/databases';
 import { describeEnvironment } from './lib/environment';
 import { Rng } from './lib/payloads';
 import { surviveDisconnects } from '../src/config/connections';
@@ -37,7 +37,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const admin = surviveDisconnects(new pg.Pool({ connectionString: postgres.url, max: 2 }));
   shutdown.add(() => admin.end());
   const environment = await describeEnvironment(admin, argv);
-  const settle = checkpointer(admin, log);
+  const settle = settler(admin, log);
   const url = await createFreshDatabase(admin, postgres.url, DATABASE);
   shutdown.add(() => dropDatabase(admin, DATABASE));
   await migrate(url);

@@ -1,10 +1,13 @@
 import type { ContractRegistry } from './contracts';
-import { openPayloads } from './personalData/cipher';
+import { holdsSealed, openPayloads } from './personalData/cipher';
 import type { EventMetadata, StoredEvent } from './types';
 
-/** The columns every read selects, in the shape `toStoredEvent` maps. */
+/**
+ * The columns every read selects, in the shape `toStoredEvent` maps. The hash comes as hex text,
+ * the form readers get: as bytea the driver would decode it into a Buffer to be encoded again.
+ */
 export const EVENT_COLUMNS =
-  'global_position, transaction_id::text as transaction_id, event_id, stream_id, stream_type, version, event_type, schema_version, data, metadata, created_at, hash';
+  "global_position, transaction_id::text as transaction_id, event_id, stream_id, stream_type, version, event_type, schema_version, data, metadata, created_at, encode(hash, 'hex') as hash";
 
 export interface EventRow {
   global_position: string;
@@ -18,7 +21,8 @@ export interface EventRow {
   data: unknown;
   metadata: EventMetadata;
   created_at: Date;
-  hash: Buffer;
+  /** Hex. */
+  hash: string;
 }
 
 /**
@@ -26,6 +30,8 @@ export interface EventRow {
  * upcast. Every read of the log goes through here, so no reader meets ciphertext.
  */
 export async function toStoredEvents(rows: EventRow[], contracts: ContractRegistry): Promise<StoredEvent[]> {
+  // Most pages hold no sealed field: they map straight through, with nothing allocated to open them.
+  if (!rows.some((row) => holdsSealed(row.data))) return rows.map((row) => toStoredEvent(row, row.data, contracts));
   const payloads = rows.map((row) => ({ eventId: row.event_id, eventType: row.event_type, data: row.data }));
   await openPayloads(payloads, contracts.personalData);
   return rows.map((row, i) => toStoredEvent(row, payloads[i]!.data, contracts));
@@ -47,6 +53,6 @@ function toStoredEvent(row: EventRow, opened: unknown, contracts: ContractRegist
     data,
     metadata: row.metadata,
     createdAt: row.created_at,
-    hash: row.hash.toString('hex'),
+    hash: row.hash,
   };
 }

@@ -47,7 +47,7 @@ export async function* readArchived(db: pg.Pool | pg.PoolClient, { streamType }:
         data: row.data,
         metadata: row.metadata,
         createdAt: row.created_at.toISOString(),
-        hash: row.hash.toString('hex'),
+        hash: row.hash,
       };
     }
     if (rows.length < PAGE) return;

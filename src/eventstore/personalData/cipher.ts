@@ -86,7 +86,19 @@ function openOrRefuse(dataKey: Buffer, payload: SealedPayload, path: string, fie
   }
 }
 
-/** Every read walks every payload: one path, grown and shrunk in place, is copied only for a sealed field. */
+/**
+ * Whether a payload holds a sealed field anywhere. Every read asks it of every payload, so it
+ * allocates nothing; only payloads that answer yes are walked again to open them.
+ */
+export function holdsSealed(node: unknown): boolean {
+  if (isSealed(node)) return true;
+  if (!isRecord(node)) return false;
+  // A payload is parsed JSON: its objects have no inherited enumerable keys.
+  for (const key in node) if (holdsSealed(node[key])) return true;
+  return false;
+}
+
+/** One path, grown and shrunk in place, copied only for a sealed field. */
 function collectSealed(node: unknown, path: string[], onSealed: (path: string[], field: SealedField) => void): void {
   if (isSealed(node)) return onSealed([...path], node);
   if (!isRecord(node)) return;
