@@ -13,13 +13,13 @@ import { writeResults } from './lib/results';
 import { ROWS } from './lib/rows';
 import { emmettSubject } from './lib/subjects/emmett';
 import { rawSubject } from './lib/subjects/raw';
-import { encryptedSubject, sagaflowSubject, unguardedSubject, unkeyedSubject } from './lib/subjects/sagaflow';
+import { encryptedSubject, sagaflowSubject, unguardedSubject, unkeyedSubject, unqueuedSubject } from './lib/subjects/sagaflow';
 import type { Subject, SubjectName } from './lib/subjects/subject';
 import { renderReport, type RowResult } from './lib/table';
 import { benchProcess, startBenchPostgres } from './lib/benchProcess';
 import { cpuMeter } from './lib/cpuMeter';
 
-const SUBJECTS: Record<SubjectName, Subject> = { sagaflow: sagaflowSubject, emmett: emmettSubject, raw: rawSubject, unguarded: unguardedSubject, unkeyed: unkeyedSubject, encrypted: encryptedSubject };
+const SUBJECTS: Record<SubjectName, Subject> = { sagaflow: sagaflowSubject, emmett: emmettSubject, raw: rawSubject, unguarded: unguardedSubject, unkeyed: unkeyedSubject, unqueued: unqueuedSubject, encrypted: encryptedSubject };
 
 const bench = benchProcess();
 const { log, shutdown } = bench;

@@ -31,6 +31,7 @@ const RATIOS = [
   { over: 'raw', format: (ratio: number) => `${Math.round(ratio * 100)}%` },
   { over: 'unguarded', format: (ratio: number) => `${Math.round(ratio * 100)}%` },
   { over: 'unkeyed', format: (ratio: number) => `${Math.round(ratio * 100)}%` },
+  { over: 'unqueued', format: (ratio: number) => `${Math.round(ratio * 100)}%` },
   // Plain over encrypted: how many times faster the same store is with personal fields left in plain.
   { over: 'encrypted', format: (ratio: number) => `${ratio.toFixed(2)}x` },
 ] as const satisfies ReadonlyArray<{ over: SubjectName; format: (ratio: number) => string }>;

@@ -15,6 +15,8 @@ export const STREAM_VERSION_CONSTRAINT = 'events_stream_version_key';
 export const EVENT_ID_CONSTRAINT = 'events_pkey';
 /** No two events share a global position (migration 0007). */
 export const GLOBAL_POSITION_KEY = 'events_global_position_key';
+/** Where writers of one stream queue, one after another, before they read it (migration 0007). */
+export const STREAM_QUEUE_FUNCTION = 'sagaflow_queue_for_stream';
 /** Checks every insert against what the append path would have written (migration 0007). */
 export const INSERT_GUARD_TRIGGER = 'events_guard_insert';
 /** pg_notify channel raised on every committed append. */

@@ -3,7 +3,7 @@ import type { BenchEvent } from '../payloads';
 /** How often a subject without a server-side retry tries an 'any version' append before the row fails. */
 export const ANY_VERSION_TRIES = 100;
 
-export const SUBJECT_NAMES = ['sagaflow', 'emmett', 'raw', 'unguarded', 'unkeyed', 'encrypted'] as const;
+export const SUBJECT_NAMES = ['sagaflow', 'emmett', 'raw', 'unguarded', 'unkeyed', 'unqueued', 'encrypted'] as const;
 export type SubjectName = (typeof SUBJECT_NAMES)[number];
 
 /** One store under test, bound to a pool sized for the row being measured. */
