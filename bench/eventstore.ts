@@ -15,7 +15,7 @@ import { emmettSubject } from './lib/subjects/emmett';
 import { rawSubject } from './lib/subjects/raw';
 import { encryptedSubject, sagaflowSubject, unguardedSubject, unkeyedSubject, unqueuedSubject } from './lib/subjects/sagaflow';
 import type { Subject, SubjectName } from './lib/subjects/subject';
-import { renderReport, type RowResult } from './lib/table';
+import { renderReport, type RoundResult, type RowResult } from './lib/table';
 import { benchProcess, startBenchPostgres } from './lib/benchProcess';
 import { cpuMeter } from './lib/cpuMeter';
 
@@ -54,52 +54,60 @@ async function main(argv: readonly string[]): Promise<void> {
   let written = 0;
   const sizes = { data: 0, metadata: 0, events: 0 };
   for (const [index, spec] of ROWS.entries()) {
-    const row = spec.plan(args.scale);
-    const rowSizes = payloadSizes(row.measuredEvents);
-    sizes.data += rowSizes.data * row.measuredEvents.length;
-    sizes.metadata += rowSizes.metadata * row.measuredEvents.length;
-    sizes.events += row.measuredEvents.length;
-    const result: RowResult = { label: row.label, bySubject: {}, cpuBySubject: {} };
-    // Rotate who goes first from row to row: settling before each measurement takes away the
-    // server's known leftovers (autovacuum, dirty pages), and rotating spreads what remains.
-    const order = subjects.map((_, i) => subjects[(i + index) % subjects.length]!);
-    for (const subject of order) {
-      const session = await subject.open(urls.get(subject.name)!, row.concurrency + 1);
-      try {
-        // The clock starts after the warm-up and its checkpoint, as the row's measurement does.
-        let started: ReturnType<typeof meter.start> | undefined;
-        const m = await row.run(session, async () => {
-          await settle();
-          collectGarbage(log);
-          started = meter.start();
-        });
-        result.bySubject[subject.name] = m;
-        result.cpuBySubject[subject.name] = started?.perEvent(m.events);
-        log(
-          `[${index + 1}/${ROWS.length}] ${row.label} — ${subject.name}: ${Math.round(m.eventsPerSecond)} events/s, ` +
-            `p50 ${m.p50Ms.toFixed(2)} ms, p99 ${m.p99Ms.toFixed(2)} ms (${m.calls} calls, ${m.seconds.toFixed(1)} s)`,
-        );
-      } finally {
-        await session.close();
+    const rounds: RoundResult[] = [];
+    let label = '';
+    for (let round = 0; round < args.rounds; round++) {
+      const row = spec.plan(args.scale, round);
+      label = row.label;
+      const rowSizes = payloadSizes(row.measuredEvents);
+      sizes.data += rowSizes.data * row.measuredEvents.length;
+      sizes.metadata += rowSizes.metadata * row.measuredEvents.length;
+      sizes.events += row.measuredEvents.length;
+      const result: RoundResult = { bySubject: {}, cpuBySubject: {} };
+      // Rotate who goes first from row to row and round to round: settling before each measurement
+      // takes away the server's known leftovers (autovacuum, dirty pages), and rotating spreads what remains.
+      const order = subjects.map((_, i) => subjects[(i + index + round) % subjects.length]!);
+      const roundTag = args.rounds > 1 ? ` (round ${round + 1}/${args.rounds})` : '';
+      for (const subject of order) {
+        const session = await subject.open(urls.get(subject.name)!, row.concurrency + 1);
+        try {
+          // The clock starts after the warm-up and its checkpoint, as the row's measurement does.
+          let started: ReturnType<typeof meter.start> | undefined;
+          const m = await row.run(session, async () => {
+            await settle();
+            collectGarbage(log);
+            started = meter.start();
+          });
+          result.bySubject[subject.name] = m;
+          result.cpuBySubject[subject.name] = started?.perEvent(m.events);
+          log(
+            `[${index + 1}/${ROWS.length}] ${row.label}${roundTag} — ${subject.name}: ${Math.round(m.eventsPerSecond)} events/s, ` +
+              `p50 ${m.p50Ms.toFixed(2)} ms, p99 ${m.p99Ms.toFixed(2)} ms (${m.calls} calls, ${m.seconds.toFixed(1)} s)`,
+          );
+        } finally {
+          await session.close();
+        }
+      }
+      rounds.push(result);
+      written += row.eventsWritten;
+      if (row.readsWholeLog) {
+        // Every store must hand back exactly what the rows wrote.
+        for (const subject of subjects) {
+          const read = result.bySubject[subject.name]?.events;
+          if (read === undefined || read === written) continue;
+          const caveat = subject.readCountCaveat ? ` (${subject.readCountCaveat})` : '';
+          notes.push(`${subject.name} read ${read.toLocaleString('en-US')} events${roundTag}; the rows wrote ${written.toLocaleString('en-US')}${caveat}`);
+        }
       }
     }
-    results.push(result);
-    written += row.eventsWritten;
-    if (row.readsWholeLog) {
-      // Every store must hand back exactly what the rows wrote.
-      for (const subject of subjects) {
-        const read = result.bySubject[subject.name]?.events;
-        if (read === undefined || read === written) continue;
-        const caveat = subject.readCountCaveat ? ` (${subject.readCountCaveat})` : '';
-        notes.push(`${subject.name} read ${read.toLocaleString('en-US')} events; the rows wrote ${written.toLocaleString('en-US')}${caveat}`);
-      }
-    }
+    results.push({ label, rounds });
   }
 
   const n = Math.max(sizes.events, 1);
   const block = renderReport({
     environment,
     subjects: args.subjects,
+    rounds: args.rounds,
     payload: { data: Math.round(sizes.data / n), metadata: Math.round(sizes.metadata / n) },
     rows: results,
     notes,

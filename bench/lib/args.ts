@@ -5,21 +5,27 @@ export interface BenchArgs {
   subjects: SubjectName[];
   /** Multiplies every row's call count (warm-ups excepted). */
   scale: number;
+  /** Runs every row this many times, rotating which subject goes first; the table reports the median. */
+  rounds: number;
   writeResults: boolean;
 }
 
-export const USAGE = `usage: npm run bench:eventstore -- [--subjects ${SUBJECT_NAMES.join(',')}] [--scale 1] [--write-results]
+export const USAGE = `usage: npm run bench:eventstore -- [--subjects ${SUBJECT_NAMES.join(',')}] [--scale 1] [--rounds 1] [--write-results]
 
   --subjects       comma-separated subjects to run, in this order (default: all)
   --scale          multiplies every row's call count; 0.2 for a quick run (default 1)
+  --rounds         runs every row this many times with fresh streams, rotating which subject goes
+                   first; each subject's median round is reported, and each ratio as the median of
+                   the rounds' ratios with its range (default 1)
   --write-results  also write the report into bench/RESULTS.md, replacing the previous one`;
 
 export { UsageError } from './flags';
 
 export function parseArgs(argv: readonly string[]): BenchArgs | 'help' {
-  return parseFlags<BenchArgs>(argv, { subjects: [...SUBJECT_NAMES], scale: 1, writeResults: false }, {
+  return parseFlags<BenchArgs>(argv, { subjects: [...SUBJECT_NAMES], scale: 1, rounds: 1, writeResults: false }, {
     '--subjects': { key: 'subjects', kind: 'value', parse: parseSubjects },
     '--scale': { key: 'scale', kind: 'value', parse: parseScale },
+    '--rounds': { key: 'rounds', kind: 'value', parse: parseRounds },
     '--write-results': { key: 'writeResults', kind: 'switch' },
   });
 }
@@ -35,4 +41,10 @@ function parseScale(raw: string): number {
   const scale = Number(raw);
   if (!Number.isFinite(scale) || scale <= 0) throw new UsageError(`--scale must be a positive number, got ${raw}`);
   return scale;
+}
+
+function parseRounds(raw: string): number {
+  const rounds = Number(raw);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new UsageError(`--rounds must be a whole number of at least 1, got ${raw}`);
+  return rounds;
 }

@@ -24,7 +24,13 @@ export interface PlannedRow {
 }
 
 export interface RowSpec {
-  plan(scale: number): PlannedRow;
+  /** Round 0 is the row's original workload; each later round new streams and payloads, from its own seed. */
+  plan(scale: number, round: number): PlannedRow;
+}
+
+/** Round 0 keeps the seed rows always had, so a one-round run writes the same bytes as before rounds existed. */
+function seed(label: string, round: number): Rng {
+  return new Rng(round === 0 ? label : `${label}, round ${round + 1}`);
 }
 
 function scaled(base: number, scale: number, atLeast: number): number {
@@ -35,8 +41,8 @@ function scaled(base: number, scale: number, atLeast: number): number {
 function appendToNewStreams(concurrency: number, baseCalls: number): RowSpec {
   const label = `append 1 event to a new stream, c=${concurrency}`;
   return {
-    plan(scale) {
-      const rng = new Rng(label);
+    plan(scale, round) {
+      const rng = seed(label, round);
       const call = () => ({ streamId: streamId(rng), events: benchEvents(rng, 1) });
       const warmup = Array.from({ length: WARMUP_CALLS }, call);
       const measured = Array.from({ length: scaled(baseCalls, scale, concurrency) }, call);
@@ -65,8 +71,8 @@ function appendToNewStreams(concurrency: number, baseCalls: number): RowSpec {
 function appendToOwnStream(concurrency: number, eventsPerCall: number, baseCalls: number): RowSpec {
   const label = `append ${eventsPerCall} event${eventsPerCall === 1 ? '' : 's'} at n+1, c=${concurrency}`;
   return {
-    plan(scale) {
-      const rng = new Rng(label);
+    plan(scale, round) {
+      const rng = seed(label, round);
       const streams = Array.from({ length: concurrency }, () => streamId(rng));
       const warmup = Array.from({ length: Math.max(WARMUP_CALLS, concurrency) }, () => benchEvents(rng, eventsPerCall));
       const measured = Array.from({ length: scaled(baseCalls, scale, concurrency) }, () => benchEvents(rng, eventsPerCall));
@@ -104,8 +110,8 @@ function appendToOwnStream(concurrency: number, eventsPerCall: number, baseCalls
 function appendAnyVersionToSharedStreams(streams: number, concurrency: number, baseCalls: number): RowSpec {
   const label = `append 1 event, any version, ${streams} streams × ${concurrency / streams} writers`;
   return {
-    plan(scale) {
-      const rng = new Rng(label);
+    plan(scale, round) {
+      const rng = seed(label, round);
       const shared = Array.from({ length: streams }, () => streamId(rng));
       const warmup = Array.from({ length: WARMUP_CALLS }, () => benchEvents(rng, 1));
       const measured = Array.from({ length: scaled(baseCalls, scale, concurrency) }, () => benchEvents(rng, 1));
@@ -132,10 +138,10 @@ function appendAnyVersionToSharedStreams(streams: number, concurrency: number, b
 
 function bulkImport(baseStreams: number): RowSpec {
   return {
-    plan(scale) {
+    plan(scale, round) {
       const streams = scaled(baseStreams, scale, 1);
       const label = `bulk import, ${streams} streams × ${IMPORT_STREAM_LENGTH} events`;
-      const rng = new Rng('bulk import');
+      const rng = seed('bulk import', round);
       const stream = () => ({ streamId: streamId(rng), events: benchEvents(rng, IMPORT_STREAM_LENGTH) });
       const warmup = Array.from({ length: IMPORT_WARMUP_STREAMS }, stream);
       const measured = Array.from({ length: streams }, stream);

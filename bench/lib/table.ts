@@ -5,15 +5,45 @@ import type { SubjectName } from './subjects/subject';
 
 export const RESULTS_HEADING = '## Event store (`npm run bench:eventstore`)';
 
-export interface RowResult {
-  label: string;
+/** One pass of a row over every subject, back to back. */
+export interface RoundResult {
   bySubject: Partial<Record<SubjectName, Measurement>>;
   cpuBySubject: Partial<Record<SubjectName, CpuPerEvent>>;
+}
+
+export interface RowResult {
+  label: string;
+  rounds: readonly RoundResult[];
+}
+
+/** The subject's round with the median events/s (the lower of the two middle ones), or undefined if it never ran. */
+function medianRound(row: RowResult, subject: SubjectName): RoundResult | undefined {
+  const ran = row.rounds.filter((round) => round.bySubject[subject]);
+  ran.sort((a, b) => a.bySubject[subject]!.eventsPerSecond - b.bySubject[subject]!.eventsPerSecond);
+  return ran[Math.floor((ran.length - 1) / 2)];
+}
+
+/**
+ * sagaflow over a peer, round by round: subjects of one round ran back to back on the same server
+ * state, so the ratio of a round cancels what drifts between rounds. Median, and the range when there
+ * are several rounds.
+ */
+function ratioCell(row: RowResult, over: SubjectName, format: (ratio: number) => string): string {
+  const ratios = row.rounds.flatMap((round) => {
+    const ours = round.bySubject.sagaflow;
+    const theirs = round.bySubject[over];
+    return ours && theirs ? [ours.eventsPerSecond / theirs.eventsPerSecond] : [];
+  });
+  if (ratios.length === 0) return '–';
+  ratios.sort((a, b) => a - b);
+  const median = ratios[Math.floor((ratios.length - 1) / 2)]!;
+  return ratios.length === 1 ? format(median) : `${format(median)} (${format(ratios[0]!)}–${format(ratios[ratios.length - 1]!)})`;
 }
 
 export interface Report {
   environment: Environment;
   subjects: readonly SubjectName[];
+  rounds: number;
   payload: { data: number; metadata: number };
   rows: readonly RowResult[];
   notes: readonly string[];
@@ -42,15 +72,10 @@ export function renderTable(subjects: readonly SubjectName[], rows: readonly Row
   const align = ['---', ...header.slice(1).map(() => '---:')];
   const lines = rows.map((row) => {
     const cells = subjects.flatMap((s) => {
-      const m = row.bySubject[s];
+      const m = medianRound(row, s)?.bySubject[s];
       return m ? [thousands.format(m.eventsPerSecond), `${ms(m.p50Ms)} / ${ms(m.p99Ms)}`] : ['–', '–'];
     });
-    const ours = row.bySubject.sagaflow;
-    const ratioCells = ratios.map((r) => {
-      const theirs = row.bySubject[r.over];
-      return ours && theirs ? r.format(ours.eventsPerSecond / theirs.eventsPerSecond) : '–';
-    });
-    return [row.label, ...cells, ...ratioCells];
+    return [row.label, ...cells, ...ratios.map((r) => ratioCell(row, r.over, r.format))];
   });
   return markdownTable([header, align, ...lines]);
 }
@@ -70,7 +95,7 @@ export function renderCpuTable(subjects: readonly SubjectName[], rows: readonly 
   const lines = rows.map((row) => [
     row.label,
     ...subjects.map((s) => {
-      const cpu = row.cpuBySubject[s];
+      const cpu = medianRound(row, s)?.cpuBySubject[s];
       return cpu ? `${us(cpu.clientUs)} / ${us(cpu.serverUs)}` : '–';
     }),
   ]);
@@ -86,6 +111,9 @@ export function renderReport(report: Report): string {
     `- command: \`${env.command}\``,
     `- payload: data ${report.payload.data} B, metadata ${report.payload.metadata} B of JSON per event on average (byte-identical for every subject)`,
     '- each subject writes to its own fresh database on that server; rows run the subjects in turn; events/s over the measured calls after a warm-up, p50 / p99 per call (a call is one append, one imported stream or one page)',
+    ...(report.rounds > 1
+      ? [`- ${report.rounds} rounds of every row, each on fresh streams, rotating which subject goes first: a subject's figures (and its CPU below) are from its median round; a ratio is the median of the rounds' ratios, with their range in brackets`]
+      : []),
     '',
     renderTable(report.subjects, report.rows),
     ...(report.notes.length > 0 ? ['', ...report.notes.map((note) => `- ${note}`)] : []),
