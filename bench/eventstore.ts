@@ -53,7 +53,8 @@ async function main(argv: readonly string[]): Promise<void> {
   const notes: string[] = [];
   let written = 0;
   const sizes = { data: 0, metadata: 0, events: 0 };
-  for (const [index, spec] of ROWS.entries()) {
+  for (const index of args.rows) {
+    const spec = ROWS[index]!;
     const rounds: RoundResult[] = [];
     let label = '';
     for (let round = 0; round < args.rounds; round++) {

@@ -32,7 +32,9 @@ function ratioCell(row: RowResult, over: SubjectName, format: (ratio: number) =>
   const ratios = row.rounds.flatMap((round) => {
     const ours = round.bySubject.sagaflow;
     const theirs = round.bySubject[over];
-    return ours && theirs ? [ours.eventsPerSecond / theirs.eventsPerSecond] : [];
+    const ratio = ours && theirs ? ours.eventsPerSecond / theirs.eventsPerSecond : Number.NaN;
+    // A row with nothing to measure (readAll of an empty log) has no ratio.
+    return Number.isFinite(ratio) ? [ratio] : [];
   });
   if (ratios.length === 0) return '–';
   ratios.sort((a, b) => a - b);
