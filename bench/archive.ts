@@ -21,6 +21,7 @@ import { describeEnvironment, environmentLines } from './lib/environment';
 import { EVENT_TYPE, STREAM_TYPE } from './lib/payloads';
 import { stockPool } from './lib/pools';
 import { writeResults } from './lib/results';
+import { median } from './lib/stats';
 
 const USAGE = `usage: npm run bench:archive -- [--streams N] [--events-per-stream N] [--batch-size N] [--rounds N] [--write-results]
   --streams            closed streams in the log (default 5000)
@@ -239,7 +240,6 @@ async function main(argv: readonly string[]): Promise<void> {
       }
       roundRatios.push(rate[pair.subject[0]]! / rate[pair.ceiling[0]]!);
     }
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
     rows.push(
       `| ${pair.label} | ${pair.subject[0]} | ${fmt(median(rates[pair.subject[0]]!))} | ${pair.ceiling[0]} | ${fmt(median(rates[pair.ceiling[0]]!))} | ` +

@@ -50,7 +50,8 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 
   const results: RowResult[] = [];
-  const notes: string[] = [];
+  /** A read-count note and the rounds it held in. */
+  const notes = new Map<string, number[]>();
   let written = 0;
   const sizes = { data: 0, metadata: 0, events: 0 };
   for (const index of args.rows) {
@@ -97,7 +98,9 @@ async function main(argv: readonly string[]): Promise<void> {
           const read = result.bySubject[subject.name]?.events;
           if (read === undefined || read === written) continue;
           const caveat = subject.readCountCaveat ? ` (${subject.readCountCaveat})` : '';
-          notes.push(`${subject.name} read ${read.toLocaleString('en-US')} events${roundTag}; the rows wrote ${written.toLocaleString('en-US')}${caveat}`);
+          const note = `${subject.name} read ${read.toLocaleString('en-US')} events; the rows wrote ${written.toLocaleString('en-US')}${caveat}`;
+          // The same shortfall in every round is one note, naming its rounds.
+          notes.set(note, [...(notes.get(note) ?? []), round + 1]);
         }
       }
     }
@@ -111,7 +114,7 @@ async function main(argv: readonly string[]): Promise<void> {
     rounds: args.rounds,
     payload: { data: Math.round(sizes.data / n), metadata: Math.round(sizes.metadata / n) },
     rows: results,
-    notes,
+    notes: [...notes].map(([note, inRounds]) => (args.rounds > 1 ? `${note}; rounds ${inRounds.join(', ')} of ${args.rounds}` : note)),
   });
   await new Promise<void>((resolve, reject) => process.stdout.write(`${block}\n`, (error) => (error ? reject(error) : resolve())));
   if (args.writeResults) {

@@ -1,6 +1,7 @@
 import { environmentLines, type Environment } from './environment';
 import type { CpuPerEvent } from './cpuMeter';
 import type { Measurement } from './measure';
+import { median } from './stats';
 import type { SubjectName } from './subjects/subject';
 
 export const RESULTS_HEADING = '## Event store (`npm run bench:eventstore`)';
@@ -37,9 +38,7 @@ function ratioCell(row: RowResult, over: SubjectName, format: (ratio: number) =>
     return Number.isFinite(ratio) ? [ratio] : [];
   });
   if (ratios.length === 0) return '–';
-  ratios.sort((a, b) => a - b);
-  const median = ratios[Math.floor((ratios.length - 1) / 2)]!;
-  return ratios.length === 1 ? format(median) : `${format(median)} (${format(ratios[0]!)}–${format(ratios[ratios.length - 1]!)})`;
+  return ratios.length === 1 ? format(ratios[0]!) : `${format(median(ratios))} (${format(Math.min(...ratios))}–${format(Math.max(...ratios))})`;
 }
 
 export interface Report {

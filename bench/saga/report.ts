@@ -1,6 +1,7 @@
 import { environmentLines, type Environment } from '../lib/environment';
 import type { Measurement } from '../lib/measure';
 import type { MixName } from './load';
+import { median } from '../lib/stats';
 
 export const SAGA_RESULTS_HEADING = '## Sagas (`npm run bench:saga`)';
 
@@ -21,12 +22,6 @@ export interface SagaReport {
   results: readonly MixResult[];
   notes: readonly string[];
 }
-
-export const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /** Throughput over every round's sagas and time; latencies as the median of the rounds' percentiles. */
 export function combine(rounds: readonly Measurement[]): { sagasPerSecond: number; p50Ms: number; p99Ms: number } {

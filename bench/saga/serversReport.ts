@@ -1,6 +1,7 @@
 import { environmentLines, type Environment } from '../lib/environment';
 import type { Measurement } from '../lib/measure';
-import { combine, median } from './report';
+import { median } from '../lib/stats';
+import { combine } from './report';
 
 export const SERVERS_RESULTS_HEADING = '## Sagas by Temporal server (`npm run bench:saga -- --servers`)';
 
