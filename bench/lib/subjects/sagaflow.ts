@@ -62,8 +62,9 @@ export function sagaflowSubjectWith(options: { notify: boolean; name?: 'sagaflow
               await store.append(streamId, [...events], { expectedVersion: 'any' });
               return tries;
             } catch (error) {
-              // Only a store whose writers do not queue can lose this race; its caller retries.
-              if (!(error instanceof ConcurrencyError) || tries >= ANY_VERSION_TRIES) throw error;
+              // Only the store whose writers do not queue may lose this race, and its caller retries;
+              // for every other subject a lost race is the bug the queue exists to prevent, and fails the row.
+              if (name !== 'unqueued' || !(error instanceof ConcurrencyError) || tries >= ANY_VERSION_TRIES) throw error;
             }
           }
         },
